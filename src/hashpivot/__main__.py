@@ -1,0 +1,5 @@
+"""``python -m hashpivot``: the command-line interface."""
+
+from hashpivot.cli import run
+
+run()

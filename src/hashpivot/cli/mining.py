@@ -1,0 +1,122 @@
+"""CLI commands of the mining path: ``mine``, ``asics``, ``demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
+from hashpivot.config.catalogue import asic_catalogue
+from hashpivot.config.defaults import ScenarioName
+from hashpivot.errors import InputError
+from hashpivot.api.mining import EXAMPLE_SITE, MiningReport, run_mining
+
+
+def _money(x: float) -> str:
+    return f"${x / 1e6:,.2f}M"
+
+
+def _render_report(report: MiningReport) -> None:
+    s = report.summary
+    head = Table(title=f"{s['site']} — keep mining ({s['scenario']} scenario)", show_header=False)
+    head.add_column("item", style="bold")
+    head.add_column("value", justify="right")
+    head.add_column("note", style="dim")
+    head.add_row("Fleet", f"{s['fleet_ph_s']:,.0f} PH/s", f"{s['fleet_efficiency_j_per_th']:.1f} J/TH, {s['fleet_power_mw']:.1f} MW of ASICs")
+    head.add_row("NPV", _money(s["npv_usd"]), f"at {s['discount_rate']:.1%}/yr, {s['horizon_months']} months from {s['start']}")
+    head.add_row("EBITDA (horizon)", _money(s["ebitda_total_usd"]), f"BTC mined {s['btc_mined_total']:,.1f}")
+    head.add_row("Breakeven power", f"${s['breakeven_power_usd_per_mwh']:,.1f}/MWh", f"first 12 months; contract ${s['power_price_usd_per_mwh']:,.1f}/MWh")
+    head.add_row("Breakeven BTC", f"${s['breakeven_btc_usd']:,.0f}", "first 12 months, power + other opex")
+    head.add_row("Breakeven hashprice", f"${s['breakeven_hashprice_usd_per_ph_day']:,.2f}/PH/day", f"hashprice now ${s['hashprice_start_usd_per_ph_day']:,.2f}")
+    pb = s["payback_months"]
+    head.add_row("Fleet payback", "never" if pb is None else f"{pb:.0f} months", f"fleet value {_money(s['fleet_value_usd'])}")
+    head.add_row("Halving (height 1,050,000)", str(s["halving_month"] or "after horizon"), "from block production along the hashrate path")
+    console.print(head)
+    table = Table(title="Monthly projection (money in $k)")
+    for col in ("month", "BTC $", "hashprice", "BTC mined", "revenue", "power", "other", "EBITDA"):
+        table.add_column(col, justify="right")
+    for r in report.monthly:
+        table.add_row(
+            r["month"],
+            f"{r['btc_price_usd']:,.0f}",
+            f"{r['hashprice_usd_per_ph_day']:,.2f}",
+            f"{r['btc_mined']:,.2f}",
+            f"{r['revenue_usd'] / 1e3:,.0f}",
+            f"{r['power_cost_usd'] / 1e3:,.0f}",
+            f"{r['other_opex_usd'] / 1e3:,.0f}",
+            f"{r['ebitda_usd'] / 1e3:,.0f}",
+        )
+    console.print(table)
+    console.print("[dim]Assumptions:[/]")
+    for key, text in report.assumptions:
+        console.print(f"[dim]  {key}: {text}[/]", highlight=False)
+
+
+@app.command()
+def mine(
+    site_file: Path = typer.Argument(..., help="Site file (TOML); see examples/sites/."),
+    scenario: str | None = typer.Option(None, help="bear | base | bull (default: the site file's)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Project the keep-mining path of a site: monthly cash flows, NPV, breakevens."""
+    if scenario is not None and scenario not in {s.value for s in ScenarioName}:
+        raise InputError("--scenario", scenario, "one of bear, base, bull")
+    report = run_mining(site_file, scenario=scenario)
+    if as_json:
+        emit_json({**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly})
+    else:
+        _render_report(report)
+
+
+@app.command()
+def asics(as_json: bool = JSON_OPTION) -> None:
+    """List the ASIC catalogue (nameplate specs with sources)."""
+    rows: list[dict[str, Any]] = [
+        {
+            "model": m.model,
+            "manufacturer": m.manufacturer,
+            "cooling": m.cooling,
+            "hashrate_th_s": m.hashrate_th_s,
+            "power_w": m.power_w,
+            "efficiency_j_per_th": round(m.efficiency_j_per_th, 2),
+            "release": m.release,
+            "source": m.source,
+        }
+        for m in asic_catalogue().values()
+    ]
+    if as_json:
+        emit_json({"models": rows})
+        return
+    table = Table(title="ASIC catalogue (nameplate)")
+    for col in ("model", "TH/s", "W", "J/TH", "release", "cooling"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["model"], f"{r['hashrate_th_s']:g}", f"{r['power_w']:g}", f"{r['efficiency_j_per_th']:.1f}", r["release"], r["cooling"])
+    console.print(table)
+
+
+@app.command()
+def demo(
+    site: Path = typer.Option(EXAMPLE_SITE, "--site", help="Site file to run."),
+    out_dir: Path = typer.Option(Path("hashpivot-out"), help="Where to write the demo's results."),
+) -> None:
+    """Run the main job offline on built-in defaults and an example site; write JSON results."""
+    report = run_mining(site, scenario=None)
+    _render_report(report)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    import json
+
+    from hashpivot.cli._app import to_jsonable
+
+    out = out_dir / f"mine-{site.stem}.json"
+    out.write_text(
+        json.dumps(
+            to_jsonable({**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly}),
+            indent=2,
+        )
+    )
+    console.print(f"\nWrote [bold]{out}[/]. Next: `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
+                  "`hashpivot lease examples/leases/ms-hyperscaler.toml`, and docs/methodology.md.")

@@ -1,0 +1,50 @@
+"""Named deterministic scenarios (bear / base / bull) as single-path market paths."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from hashpivot.config.defaults import DeterministicScenario, MarketSnapshot
+from hashpivot.types import MarketPaths
+
+
+def months_between(a: date, b: date) -> int:
+    """Whole calendar months from ``a``'s month to ``b``'s month."""
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def mid_month_years(snapshot_date: date, months: int) -> np.ndarray:
+    """Years from ``snapshot_date`` to the middle of each month from its month on [yr].
+
+    Month 0 is the rest of the snapshot's month; its middle is halfway to the month's end.
+    """
+    out = np.empty(months)
+    y, m = snapshot_date.year, snapshot_date.month
+    for i in range(months):
+        ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
+        first = max(date(y, m, 1), snapshot_date)
+        end = date(ny, nm, 1)
+        mid_days = (first - snapshot_date).days + (end - first).days / 2.0
+        out[i] = mid_days / 365.25
+        y, m = ny, nm
+    return out
+
+
+def deterministic_market(
+    snapshot: MarketSnapshot, scenario: DeterministicScenario, *, months: int
+) -> MarketPaths:
+    """One path of ``months`` months from the snapshot's month, growing at the scenario's
+    constant annual rates: ``x(t) = x0 x (1 + g) ** t`` with t in years to mid-month."""
+    t = mid_month_years(snapshot.as_of, months)[None, :]
+    price = snapshot.btc_price_usd * (1.0 + scenario.btc_price_growth_per_year) ** t
+    hashrate = snapshot.network_hashrate_eh_s * (1.0 + scenario.hashrate_growth_per_year) ** t
+    first = date(snapshot.as_of.year, snapshot.as_of.month, 1)
+    return MarketPaths(
+        start=first,
+        btc_price_usd=price,
+        network_hashrate_eh_s=hashrate,
+        fee_share_frac=np.full_like(price, scenario.fee_share_frac),
+        first_month_elapsed_s=(snapshot.as_of - first).days * 86_400.0,
+    )

@@ -1,0 +1,1 @@
+"""The mining path: fleets, economics and the monthly projection."""

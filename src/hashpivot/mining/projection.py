@@ -1,0 +1,249 @@
+"""The mining path of a site, month by month: the orchestrator (cf. pvlib's ModelChain).
+
+:class:`MiningModel` runs the small models in order:
+
+1. block production along the network hashrate path (:func:`hashpivot.bitcoin.chain.simulate_chain`):
+   blocks, subsidy (halvings by height), difficulty;
+2. fees from the fee share of block revenue;
+3. the fleet's share of the network, degraded over time, times uptime;
+4. BTC mined after the pool fee, revenue at the month's BTC price;
+5. energy drawn (ASICs + overhead) and its cost; other opex; fleet capex;
+
+and returns a :class:`MiningResult` whose arrays are all ``(paths, months)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from hashpivot.bitcoin.chain import ChainPath, NetworkState, month_seconds, simulate_chain
+from hashpivot.bitcoin.network import H_PER_TH
+from hashpivot.errors import InputError
+from hashpivot.mining.economics import btc_mined, site_energy_mwh
+from hashpivot.mining.fleet import Fleet, degradation_factor
+from hashpivot.types import CashFlows, FloatArray, MarketPaths
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MiningSite:
+    """A mining site, validated (built from a site file by :mod:`hashpivot.config.site`).
+
+    capacity_mw : gross energized capacity [MW]
+    overhead_frac : share of the site's draw taken by cooling, auxiliaries, losses [0-1)
+    uptime_frac : share of hours the fleet hashes [0-1] (ignored where a dispatch gives it)
+    pool_fee_frac : pool fee [0-1]
+    power_price_usd_per_mwh : all-in power price [USD/MWh]
+    opex_usd_per_month : other operating costs (staff, hosting, maintenance) [USD/month]
+    degradation_frac_per_year : annual hashrate decline [0-1)
+    asic_price_usd_per_th : market price of ASICs [USD per TH/s] (fleet value and purchase)
+    buy_fleet : whether the fleet is bought at the start (capex in month 0) or already owned
+    shutdown_when_unprofitable : switch the fleet off in months whose mining revenue per MWh is
+        below the power price (the monthly option to stop; hourly curtailment is dispatch's job)
+    start : first month of the projection; horizon_months : its length
+    discount_rate : annual nominal discount rate [-]
+    """
+
+    name: str
+    capacity_mw: float
+    overhead_frac: float
+    fleet: Fleet
+    uptime_frac: float
+    pool_fee_frac: float
+    power_price_usd_per_mwh: float
+    opex_usd_per_month: float
+    degradation_frac_per_year: float
+    asic_price_usd_per_th: float
+    buy_fleet: bool
+    shutdown_when_unprofitable: bool
+    start: date
+    horizon_months: int
+    discount_rate: float
+
+    @property
+    def fleet_capex_usd(self) -> float:
+        """Cost of the fleet at the ASIC market price [USD] = TH/s x USD per TH/s."""
+        return self.fleet.hashrate_th_s * self.asic_price_usd_per_th
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MiningResult:
+    """Monthly mining projection; arrays ``(paths, months)`` unless noted. USD nominal.
+
+    cash_flows : signed cash flows (revenue +, power and other opex -, fleet capex -)
+    btc_mined : BTC earned after the pool fee [BTC]
+    hashprice_usd_per_ph_day : network hashprice (before pool fee) [USD/PH/day]
+    hashvalue_btc_per_ph_day : network hashvalue [BTC/PH/day]
+    btc_price_usd : BTC price [USD/BTC]
+    power_cost_usd, other_opex_usd : costs, positive [USD]
+    energy_mwh : energy drawn by the site [MWh]
+    fleet_hashrate_th_s : effective fleet hashrate (degraded, before uptime) [TH/s], ``(months,)``
+    uptime_frac : share of hours hashing [0-1]
+    chain : block production (blocks, height, difficulty) for these months
+    """
+
+    site: MiningSite
+    cash_flows: CashFlows
+    btc_mined: FloatArray
+    hashprice_usd_per_ph_day: FloatArray
+    hashvalue_btc_per_ph_day: FloatArray
+    btc_price_usd: FloatArray
+    network_hashrate_eh_s: FloatArray
+    power_cost_usd: FloatArray
+    other_opex_usd: FloatArray
+    energy_mwh: FloatArray
+    fleet_hashrate_th_s: FloatArray
+    uptime_frac: FloatArray
+    chain: ChainPath
+
+    @property
+    def ebitda_usd(self) -> FloatArray:
+        return self.cash_flows.ebitda_usd
+
+    @property
+    def months(self) -> list[date]:
+        from hashpivot.types import month_starts
+
+        return month_starts(self.site.start, self.site.horizon_months)
+
+
+def _months_between(a: date, b: date) -> int:
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def _slice_chain(chain: ChainPath, lo: int, hi: int) -> ChainPath:
+    return ChainPath(
+        blocks=chain.blocks[:, lo:hi],
+        subsidy_btc=chain.subsidy_btc[:, lo:hi],
+        height_end=chain.height_end[:, lo:hi],
+        difficulty_mean=chain.difficulty_mean[:, lo:hi],
+        difficulty_end=chain.difficulty_end[:, lo:hi],
+        seconds=chain.seconds[lo:hi],
+        hashrate_h_s=chain.hashrate_h_s[:, lo:hi],
+    )
+
+
+class MiningModel:
+    """Run the mining path of ``site`` over ``market`` paths from the network ``state``.
+
+    ``market`` starts at the month of ``state`` (the snapshot) and must reach the end of the
+    site's horizon; months before ``site.start`` are simulated (the chain moves on) and dropped.
+    """
+
+    def __init__(self, site: MiningSite, state: NetworkState, market: MarketPaths) -> None:
+        self.site = site
+        self.state = state
+        self.market = market
+        self.offset = _months_between(market.start, site.start)
+        if self.offset < 0:
+            raise InputError(
+                "site.start",
+                site.start.isoformat(),
+                f"a month on or after the market snapshot's month {market.start:%Y-%m}",
+            )
+        if self.offset == 0 and market.first_month_elapsed_s > 0:
+            raise InputError(
+                "site.start",
+                site.start.isoformat(),
+                f"a month after the snapshot's partial month {market.start:%Y-%m}",
+            )
+        if self.offset + site.horizon_months > market.months:
+            raise InputError(
+                "site.horizon_months",
+                site.horizon_months,
+                f"at most {market.months - self.offset} months for these market paths",
+            )
+
+    def run(
+        self,
+        *,
+        uptime_frac: FloatArray | float | None = None,
+        power_price_usd_per_mwh: FloatArray | float | None = None,
+    ) -> MiningResult:
+        """Project the site. ``uptime_frac`` / ``power_price_usd_per_mwh`` override the site's
+        flat values with ``(paths, months)`` arrays (e.g. from curtailment dispatch)."""
+        site, market = self.site, self.market
+        lo, hi = self.offset, self.offset + site.horizon_months
+        seconds_all = month_seconds(market.start, hi)
+        chain_all = simulate_chain(
+            self.state,
+            market.network_hashrate_eh_s[:, :hi],
+            seconds_all,
+            first_month_elapsed_s=market.first_month_elapsed_s,
+        )
+        chain = _slice_chain(chain_all, lo, hi)
+        price = market.btc_price_usd[:, lo:hi]
+        if market.fees_btc_per_block is not None:
+            fees_btc = market.fees_btc_per_block[:, lo:hi] * chain.blocks
+        else:
+            share = market.fee_share_frac[:, lo:hi]
+            fees_btc = chain.subsidy_btc * share / (1.0 - share)
+        days = chain.days
+        hours = days * 24.0
+
+        hashvalue = 1e15 / chain.hashrate_h_s * (chain.subsidy_btc + fees_btc) / days
+        hashprice = hashvalue * price
+
+        months_elapsed = np.arange(site.horizon_months, dtype=np.float64)
+        fleet_th_s = site.fleet.hashrate_th_s * degradation_factor(
+            months_elapsed, site.degradation_frac_per_year
+        )
+        uptime = np.broadcast_to(
+            np.asarray(site.uptime_frac if uptime_frac is None else uptime_frac, dtype=np.float64),
+            price.shape,
+        )
+        if power_price_usd_per_mwh is not None:
+            power_price = np.broadcast_to(np.asarray(power_price_usd_per_mwh, dtype=np.float64), price.shape)
+        elif market.power_price_usd_per_mwh is not None:
+            power_price = market.power_price_usd_per_mwh[:, lo:hi]
+        else:
+            power_price = np.full(price.shape, site.power_price_usd_per_mwh)
+
+        if site.shutdown_when_unprofitable:
+            # Revenue per MWh drawn = hashprice x PH/s x (1 - fee) / (MW x 24 h / (1 - overhead)).
+            revenue_per_mwh = (
+                hashprice
+                * (fleet_th_s / 1000.0)
+                * (1.0 - site.pool_fee_frac)
+                * (1.0 - site.overhead_frac)
+                / (site.fleet.power_mw * 24.0)
+            )
+            uptime = np.where(revenue_per_mwh >= power_price, uptime, 0.0)
+        btc = btc_mined(
+            fleet_th_s * H_PER_TH * uptime,
+            chain.hashrate_h_s,
+            chain.subsidy_btc,
+            fees_btc,
+            site.pool_fee_frac,
+        )
+        revenue = btc * price
+        energy = site_energy_mwh(site.fleet.power_mw, uptime, hours, site.overhead_frac)
+        power_cost = energy * power_price
+        other = np.full(price.shape, site.opex_usd_per_month)
+        capex = np.zeros(price.shape)
+        if site.buy_fleet:
+            capex[:, 0] = -site.fleet_capex_usd
+        cash = CashFlows(
+            start=site.start,
+            revenue_usd=revenue,
+            opex_usd=-(power_cost + other),
+            capex_usd=capex,
+            extras={"power_cost_usd": -power_cost, "other_opex_usd": -other},
+        )
+        return MiningResult(
+            site=site,
+            cash_flows=cash,
+            btc_mined=btc,
+            hashprice_usd_per_ph_day=hashprice,
+            hashvalue_btc_per_ph_day=hashvalue,
+            btc_price_usd=price,
+            network_hashrate_eh_s=chain.hashrate_h_s / 1e18,
+            power_cost_usd=power_cost,
+            other_opex_usd=other,
+            energy_mwh=energy,
+            fleet_hashrate_th_s=fleet_th_s,
+            uptime_frac=np.asarray(uptime),
+            chain=chain,
+        )

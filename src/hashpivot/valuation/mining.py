@@ -1,0 +1,102 @@
+"""Value the mining path: NPV, breakevens, payback, and a monthly table.
+
+Breakevens are measured over the first 12 months of the projection (or the horizon if
+shorter), the numbers a CFO quotes "today": the power price, BTC price or hashprice at which
+those months' EBITDA (revenue - power - other opex) is zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from hashpivot.mining.economics import (
+    breakeven_btc_price_usd,
+    breakeven_hashprice_usd_per_ph_day,
+    payback_month,
+)
+from hashpivot.mining.projection import MiningResult
+from hashpivot.types import FloatArray, month_starts
+from hashpivot.valuation.cashflow import monthly_rate, npv
+
+BREAKEVEN_WINDOW_MONTHS = 12
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MiningValuation:
+    """Per-path results (arrays of shape ``(paths,)``); USD nominal."""
+
+    npv_usd: FloatArray
+    ebitda_total_usd: FloatArray
+    btc_mined_total: FloatArray
+    breakeven_power_usd_per_mwh: FloatArray
+    breakeven_btc_usd: FloatArray
+    breakeven_hashprice_usd_per_ph_day: FloatArray
+    payback_months: FloatArray
+    fleet_value_usd: float
+
+
+def npv_end_of_month(discount_rate_per_year: float, values_usd: FloatArray) -> FloatArray:
+    """NPV [USD] of monthly flows received at each month's end, valued at the start of month 0:
+    ``sum_j v_j / (1 + r_m) ** (j + 1)`` with ``r_m = (1 + r) ** (1/12) - 1``."""
+    padded = np.concatenate([np.zeros((*values_usd.shape[:-1], 1)), values_usd], axis=-1)
+    return npv(monthly_rate(discount_rate_per_year), padded)
+
+
+def value_mining(result: MiningResult) -> MiningValuation:
+    """NPV at the site's discount rate, first-year breakevens and fleet payback, per path."""
+    site = result.site
+    cf = result.cash_flows
+    w = min(BREAKEVEN_WINDOW_MONTHS, cf.months)
+    revenue = cf.revenue_usd[:, :w].sum(axis=1)
+    power = result.power_cost_usd[:, :w].sum(axis=1)
+    other = result.other_opex_usd[:, :w].sum(axis=1)
+    energy = result.energy_mwh[:, :w].sum(axis=1)
+    btc = result.btc_mined[:, :w].sum(axis=1)
+    ph_days = (
+        result.fleet_hashrate_th_s[None, :w] / 1000.0 * result.uptime_frac[:, :w] * result.chain.days[None, :w]
+    ).sum(axis=1)
+    # Hashprice breakeven: the hashprice (before pool fee) at which revenue = power + other.
+    # Revenue = hashprice x PH-days x (1 - pool fee) holds month by month by construction.
+    be_hashprice = breakeven_hashprice_usd_per_ph_day(power + other, ph_days, site.pool_fee_frac)
+    be_power = np.divide(revenue - other, energy, out=np.full_like(revenue, np.nan), where=energy > 0)
+    fleet_value = site.fleet_capex_usd
+    cum = np.cumsum(cf.ebitda_usd, axis=1)
+    return MiningValuation(
+        npv_usd=npv_end_of_month(site.discount_rate, cf.net_usd),
+        ebitda_total_usd=cf.ebitda_usd.sum(axis=1),
+        btc_mined_total=result.btc_mined.sum(axis=1),
+        breakeven_power_usd_per_mwh=be_power,
+        breakeven_btc_usd=breakeven_btc_price_usd(power + other, btc),
+        breakeven_hashprice_usd_per_ph_day=be_hashprice,
+        payback_months=payback_month(cum, fleet_value),
+        fleet_value_usd=fleet_value,
+    )
+
+
+def monthly_rows(result: MiningResult, path: int = 0) -> list[dict[str, Any]]:
+    """One dict per month for one path (the deterministic case has one)."""
+    cf = result.cash_flows
+    rows = []
+    for j, month in enumerate(month_starts(result.site.start, cf.months)):
+        rows.append(
+            {
+                "month": f"{month:%Y-%m}",
+                "btc_price_usd": float(result.btc_price_usd[path, j]),
+                "network_hashrate_eh_s": float(result.network_hashrate_eh_s[path, j]),
+                "difficulty": float(result.chain.difficulty_mean[path, j]),
+                "block_height_end": float(result.chain.height_end[path, j]),
+                "blocks": float(result.chain.blocks[path, j]),
+                "hashprice_usd_per_ph_day": float(result.hashprice_usd_per_ph_day[path, j]),
+                "btc_mined": float(result.btc_mined[path, j]),
+                "revenue_usd": float(cf.revenue_usd[path, j]),
+                "power_cost_usd": float(result.power_cost_usd[path, j]),
+                "other_opex_usd": float(result.other_opex_usd[path, j]),
+                "ebitda_usd": float(cf.ebitda_usd[path, j]),
+                "capex_usd": float(cf.capex_usd[path, j]),
+                "uptime_frac": float(result.uptime_frac[path, j]),
+            }
+        )
+    return rows

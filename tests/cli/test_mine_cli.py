@@ -1,0 +1,176 @@
+"""`hashpivot mine`: the examples run; bad site files give one clear message and exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hashpivot.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+SITES = sorted((REPO / "examples" / "sites").glob("*.toml"))
+
+GOOD = """
+[site]
+name = "t"
+capacity_mw = 10.0
+start = 2026-12-01
+horizon_months = 24
+
+[power]
+price_usd_per_mwh = 40.0
+
+[[fleet]]
+model = "Antminer S21"
+count = 2000
+"""
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object], str]:
+    code = main([*args, "--json"])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if code == 0 else {}), err
+
+
+@pytest.mark.parametrize("site", SITES, ids=[p.stem for p in SITES])
+def test_example_sites_run(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert len(SITES) >= 2
+    code, out, _ = run_json(capsys, "mine", str(site))
+    assert code == 0
+    for key in ("npv_usd", "breakeven_power_usd_per_mwh", "breakeven_btc_usd", "fleet_ph_s"):
+        assert key in out
+    monthly = out["monthly"]
+    assert isinstance(monthly, list) and monthly
+    for key in ("month", "hashprice_usd_per_ph_day", "revenue_usd", "power_cost_usd", "ebitda_usd"):
+        assert key in monthly[0]
+    row = monthly[0]
+    assert row["ebitda_usd"] == pytest.approx(
+        row["revenue_usd"] - row["power_cost_usd"] - row["other_opex_usd"], rel=1e-9
+    )
+
+
+def test_permian_fleet_and_halving(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_json(capsys, "mine", str(REPO / "examples/sites/permian-west-100mw-s21.toml"))
+    assert code == 0
+    assert out["fleet_ph_s"] == pytest.approx(27_000 * 200 / 1000)  # 5,400 PH/s
+    assert out["fleet_power_mw"] == pytest.approx(27_000 * 3500 / 1e6)  # 94.5 MW
+    assert out["halving_month"] in {"2028-03", "2028-04"}  # height 1,050,000, ~Mar-Apr 2028
+
+
+def test_scenarios_rank_npv(capsys: pytest.CaptureFixture[str]) -> None:
+    site = str(REPO / "examples/sites/permian-west-100mw-s21.toml")
+    npvs = [run_json(capsys, "mine", site, "--scenario", s)[1]["npv_usd"] for s in ("bear", "base", "bull")]
+    assert npvs[0] < npvs[1] < npvs[2]  # type: ignore[operator]
+
+
+BAD = {
+    "negative MW": (GOOD.replace("capacity_mw = 10.0", "capacity_mw = -5.0"), "site.capacity_mw"),
+    "zero J/TH": (
+        GOOD.replace('model = "Antminer S21"\ncount = 2000', "hashrate_th_s = 1000.0\nefficiency_j_per_th = 0"),
+        "fleet[0].efficiency_j_per_th",
+    ),
+    "fleet larger than site": (GOOD.replace("count = 2000", "count = 5000"), "fleet"),
+    "unknown model": (GOOD.replace("Antminer S21", "Antminer S99"), "fleet[0].model"),
+    "wrong type": (GOOD.replace("capacity_mw = 10.0", 'capacity_mw = "ten"'), "site.capacity_mw"),
+    "missing field": (GOOD.replace('name = "t"\n', ""), "site.name"),
+    "unknown key": (GOOD.replace("horizon_months = 24", "horizon_months = 24\ncapacty_mw = 3"), "site.capacty_mw"),
+    "bad toml": (GOOD.replace("[power]", "[power"), "(syntax)"),
+    "missing table": (GOOD.replace("[power]\nprice_usd_per_mwh = 40.0", ""), "power"),
+    "start before snapshot": (GOOD.replace("2026-12-01", "2024-01-01"), "site.start"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
+def test_bad_site_files(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text, field = BAD[case]
+    f = tmp_path / "site.toml"
+    f.write_text(text)
+    code, _, err = run_json(capsys, "mine", str(f))
+    assert code == 2
+    assert "Traceback" not in err
+    assert field in err
+    assert len(err.strip().splitlines()) <= 3  # one message (rich may wrap it)
+
+
+def test_good_file_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "site.toml"
+    f.write_text(GOOD)
+    code, out, _ = run_json(capsys, "mine", str(f))
+    assert code == 0 and len(out["monthly"]) == 24  # type: ignore[arg-type]
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_json(capsys, "mine", "/nonexistent/site.toml")
+    assert code == 2 and "/nonexistent/site.toml" in err
+
+
+def test_subprocess_exit_code_and_no_traceback(tmp_path: Path) -> None:
+    f = tmp_path / "site.toml"
+    f.write_text(BAD["negative MW"][0])
+    proc = subprocess.run(
+        [sys.executable, "-m", "hashpivot", "mine", str(f), "--json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "capacity_mw" in proc.stderr
+    assert proc.stdout == ""
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+    st.text(max_size=8), st.dates().map(str),
+)
+values = st.recursive(scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3), max_leaves=6)
+
+
+def toml_value(v: object) -> str:
+    if v is None:
+        return '""'
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return {"nan": "nan", "inf": "inf", "-inf": "-inf"}.get(repr(v), repr(v))
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(x)}" for k, x in v.items()) + "}"
+    return json.dumps(str(v))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    table=st.sampled_from(["site", "power", "mining", "fleet"]),
+    key=st.sampled_from(["name", "capacity_mw", "overhead_frac", "start", "horizon_months",
+                         "discount_rate", "price_usd_per_mwh", "uptime_frac", "model", "count",
+                         "hashrate_th_s", "efficiency_j_per_th", "pool_fee_frac", "bogus"]),
+    value=values,
+)
+def test_generated_files_never_traceback(
+    table: str, key: str, value: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Replace one key of a good file with an arbitrary value: exit 0 or 2, never an exception."""
+    lines = []
+    current = ""
+    for line in GOOD.strip().splitlines():
+        if line.startswith("["):
+            current = line.strip("[]")
+        if current == table and line.split("=")[0].strip() == key:
+            continue
+        lines.append(line)
+        if line.strip("[]") == table and line.startswith("["):
+            lines.append(f"{key} = {toml_value(value)}")
+    f = tmp_path / "gen.toml"
+    f.write_text("\n".join(lines) + "\n")
+    code = main(["mine", str(f), "--json"])
+    _, err = capsys.readouterr()
+    assert code in (0, 2)
+    if code == 2:
+        assert "Traceback" not in err and "error" in err
