@@ -38,9 +38,17 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[
     return code, (json.loads(out) if code == 0 else {}), err
 
 
+def needs_shared(site: Path) -> bool:
+    return "shared/data" in site.read_text()
+
+
 @pytest.mark.parametrize("site", SITES, ids=[p.stem for p in SITES])
-def test_example_sites_run(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_example_sites_run(
+    site: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest
+) -> None:
     assert len(SITES) >= 2
+    if needs_shared(site):
+        request.getfixturevalue("shared_data")  # skips, saying why, where it is absent
     code, out, _ = run_json(capsys, "mine", str(site))
     assert code == 0
     for key in ("npv_usd", "breakeven_power_usd_per_mwh", "breakeven_btc_usd", "fleet_ph_s"):
@@ -56,7 +64,9 @@ def test_example_sites_run(site: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_permian_fleet_and_halving(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_json(capsys, "mine", str(REPO / "examples/sites/permian-west-100mw-s21.toml"))
+    code, out, _ = run_json(
+        capsys, "mine", str(REPO / "examples/sites/permian-west-100mw-s21.toml")
+    )
     assert code == 0
     assert out["fleet_ph_s"] == pytest.approx(27_000 * 200 / 1000)  # 5,400 PH/s
     assert out["fleet_power_mw"] == pytest.approx(27_000 * 3500 / 1e6)  # 94.5 MW
@@ -65,21 +75,30 @@ def test_permian_fleet_and_halving(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_scenarios_rank_npv(capsys: pytest.CaptureFixture[str]) -> None:
     site = str(REPO / "examples/sites/permian-west-100mw-s21.toml")
-    npvs = [run_json(capsys, "mine", site, "--scenario", s)[1]["npv_usd"] for s in ("bear", "base", "bull")]
+    npvs = [
+        run_json(capsys, "mine", site, "--scenario", s)[1]["npv_usd"]
+        for s in ("bear", "base", "bull")
+    ]
     assert npvs[0] < npvs[1] < npvs[2]  # type: ignore[operator]
 
 
 BAD = {
     "negative MW": (GOOD.replace("capacity_mw = 10.0", "capacity_mw = -5.0"), "site.capacity_mw"),
     "zero J/TH": (
-        GOOD.replace('model = "Antminer S21"\ncount = 2000', "hashrate_th_s = 1000.0\nefficiency_j_per_th = 0"),
+        GOOD.replace(
+            'model = "Antminer S21"\ncount = 2000',
+            "hashrate_th_s = 1000.0\nefficiency_j_per_th = 0",
+        ),
         "fleet[0].efficiency_j_per_th",
     ),
     "fleet larger than site": (GOOD.replace("count = 2000", "count = 5000"), "fleet"),
     "unknown model": (GOOD.replace("Antminer S21", "Antminer S99"), "fleet[0].model"),
     "wrong type": (GOOD.replace("capacity_mw = 10.0", 'capacity_mw = "ten"'), "site.capacity_mw"),
     "missing field": (GOOD.replace('name = "t"\n', ""), "site.name"),
-    "unknown key": (GOOD.replace("horizon_months = 24", "horizon_months = 24\ncapacty_mw = 3"), "site.capacty_mw"),
+    "unknown key": (
+        GOOD.replace("horizon_months = 24", "horizon_months = 24\ncapacty_mw = 3"),
+        "site.capacty_mw",
+    ),
     "bad toml": (GOOD.replace("[power]", "[power"), "(syntax)"),
     "missing table": (GOOD.replace("[power]\nprice_usd_per_mwh = 40.0", ""), "power"),
     "start before snapshot": (GOOD.replace("2026-12-01", "2024-01-01"), "site.start"),
@@ -115,7 +134,9 @@ def test_subprocess_exit_code_and_no_traceback(tmp_path: Path) -> None:
     f.write_text(BAD["negative MW"][0])
     proc = subprocess.run(
         [sys.executable, "-m", "hashpivot", "mine", str(f), "--json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "capacity_mw" in proc.stderr
@@ -123,10 +144,18 @@ def test_subprocess_exit_code_and_no_traceback(tmp_path: Path) -> None:
 
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-    st.text(max_size=8), st.dates().map(str),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.text(max_size=8),
+    st.dates().map(str),
 )
-values = st.recursive(scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3), max_leaves=6)
+values = st.recursive(
+    scalars,
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3),
+    max_leaves=6,
+)
 
 
 def toml_value(v: object) -> str:
@@ -145,12 +174,29 @@ def toml_value(v: object) -> str:
     return json.dumps(str(v))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     table=st.sampled_from(["site", "power", "mining", "fleet"]),
-    key=st.sampled_from(["name", "capacity_mw", "overhead_frac", "start", "horizon_months",
-                         "discount_rate", "price_usd_per_mwh", "uptime_frac", "model", "count",
-                         "hashrate_th_s", "efficiency_j_per_th", "pool_fee_frac", "bogus"]),
+    key=st.sampled_from(
+        [
+            "name",
+            "capacity_mw",
+            "overhead_frac",
+            "start",
+            "horizon_months",
+            "discount_rate",
+            "price_usd_per_mwh",
+            "uptime_frac",
+            "model",
+            "count",
+            "hashrate_th_s",
+            "efficiency_j_per_th",
+            "pool_fee_frac",
+            "bogus",
+        ]
+    ),
     value=values,
 )
 def test_generated_files_never_traceback(
@@ -174,3 +220,23 @@ def test_generated_files_never_traceback(
     assert code in (0, 2)
     if code == 2:
         assert "Traceback" not in err and "error" in err
+
+
+def test_curtailing_site_uses_dispatch(
+    capsys: pytest.CaptureFixture[str], shared_data: Path, tmp_path: Path
+) -> None:
+    """Dispatch against HB_WEST RT 2025: uptime below 1, the price paid below the all-hours mean
+    ($33.03 + $6 adder, SOURCES.md), and revenue and power consistent month by month."""
+    site = REPO / "examples/sites/permian-west-100mw-s21-curtail.toml"
+    code, out, _ = run_json(capsys, "mine", str(site))
+    assert code == 0
+    assert 0 < out["uptime_frac_mean"] < 0.97  # type: ignore[operator]
+    assert out["avg_power_price_usd_per_mwh"] < 33.03 + 6.0  # type: ignore[operator]
+    # Curtailing never does worse than buying every hour flat at the same prices.
+    flat = site.read_text().replace('dispatch = "curtail"', 'dispatch = "flat"')
+    flat = flat.replace("../../../shared/data", str(shared_data))
+    tmp = tmp_path / "flat.toml"
+    tmp.write_text(flat)
+    code2, out2, _ = run_json(capsys, "mine", str(tmp))
+    assert code2 == 0
+    assert out["npv_usd"] >= out2["npv_usd"]  # type: ignore[operator]

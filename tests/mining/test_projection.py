@@ -40,23 +40,35 @@ def make_site(**kw: object) -> MiningSite:
     return MiningSite(**base)  # type: ignore[arg-type]
 
 
-def make_market(months: int, *, price: float = 100_000.0, hashrate_eh_s: float = 1000.0,
-                fee_share: float = 0.02, paths: int = 1,
-                fees_btc_per_block: float | None = None) -> MarketPaths:
+def make_market(
+    months: int,
+    *,
+    price: float = 100_000.0,
+    hashrate_eh_s: float = 1000.0,
+    fee_share: float = 0.02,
+    paths: int = 1,
+    fees_btc_per_block: float | None = None,
+) -> MarketPaths:
     shape = (paths, months)
     return MarketPaths(
         start=date(2027, 6, 1),
         btc_price_usd=np.full(shape, price),
         network_hashrate_eh_s=np.full(shape, hashrate_eh_s),
         fee_share_frac=np.full(shape, fee_share),
-        fees_btc_per_block=None if fees_btc_per_block is None else np.full(shape, fees_btc_per_block),
+        fees_btc_per_block=None
+        if fees_btc_per_block is None
+        else np.full(shape, fees_btc_per_block),
     )
 
 
 def state_at(height: int) -> NetworkState:
     # Mid-epoch, on schedule: the blocks of this epoch so far came every 600 s.
-    return NetworkState(height=height, difficulty=DIFF_1000_EH,
-                        epoch_elapsed_s=(height % 2016) * 600.0, as_of=date(2027, 6, 1))
+    return NetworkState(
+        height=height,
+        difficulty=DIFF_1000_EH,
+        epoch_elapsed_s=(height % 2016) * 600.0,
+        as_of=date(2027, 6, 1),
+    )
 
 
 def test_hand_worked_month() -> None:
@@ -135,12 +147,16 @@ def test_higher_power_price_never_raises_ebitda(
     site = make_site(horizon_months=6, shutdown_when_unprofitable=shutdown)
     m = make_market(6, price=price, hashrate_eh_s=hashrate)
     low = MiningModel(replace(site, power_price_usd_per_mwh=p_low), state_at(1_000_000), m).run()
-    high = MiningModel(replace(site, power_price_usd_per_mwh=p_low + dp), state_at(1_000_000), m).run()
+    high = MiningModel(
+        replace(site, power_price_usd_per_mwh=p_low + dp), state_at(1_000_000), m
+    ).run()
     assert np.all(high.ebitda_usd <= low.ebitda_usd + 1e-6)
 
 
 @settings(max_examples=30, deadline=None)
-@given(count=st.integers(1, 20_000), price=st.floats(5_000, 500_000), hashrate=st.floats(300, 5_000))
+@given(
+    count=st.integers(1, 20_000), price=st.floats(5_000, 500_000), hashrate=st.floats(300, 5_000)
+)
 def test_doubling_the_fleet_doubles_revenue(count: int, price: float, hashrate: float) -> None:
     line = FleetLine(name="x", count=count, hashrate_th_s=200.0, power_w=3500.0)
     one = make_site(fleet=Fleet.of([line]), capacity_mw=1e4, horizon_months=3)

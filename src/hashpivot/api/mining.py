@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +11,11 @@ import numpy as np
 from hashpivot.bitcoin.network import hashprice_usd_per_ph_day
 from hashpivot.bitcoin.protocol import subsidy_btc
 from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
+from hashpivot.config.power import PowerConfig
 from hashpivot.config.site import load_mining_site, load_site
 from hashpivot.market.deterministic import deterministic_market, months_between
 from hashpivot.mining.projection import MiningModel, MiningResult, MiningSite
+from hashpivot.power.dispatch import MonthlyPower, monthly_power
 from hashpivot.types import month_starts
 from hashpivot.valuation.mining import MiningValuation, monthly_rows, value_mining
 
@@ -40,6 +42,69 @@ def project_site(
     return MiningModel(site, snapshot.network_state, market).run()
 
 
+def revenue_per_site_mwh(result: MiningResult) -> np.ndarray:
+    """Mining revenue per MWh the site draws at full run [USD/MWh], ``(paths, months)``: the
+    power price below which running pays (the dispatch breakeven)."""
+    site = result.site
+    return np.asarray(
+        result.hashprice_usd_per_ph_day
+        * (result.fleet_hashrate_th_s / 1000.0)
+        * (1.0 - site.pool_fee_frac)
+        * (1.0 - site.overhead_frac)
+        / (site.fleet.power_mw * 24.0)
+    )
+
+
+def project_site_with_dispatch(
+    site: MiningSite,
+    power: PowerConfig,
+    base_dir: Path,
+    scenario: ScenarioName,
+    snapshot: MarketSnapshot = SNAPSHOT,
+) -> tuple[MiningResult, MonthlyPower]:
+    """Mining projection whose uptime and power cost come from hour-by-hour dispatch against
+    the site's price history (replayed by calendar month; docs/methodology.md, Power)."""
+    from hashpivot.adapters.prices import FilePriceSource
+    from hashpivot.power.prices import select_year
+
+    path = power.source_path(base_dir)
+    assert path is not None and power.location is not None  # checked by PowerConfig
+    series = FilePriceSource(path).get_prices(power.location, power.market)
+    if power.year is not None:
+        series = select_year(series, power.year)
+    first = project_site(replace(site, shutdown_when_unprofitable=False), scenario, snapshot)
+    mp = monthly_power(
+        series.price_usd_per_mwh,
+        series.interval_start_utc,
+        revenue_per_site_mwh(first),
+        start=site.start,
+        policy=power.dispatch,
+        constraints=power.constraints(series.interval_minutes),
+        adder_usd_per_mwh=power.adder_usd_per_mwh,
+        ppa_price_usd_per_mwh=None if power.ppa is None else power.ppa.price_usd_per_mwh,
+        fourcp=None if power.fourcp is None else power.fourcp.terms(),
+    )
+    months = months_between(snapshot.as_of, site.start) + site.horizon_months
+    market = deterministic_market(snapshot, SCENARIOS[scenario], months=max(months, 1))
+    model = MiningModel(site, snapshot.network_state, market)
+    site_mw = site.fleet.power_mw / (1.0 - site.overhead_frac)
+    hours = mp.hours_in_month[None, :]
+    if power.ppa is not None:
+        result = model.run(
+            uptime_frac=site.uptime_frac * mp.uptime_frac,
+            power_cost_usd=mp.power_cash_usd_per_mwh_capacity * site_mw * hours,
+            other_revenue_usd=mp.sellback_credit_usd_per_mwh_contracted
+            * power.ppa.contract_mw
+            * hours,
+        )
+    else:
+        result = model.run(
+            uptime_frac=site.uptime_frac * mp.uptime_frac,
+            power_price_usd_per_mwh=mp.power_cost_usd_per_mwh,
+        )
+    return result, mp
+
+
 def _halving_month(result: MiningResult, height: int = 1_050_000) -> str | None:
     hit = result.chain.height_end[0] >= height
     if not hit.any():
@@ -59,7 +124,13 @@ def run_mining(
     doc = load_site(site_file)
     site = load_mining_site(site_file)
     name = ScenarioName(scenario or doc.mining.scenario)
-    result = project_site(site, name, snapshot)
+    dispatch: MonthlyPower | None = None
+    if doc.power.source is not None:
+        result, dispatch = project_site_with_dispatch(
+            site, doc.power, Path(site_file).parent, name, snapshot
+        )
+    else:
+        result = project_site(site, name, snapshot)
     val = value_mining(result)
     sc = SCENARIOS[name]
     summary: dict[str, Any] = {
@@ -92,6 +163,10 @@ def run_mining(
         ),
         "halving_month": _halving_month(result),
         "snapshot_as_of": snapshot.as_of.isoformat(),
+        "uptime_frac_mean": float(result.uptime_frac[0].mean()),
+        "avg_power_price_usd_per_mwh": float(
+            result.power_cost_usd[0].sum() / max(result.energy_mwh[0].sum(), 1e-12)
+        ),
     }
     assumptions = [
         ("snapshot", f"network and market as of {snapshot.as_of} (config/defaults.py)"),
@@ -109,6 +184,14 @@ def run_mining(
             "fleet off in months where revenue/MWh < power price"
             if site.shutdown_when_unprofitable
             else "fleet runs every month",
+        ),
+        (
+            "power",
+            f"fixed ${site.power_price_usd_per_mwh:,.2f}/MWh"
+            if dispatch is None
+            else f"{doc.power.market} prices at {doc.power.location} from {doc.power.source}, "
+            f"replayed by calendar month; dispatch {doc.power.dispatch}"
+            + ("; PPA take-or-pay with sell-back" if doc.power.ppa is not None else ""),
         ),
         ("breakevens", "over the first 12 months: EBITDA = 0"),
         ("npv", "monthly flows at month end, discounted at (1+r)^(1/12)-1 per month"),

@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 from numpy.typing import NDArray
 
-from hashpivot.bitcoin.network import HASHES_PER_DIFFICULTY_1, H_PER_EH, SECONDS_PER_DAY
+from hashpivot.bitcoin.network import H_PER_EH, HASHES_PER_DIFFICULTY_1, SECONDS_PER_DAY
 from hashpivot.bitcoin.protocol import (
     RETARGET_INTERVAL_BLOCKS,
     cumulative_subsidy_btc,
@@ -178,9 +178,7 @@ def simulate_chain(
         subsidy_out[:, j] = cum_end - cum_start
         cum_start = cum_end
         height_out[:, j] = height
-        dmean_out[:, j] = np.divide(
-            weighted_diff, n_month, out=diff.copy(), where=n_month > 0
-        )
+        dmean_out[:, j] = np.divide(weighted_diff, n_month, out=diff.copy(), where=n_month > 0)
         dend_out[:, j] = diff
     return ChainPath(
         blocks=blocks_out,

@@ -2,7 +2,8 @@
 
 Definitions (Luxor Hashrate Index conventions):
 - hashvalue [BTC per PH/s per day]: the BTC a miner with 1 PH/s earns in one day at a given
-  difficulty, with subsidy + fees per block: ``86,400 x 1e15 x (subsidy + fees) / (difficulty x 2^32)``.
+  difficulty, with subsidy + fees per block:
+  ``86,400 x 1e15 x (subsidy + fees) / (difficulty x 2^32)``.
 - hashprice [USD per PH/s per day] = hashvalue x BTC price.
 - implied network hashrate [H/s] = difficulty x 2^32 / 600.
 

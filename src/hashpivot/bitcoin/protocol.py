@@ -85,7 +85,8 @@ def cumulative_subsidy_btc(height: ArrayLike) -> NDArray[np.float64]:
         raise InputError("height", float(np.min(h)), "a block height >= 0")
     era = np.floor(h / HALVING_INTERVAL_BLOCKS)
     era_c = np.minimum(era, _MAX_HALVINGS).astype(np.int64)
-    # BTC issued in complete eras: 2 x 50 x 210,000 x (1 - 2^-era) (geometric series; exact to float precision;
+    # BTC issued in complete eras: 2 x 50 x 210,000 x (1 - 2^-era) (geometric series; exact
+    # to float precision;
     # the satoshi rounding of late eras is < 1e-4 BTC in total and far beyond any horizon here).
     full = 100.0 * HALVING_INTERVAL_BLOCKS * (1.0 - np.exp2(-era_c.astype(np.float64)))
     within = (h - era_c * HALVING_INTERVAL_BLOCKS) * subsidy_btc(era_c * HALVING_INTERVAL_BLOCKS)
@@ -94,14 +95,16 @@ def cumulative_subsidy_btc(height: ArrayLike) -> NDArray[np.float64]:
 
 
 def retarget_factor(actual_timespan_s: ArrayLike) -> NDArray[np.float64]:
-    """Difficulty multiplier at a retarget: ``1,209,600 / timespan``, timespan clamped to [1/4, 4] x 2 weeks.
+    """Difficulty multiplier at a retarget: ``1,209,600 / timespan`` (clamped to 1/4..4 x 2 weeks).
 
     New difficulty = old difficulty x factor (difficulty is inverse to target). Bitcoin Core
     measures the timespan over 2015 intervals of the epoch (the "off-by-one"); hashpivot uses
     the 2016-interval timespan, a 0.05% difference documented in docs/methodology.md.
     """
     t = np.asarray(actual_timespan_s, dtype=np.float64)
-    clamped = np.clip(t, TARGET_TIMESPAN_S / MAX_RETARGET_FACTOR, TARGET_TIMESPAN_S * MAX_RETARGET_FACTOR)
+    clamped = np.clip(
+        t, TARGET_TIMESPAN_S / MAX_RETARGET_FACTOR, TARGET_TIMESPAN_S * MAX_RETARGET_FACTOR
+    )
     return np.asarray(TARGET_TIMESPAN_S / clamped, dtype=np.float64)
 
 
@@ -115,7 +118,7 @@ def projected_height_date(
     """Date at which ``target_height`` is reached if blocks come every ``block_interval_s`` seconds.
 
     E.g. the 2028 halving (height 1,050,000) from height 925,000 at 2025-11-25 with 600 s blocks
-    lands ~2028-04-19; with 590 s blocks (a growing network) about 2028-03-05.
+    lands on 2028-04-11; with 590 s blocks (a growing network) about 2028-03-27.
     """
     if block_interval_s <= 0:
         raise InputError("block_interval_s", block_interval_s, "a number of seconds > 0")

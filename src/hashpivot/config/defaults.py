@@ -59,8 +59,14 @@ SNAPSHOT = MarketSnapshot(
     network_hashrate_eh_s=1_069.0,
     sources=(
         ("height", "retarget block 925,344 = 459 x 2016 (mempool.space; reported 2025-11-27)"),
-        ("difficulty", "149.30 T after the -1.95% retarget of 2025-11-27 (CoinWarz, mempool.space)"),
-        ("btc_price_usd", "~$91,000 on 2025-11-27 (public price indices; fell below $90k 2025-11-18)"),
+        (
+            "difficulty",
+            "149.30 T after the -1.95% retarget of 2025-11-27 (CoinWarz, mempool.space)",
+        ),
+        (
+            "btc_price_usd",
+            "~$91,000 on 2025-11-27 (public price indices; fell below $90k 2025-11-18)",
+        ),
         (
             "fees_btc_per_block",
             "0.038 BTC = 1.2% fee share of 3.125 BTC subsidy (2025 to September; market-facts.md)",

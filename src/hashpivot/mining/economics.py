@@ -29,7 +29,9 @@ def breakeven_power_usd_per_mwh(
     ``breakeven = hashprice x (1 - pool fee) / (0.024 x e)`` (Hashrate Index convention: in
     USD/kWh, hashprice / (24 x J/TH)). E.g. $40/PH/day at 17 J/TH -> $98.0/MWh.
     """
-    return _f(hashprice_usd_per_ph_day) * (1.0 - _f(pool_fee_frac)) / (0.024 * _f(efficiency_j_per_th))
+    return (
+        _f(hashprice_usd_per_ph_day) * (1.0 - _f(pool_fee_frac)) / (0.024 * _f(efficiency_j_per_th))
+    )
 
 
 def btc_mined(
@@ -47,7 +49,9 @@ def btc_mined(
     return share * (_f(subsidy_btc) + _f(fees_btc)) * (1.0 - _f(pool_fee_frac))
 
 
-def site_energy_mwh(asic_power_mw: ArrayLike, uptime_frac: ArrayLike, hours: ArrayLike, overhead_frac: float) -> F:
+def site_energy_mwh(
+    asic_power_mw: ArrayLike, uptime_frac: ArrayLike, hours: ArrayLike, overhead_frac: float
+) -> F:
     """Energy the site draws [MWh] = ASIC MW x uptime x hours / (1 - overhead share).
 
     Cooling, auxiliaries and losses are taken as a fixed share of the site's draw.
@@ -58,7 +62,7 @@ def site_energy_mwh(asic_power_mw: ArrayLike, uptime_frac: ArrayLike, hours: Arr
 def breakeven_btc_price_usd(cost_usd: ArrayLike, btc: ArrayLike) -> F:
     """BTC price [USD/BTC] at which revenue equals cost: cost / BTC mined (NaN where none mined)."""
     c, b = _f(cost_usd), _f(btc)
-    return np.divide(c, b, out=np.full(np.broadcast(c, b).shape, np.nan), where=b > 0)
+    return np.asarray(np.divide(c, b, out=np.full(np.broadcast(c, b).shape, np.nan), where=b > 0))
 
 
 def breakeven_hashprice_usd_per_ph_day(
@@ -67,7 +71,8 @@ def breakeven_hashprice_usd_per_ph_day(
     """Hashprice [USD/PH/day] at which revenue equals cost: cost / (PH-days x (1 - pool fee))."""
     denom = _f(ph_days) * (1.0 - _f(pool_fee_frac))
     c = _f(cost_usd)
-    return np.divide(c, denom, out=np.full(np.broadcast(c, denom).shape, np.nan), where=denom > 0)
+    out = np.full(np.broadcast(c, denom).shape, np.nan)
+    return np.asarray(np.divide(c, denom, out=out, where=denom > 0))
 
 
 def payback_month(cumulative_net_usd: ArrayLike, investment_usd: float) -> F:

@@ -94,7 +94,9 @@ def asic_power_available_mw(capacity_mw: float, overhead_frac: float) -> float:
     return capacity_mw * (1.0 - overhead_frac)
 
 
-def degradation_factor(months_elapsed: ArrayLike, degradation_frac_per_year: float) -> NDArray[np.float64]:
+def degradation_factor(
+    months_elapsed: ArrayLike, degradation_frac_per_year: float
+) -> NDArray[np.float64]:
     """Hashrate remaining after ``months_elapsed`` at a constant annual decline [-].
 
     ``(1 - d) ** (months / 12)``: chips wear and fans/boards fail; power is assumed unchanged

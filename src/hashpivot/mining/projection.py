@@ -2,7 +2,8 @@
 
 :class:`MiningModel` runs the small models in order:
 
-1. block production along the network hashrate path (:func:`hashpivot.bitcoin.chain.simulate_chain`):
+1. block production along the network hashrate path
+   (:func:`hashpivot.bitcoin.chain.simulate_chain`):
    blocks, subsidy (halvings by height), difficulty;
 2. fees from the fee share of block revenue;
 3. the fleet's share of the network, degraded over time, times uptime;
@@ -161,9 +162,13 @@ class MiningModel:
         *,
         uptime_frac: FloatArray | float | None = None,
         power_price_usd_per_mwh: FloatArray | float | None = None,
+        power_cost_usd: FloatArray | None = None,
+        other_revenue_usd: FloatArray | None = None,
     ) -> MiningResult:
         """Project the site. ``uptime_frac`` / ``power_price_usd_per_mwh`` override the site's
-        flat values with ``(paths, months)`` arrays (e.g. from curtailment dispatch)."""
+        flat values with ``(paths, months)`` arrays (e.g. from curtailment dispatch);
+        ``power_cost_usd`` replaces the energy x price cost (a take-or-pay contract) and
+        ``other_revenue_usd`` adds revenue (power sold back), both ``(paths, months)``."""
         site, market = self.site, self.market
         lo, hi = self.offset, self.offset + site.horizon_months
         seconds_all = month_seconds(market.start, hi)
@@ -195,13 +200,15 @@ class MiningModel:
             price.shape,
         )
         if power_price_usd_per_mwh is not None:
-            power_price = np.broadcast_to(np.asarray(power_price_usd_per_mwh, dtype=np.float64), price.shape)
+            power_price = np.broadcast_to(
+                np.asarray(power_price_usd_per_mwh, dtype=np.float64), price.shape
+            )
         elif market.power_price_usd_per_mwh is not None:
             power_price = market.power_price_usd_per_mwh[:, lo:hi]
         else:
             power_price = np.full(price.shape, site.power_price_usd_per_mwh)
 
-        if site.shutdown_when_unprofitable:
+        if site.shutdown_when_unprofitable and uptime_frac is None:
             # Revenue per MWh drawn = hashprice x PH/s x (1 - fee) / (MW x 24 h / (1 - overhead)).
             revenue_per_mwh = (
                 hashprice
@@ -219,8 +226,10 @@ class MiningModel:
             site.pool_fee_frac,
         )
         revenue = btc * price
+        if other_revenue_usd is not None:
+            revenue = revenue + other_revenue_usd
         energy = site_energy_mwh(site.fleet.power_mw, uptime, hours, site.overhead_frac)
-        power_cost = energy * power_price
+        power_cost = energy * power_price if power_cost_usd is None else power_cost_usd
         other = np.full(price.shape, site.opex_usd_per_month)
         capex = np.zeros(price.shape)
         if site.buy_fleet:

@@ -1,0 +1,153 @@
+"""CLI commands: the Bitcoin network (``subsidy``, ``hashprice``).
+
+Thin: parse, call the library, render. ``--json`` prints exactly one JSON object.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from hashpivot.adapters.fetch.network import (
+    MEMPOOL_URL_ENV,
+    PRICE_URL_ENV,
+    LiveNetworkSource,
+)
+from hashpivot.adapters.history import history_day, load_btc_daily
+from hashpivot.bitcoin.daily import spot_economics, subsidy_at
+from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
+from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
+from hashpivot.errors import InputError
+
+
+def _render(title: str, payload: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        emit_json(payload)
+        return
+    table = Table(title=title, show_header=True)
+    table.add_column("field")
+    table.add_column("value", justify="right")
+    for key, value in payload.items():
+        if isinstance(value, float):
+            text = f"{value:,.8g}"
+        elif isinstance(value, int):
+            text = f"{value:,}"
+        else:
+            text = str(value)
+        table.add_row(key, text)
+    console.print(table)
+
+
+def _parse_height(text: str) -> int:
+    try:
+        height = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise InputError("--height", text, "a whole block height >= 0") from None
+    if height < 0:
+        raise InputError("--height", height, "a whole block height >= 0")
+    return height
+
+
+@app.command()
+def subsidy(
+    height_text: str = typer.Option(..., "--height", help="Block height (genesis = 0)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Block subsidy at a height (consensus rule), its halving era and the next halving."""
+    height = _parse_height(height_text)
+    info = subsidy_at(height)
+    _render(
+        f"Block subsidy at height {height:,}",
+        {
+            "height": info.height,
+            "subsidy_btc": info.subsidy_btc,
+            "subsidy_sat": info.subsidy_sat,
+            "era": info.era,
+            "next_halving_height": info.next_halving_height,
+        },
+        as_json,
+    )
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError("--date", text, "a date YYYY-MM-DD") from None
+
+
+def _snapshot_payload(snap: MarketSnapshot, source: str) -> dict[str, Any]:
+    econ = spot_economics(
+        price_usd=snap.btc_price_usd,
+        difficulty=snap.difficulty,
+        height=snap.height,
+        fees_btc_per_block=snap.fees_btc_per_block,
+    )
+    return {
+        "date": snap.as_of.isoformat(),
+        "hashprice_usd_per_ph_day": econ.hashprice_usd_per_ph_day,
+        "hashvalue_btc_per_ph_day": econ.hashvalue_btc_per_ph_day,
+        "price_usd": snap.btc_price_usd,
+        "difficulty": snap.difficulty,
+        "fees_btc_per_block": econ.fees_btc_per_block,
+        "subsidy_btc_per_block": econ.subsidy_btc_per_block,
+        "height": snap.height,
+        "source": source,
+    }
+
+
+@app.command()
+def hashprice(
+    date_: str | None = typer.Option(
+        None, "--date", help="UTC day YYYY-MM-DD from the daily history."
+    ),
+    history: Path | None = typer.Option(
+        None,
+        "--history",
+        help="btc_daily.csv or its folder (default: $HASHPIVOT_SHARED_DATA, ../shared/data).",
+    ),
+    live: bool = typer.Option(False, "--live", help="Fetch the network and price now."),
+    mempool_url: str | None = typer.Option(
+        None, "--mempool-url", envvar=MEMPOOL_URL_ENV, help="mempool.space-style API base URL."
+    ),
+    price_url: str | None = typer.Option(
+        None,
+        "--price-url",
+        envvar=PRICE_URL_ENV,
+        help="CoinGecko-style price API base URL (default: the mempool.space price).",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Hashprice (USD per PH/s per day) and hashvalue (BTC per PH/s per day).
+
+    With --date: that day of the history; with --live: now, fetched; else the dated snapshot.
+    """
+    if date_ is not None:
+        if live:
+            raise InputError("--live", True, "either --date (history) or --live, not both")
+        day = _parse_date(date_)
+        row = history_day(load_btc_daily(history), day)
+        payload: dict[str, Any] = {
+            "date": row.date.isoformat(),
+            "hashprice_usd_per_ph_day": row.hashprice_usd_per_ph_day,
+            "hashvalue_btc_per_ph_day": row.hashvalue_btc_per_ph_day,
+            "price_usd": row.price_usd,
+            "difficulty": row.difficulty,
+            "fees_btc_per_block": row.fees_btc_per_block,
+            "subsidy_btc_per_block": row.subsidy_btc_per_block,
+            "block_count": row.block_count,
+            "height_end": row.height_end,
+            "source": f"history: {row.source}",
+        }
+    elif live:
+        source = LiveNetworkSource.from_urls(mempool_url, price_url)
+        payload = _snapshot_payload(source.snapshot(), f"live: {source.url}")
+    else:
+        if history is not None:
+            raise InputError("--history", str(history), "used only with --date")
+        payload = _snapshot_payload(SNAPSHOT, f"snapshot {SNAPSHOT.as_of.isoformat()}")
+    _render(f"Hashprice on {payload['date']}", payload, as_json)

@@ -1,0 +1,346 @@
+"""The ``[gpu_cloud]`` table, the GPU catalogue and standalone GPU cloud files.
+
+The catalogue (``config/catalogue/gpu.csv``) holds one row per GPU model with a ``source``
+column; any field can be overridden in the file. Defaults of the business (sources in
+docs/methodology/ai_paths.md): utilisation 80%, depreciation 5 years (Amazon 5 y; CoreWeave
+6, Nebius 4), staff and software $1,500 per GPU-year and site opex $150k per IT MW-year
+(hashpivot estimates, 2025), maintenance 2% of GPU capex a year (estimate).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from hashpivot.compute.conversion import Conversion
+from hashpivot.compute.gpu_cloud import GpuCloudTerms, GpuModel, GpuSpec
+from hashpivot.config.conversion import ConversionConfig
+from hashpivot.config.errors import first_input_error
+from hashpivot.config.lease import (
+    DebtConfig,
+    SiteInfo,
+    TaxConfig,
+    is_site_file,
+    load_site_tables,
+    read_toml,
+)
+from hashpivot.config.power import PowerConfig
+from hashpivot.errors import DataError, InputError
+from hashpivot.valuation.projects import PowerBasis, ValuationAssumptions
+
+__all__ = [
+    "GpuCloudCase",
+    "GpuCloudConfig",
+    "GpuCloudFile",
+    "gpu_assumption_rows",
+    "load_gpu_catalogue",
+    "load_gpu_cloud_file",
+]
+
+_CATALOGUE_COLUMNS = (
+    "model",
+    "release",
+    "it_kw_per_gpu",
+    "capex_usd_per_gpu",
+    "rate_usd_per_gpu_hour",
+    "rate_basis",
+    "rate_decay_frac_per_year",
+    "rate_floor_usd_per_gpu_hour",
+    "status",
+    "source",
+)
+
+
+@cache
+def load_gpu_catalogue() -> dict[GpuModel, GpuSpec]:
+    """The packaged GPU catalogue, one :class:`GpuSpec` per :class:`GpuModel`.
+
+    Raises :class:`DataError` if the CSV lacks a column, a model or holds a non-number.
+    """
+    text = resources.files("hashpivot.config").joinpath("catalogue/gpu.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    src = "config/catalogue/gpu.csv"
+    if not rows or tuple(rows[0].keys()) != _CATALOGUE_COLUMNS:
+        raise DataError(f"expected columns {', '.join(_CATALOGUE_COLUMNS)}", source=src)
+    out: dict[GpuModel, GpuSpec] = {}
+    for i, row in enumerate(rows, start=2):
+        try:
+            model = GpuModel(row["model"])
+            out[model] = GpuSpec(
+                model=model,
+                it_kw_per_gpu=float(row["it_kw_per_gpu"]),
+                capex_usd_per_gpu=float(row["capex_usd_per_gpu"]),
+                rate_usd_per_gpu_hour=float(row["rate_usd_per_gpu_hour"]),
+                rate_decay_frac_per_year=float(row["rate_decay_frac_per_year"]),
+                rate_floor_usd_per_gpu_hour=float(row["rate_floor_usd_per_gpu_hour"]),
+                rate_basis=row["rate_basis"],
+                source=row["source"],
+            )
+        except ValueError as exc:
+            raise DataError(f"line {i}: {exc}", source=src) from exc
+    missing = set(GpuModel) - set(out)
+    if missing:
+        raise DataError(f"models missing: {sorted(missing)}", source=src)
+    return out
+
+
+class GpuCloudConfig(BaseModel):
+    """A GPU cloud on the converted site and how to value it (``[gpu_cloud]``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gpu_model: GpuModel
+    it_mw: float | None = Field(None, gt=0, le=10_000, description="Critical IT MW [MW]")
+    it_kw_per_gpu: float | None = Field(None, gt=0, le=20, description="Override [kW/GPU]")
+    capex_usd_per_gpu: float | None = Field(None, gt=0, le=1e6, description="Override [USD]")
+    rate_usd_per_gpu_hour: float | None = Field(None, gt=0, le=100)
+    rate_decay_frac_per_year: float | None = Field(None, ge=0, lt=1)
+    rate_floor_usd_per_gpu_hour: float | None = Field(None, ge=0, le=100)
+    contracted_share_frac: float = Field(0.0, ge=0, le=1)
+    contract_rate_usd_per_gpu_hour: float | None = Field(None, gt=0, le=100)
+    contract_years: float = Field(0.0, ge=0, le=20)
+    prepayment_frac: float = Field(0.0, ge=0, le=1, description="Of the contract value")
+    utilisation_frac: float = Field(0.8, ge=0, le=1)
+    power_load_frac: float = Field(0.8, gt=0, le=1)
+    power_price_usd_per_mwh: float | None = Field(None, ge=-1000, le=10_000)
+    staff_software_usd_per_gpu_year: float = Field(1500.0, ge=0, le=1e5)
+    site_opex_usd_per_it_mw_year: float = Field(150_000.0, ge=0, le=1e7)
+    maintenance_frac_of_capex_per_year: float = Field(0.02, ge=0, le=0.5)
+    depreciation_life_years: float = Field(5.0, gt=0, le=15)
+    refresh: bool = True
+    refresh_capex_frac: float = Field(1.0, ge=0, le=5)
+    residual_value_frac: float = Field(0.0, ge=0, le=1)
+    facility_life_years: float = Field(20.0, gt=0, le=60)
+    horizon_years: float | None = Field(None, gt=0, le=40, description="Default: site horizon")
+    discount_rate: float | None = Field(None, gt=-0.5, lt=2, description="[fraction/year]")
+    basis: PowerBasis = PowerBasis.IT
+    announced_contract_value_usd: float | None = Field(None, gt=0)
+    source: str = Field("", max_length=2000)
+    debt: DebtConfig | None = None
+    tax: TaxConfig | None = None
+
+    def spec(self) -> GpuSpec:
+        """The catalogue row with this table's overrides."""
+        base = load_gpu_catalogue()[self.gpu_model]
+        return GpuSpec(
+            model=base.model,
+            it_kw_per_gpu=self.it_kw_per_gpu or base.it_kw_per_gpu,
+            capex_usd_per_gpu=self.capex_usd_per_gpu or base.capex_usd_per_gpu,
+            rate_usd_per_gpu_hour=self.rate_usd_per_gpu_hour or base.rate_usd_per_gpu_hour,
+            rate_decay_frac_per_year=(
+                base.rate_decay_frac_per_year
+                if self.rate_decay_frac_per_year is None
+                else self.rate_decay_frac_per_year
+            ),
+            rate_floor_usd_per_gpu_hour=(
+                base.rate_floor_usd_per_gpu_hour
+                if self.rate_floor_usd_per_gpu_hour is None
+                else self.rate_floor_usd_per_gpu_hour
+            ),
+            rate_basis=base.rate_basis,
+            source=base.source,
+        )
+
+
+class GpuCloudFile(BaseModel):
+    """A standalone GPU cloud file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    site: SiteInfo = SiteInfo()
+    power: PowerConfig | None = None
+    gpu_cloud: GpuCloudConfig
+    conversion: ConversionConfig = ConversionConfig()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GpuCloudCase:
+    """A validated GPU cloud, ready to value."""
+
+    name: str
+    source_file: str
+    start: date
+    months: int
+    terms: GpuCloudTerms
+    conversion: Conversion
+    assumptions: ValuationAssumptions
+    config: GpuCloudConfig
+    conversion_config: ConversionConfig
+
+
+def _build_gpu_case(
+    site: SiteInfo,
+    site_power_price: float | None,
+    g: GpuCloudConfig,
+    conv_cfg: ConversionConfig,
+    src: str,
+) -> GpuCloudCase:
+    conv = conv_cfg.to_domain(gross_mw=site.capacity_mw, it_mw=g.it_mw, source=src)
+    price = g.power_price_usd_per_mwh if g.power_price_usd_per_mwh is not None else site_power_price
+    if price is None:
+        raise InputError(
+            "gpu_cloud.power_price_usd_per_mwh", None, "a power price [USD/MWh]", source=src
+        )
+    rate = g.discount_rate if g.discount_rate is not None else site.discount_rate
+    if rate is None:
+        raise InputError(
+            "gpu_cloud.discount_rate", None, "an annual discount rate, e.g. 0.12", source=src
+        )
+    spec = g.spec()
+    contract_months = round(12 * g.contract_years)
+    if g.horizon_years is not None:
+        months = round(12 * g.horizon_years)
+    elif site.horizon_months is not None:
+        months = site.horizon_months
+    else:
+        months = conv.full_delivery_month + max(contract_months, 60)
+    terms = GpuCloudTerms(
+        gpu=spec,
+        contracted_share_frac=g.contracted_share_frac,
+        contract_rate_usd_per_gpu_hour=(
+            g.contract_rate_usd_per_gpu_hour or spec.rate_usd_per_gpu_hour
+        ),
+        contract_months=contract_months,
+        prepayment_frac=g.prepayment_frac,
+        utilisation_frac=g.utilisation_frac,
+        power_load_frac=g.power_load_frac,
+        power_price_usd_per_mwh=price,
+        staff_software_usd_per_gpu_year=g.staff_software_usd_per_gpu_year,
+        site_opex_usd_per_it_mw_year=g.site_opex_usd_per_it_mw_year,
+        maintenance_frac_of_capex_per_year=g.maintenance_frac_of_capex_per_year,
+        depreciation_life_years=g.depreciation_life_years,
+        refresh=g.refresh,
+        refresh_capex_frac=g.refresh_capex_frac,
+        residual_value_frac=g.residual_value_frac,
+        facility_life_years=g.facility_life_years,
+    )
+    assumptions = ValuationAssumptions(
+        discount_rate_per_year=rate,
+        basis=g.basis,
+        equity_discount_rate_per_year=g.debt.equity_discount_rate if g.debt else None,
+        debt=g.debt.to_domain(conv.first_delivery_month) if g.debt else None,
+        tax=g.tax.to_domain() if g.tax else None,
+    )
+    return GpuCloudCase(
+        name=site.name,
+        source_file=src,
+        start=site.start,
+        months=months,
+        terms=terms,
+        conversion=conv,
+        assumptions=assumptions,
+        config=g,
+        conversion_config=conv_cfg,
+    )
+
+
+def load_gpu_cloud_file(path: str | Path) -> GpuCloudCase:
+    """Read and validate a GPU cloud file (or a site file with a ``[gpu_cloud]`` table)."""
+    src = str(path)
+    data = read_toml(path)
+    if is_site_file(data):
+        site, price, model = load_site_tables(path)
+        g = getattr(model, "gpu_cloud", None)
+        if g is None:
+            raise InputError(
+                "gpu_cloud", "(missing)", "a [gpu_cloud] table in the site file", source=src
+            )
+        conv_cfg = getattr(model, "conversion", None) or ConversionConfig()
+        return _build_gpu_case(site, price, g, conv_cfg, src)
+    if "gpu_cloud" not in data:
+        raise InputError("gpu_cloud", "(missing)", "a [gpu_cloud] table", source=src)
+    try:
+        f = GpuCloudFile.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise first_input_error(exc, source=src) from exc
+    price = f.power.price_usd_per_mwh if f.power is not None else None
+    return _build_gpu_case(f.site, price, f.gpu_cloud, f.conversion, src)
+
+
+def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
+    """Rows ``{name, value, source}`` of the assumptions behind a GPU cloud result."""
+    g, t, a = case.config, case.terms, case.assumptions
+    spec = t.gpu
+    cat = f"catalogue gpu.csv ({spec.model.value}): {spec.source}"
+    fs = "GPU file" + (f": {g.source}" if g.source else "")
+    est = "hashpivot estimate (2025)"
+
+    def src(name: str, default: str) -> str:
+        return fs if name in g.model_fields_set else default
+
+    v = case.conversion_config
+    facility_per_mw = v.shell_capex_usd_per_it_mw + v.fitout_capex_usd_per_it_mw
+    rows = [
+        ("GPU model", spec.model.value, "gpu_model", "-"),
+        ("IT power per GPU", f"{spec.it_kw_per_gpu:g} kW", "it_kw_per_gpu", cat),
+        ("capex per GPU (all-in)", f"${spec.capex_usd_per_gpu:,.0f}", "capex_usd_per_gpu", cat),
+        (
+            "market rate",
+            f"${spec.rate_usd_per_gpu_hour:.2f}/GPU-h ({spec.rate_basis}), "
+            f"-{spec.rate_decay_frac_per_year:.0%}/yr, "
+            f"floor ${spec.rate_floor_usd_per_gpu_hour:.2f}",
+            "rate_usd_per_gpu_hour",
+            cat,
+        ),
+        (
+            "contract",
+            f"{t.contracted_share_frac:.0%} of GPUs at ${t.contract_rate_usd_per_gpu_hour:.2f}"
+            f"/GPU-h for {t.contract_months} months, prepayment {t.prepayment_frac:.0%}",
+            "contracted_share_frac",
+            "default: none contracted",
+        ),
+        ("utilisation (uncontracted)", f"{t.utilisation_frac:.0%}", "utilisation_frac", est),
+        (
+            "power price",
+            f"${t.power_price_usd_per_mwh:.2f}/MWh",
+            "power_price_usd_per_mwh",
+            "site [power]",
+        ),
+        (
+            "staff and software",
+            f"${t.staff_software_usd_per_gpu_year:,.0f}/GPU-yr",
+            "staff_software_usd_per_gpu_year",
+            est,
+        ),
+        (
+            "site opex",
+            f"${t.site_opex_usd_per_it_mw_year:,.0f}/IT MW-yr",
+            "site_opex_usd_per_it_mw_year",
+            est,
+        ),
+        (
+            "depreciation life / refresh",
+            f"{t.depreciation_life_years:g} y, refresh {'yes' if t.refresh else 'no'}",
+            "depreciation_life_years",
+            "default 5 y: Amazon 5 y (CoreWeave 6, Nebius 4; market-facts.md)",
+        ),
+        (
+            "discount rate",
+            f"{a.discount_rate_per_year:.2%}/yr (monthly (1+r)^(1/12)-1)",
+            "discount_rate",
+            "site discount_rate",
+        ),
+        (
+            "horizon",
+            f"{case.months} months from {case.start.isoformat()}",
+            "horizon_years",
+            "site horizon_months",
+        ),
+    ]
+    out = [{"name": n, "value": val, "source": src(k, d)} for n, val, k, d in rows]
+    out.append(
+        {
+            "name": "PUE / facility capex",
+            "value": f"{v.pue:g}; ${facility_per_mw / 1e6:,.2f}M/IT MW",
+            "source": "GPU file [conversion]" if v.model_fields_set else "defaults (ai_paths.md)",
+        }
+    )
+    return out
