@@ -8,11 +8,11 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from hashpivot.api.mining import EXAMPLE_SITE, MiningReport, run_mining
 from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
 from hashpivot.config.catalogue import asic_catalogue
 from hashpivot.config.defaults import ScenarioName
 from hashpivot.errors import InputError
-from hashpivot.api.mining import EXAMPLE_SITE, MiningReport, run_mining
 
 
 def _money(x: float) -> str:
@@ -25,15 +25,43 @@ def _render_report(report: MiningReport) -> None:
     head.add_column("item", style="bold")
     head.add_column("value", justify="right")
     head.add_column("note", style="dim")
-    head.add_row("Fleet", f"{s['fleet_ph_s']:,.0f} PH/s", f"{s['fleet_efficiency_j_per_th']:.1f} J/TH, {s['fleet_power_mw']:.1f} MW of ASICs")
-    head.add_row("NPV", _money(s["npv_usd"]), f"at {s['discount_rate']:.1%}/yr, {s['horizon_months']} months from {s['start']}")
-    head.add_row("EBITDA (horizon)", _money(s["ebitda_total_usd"]), f"BTC mined {s['btc_mined_total']:,.1f}")
-    head.add_row("Breakeven power", f"${s['breakeven_power_usd_per_mwh']:,.1f}/MWh", f"first 12 months; contract ${s['power_price_usd_per_mwh']:,.1f}/MWh")
-    head.add_row("Breakeven BTC", f"${s['breakeven_btc_usd']:,.0f}", "first 12 months, power + other opex")
-    head.add_row("Breakeven hashprice", f"${s['breakeven_hashprice_usd_per_ph_day']:,.2f}/PH/day", f"hashprice now ${s['hashprice_start_usd_per_ph_day']:,.2f}")
+    head.add_row(
+        "Fleet",
+        f"{s['fleet_ph_s']:,.0f} PH/s",
+        f"{s['fleet_efficiency_j_per_th']:.1f} J/TH, {s['fleet_power_mw']:.1f} MW of ASICs",
+    )
+    head.add_row(
+        "NPV",
+        _money(s["npv_usd"]),
+        f"at {s['discount_rate']:.1%}/yr, {s['horizon_months']} months from {s['start']}",
+    )
+    head.add_row(
+        "EBITDA (horizon)", _money(s["ebitda_total_usd"]), f"BTC mined {s['btc_mined_total']:,.1f}"
+    )
+    head.add_row(
+        "Breakeven power",
+        f"${s['breakeven_power_usd_per_mwh']:,.1f}/MWh",
+        f"first 12 months; contract ${s['power_price_usd_per_mwh']:,.1f}/MWh",
+    )
+    head.add_row(
+        "Breakeven BTC", f"${s['breakeven_btc_usd']:,.0f}", "first 12 months, power + other opex"
+    )
+    head.add_row(
+        "Breakeven hashprice",
+        f"${s['breakeven_hashprice_usd_per_ph_day']:,.2f}/PH/day",
+        f"hashprice now ${s['hashprice_start_usd_per_ph_day']:,.2f}",
+    )
     pb = s["payback_months"]
-    head.add_row("Fleet payback", "never" if pb is None else f"{pb:.0f} months", f"fleet value {_money(s['fleet_value_usd'])}")
-    head.add_row("Halving (height 1,050,000)", str(s["halving_month"] or "after horizon"), "from block production along the hashrate path")
+    head.add_row(
+        "Fleet payback",
+        "never" if pb is None else f"{pb:.0f} months",
+        f"fleet value {_money(s['fleet_value_usd'])}",
+    )
+    head.add_row(
+        "Halving (height 1,050,000)",
+        str(s["halving_month"] or "after horizon"),
+        "from block production along the hashrate path",
+    )
     console.print(head)
     table = Table(title="Monthly projection (money in $k)")
     for col in ("month", "BTC $", "hashprice", "BTC mined", "revenue", "power", "other", "EBITDA"):
@@ -58,7 +86,9 @@ def _render_report(report: MiningReport) -> None:
 @app.command()
 def mine(
     site_file: Path = typer.Argument(..., help="Site file (TOML); see examples/sites/."),
-    scenario: str | None = typer.Option(None, help="bear | base | bull (default: the site file's)."),
+    scenario: str | None = typer.Option(
+        None, help="bear | base | bull (default: the site file's)."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Project the keep-mining path of a site: monthly cash flows, NPV, breakevens."""
@@ -66,7 +96,9 @@ def mine(
         raise InputError("--scenario", scenario, "one of bear, base, bull")
     report = run_mining(site_file, scenario=scenario)
     if as_json:
-        emit_json({**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly})
+        emit_json(
+            {**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly}
+        )
     else:
         _render_report(report)
 
@@ -94,7 +126,14 @@ def asics(as_json: bool = JSON_OPTION) -> None:
     for col in ("model", "TH/s", "W", "J/TH", "release", "cooling"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["model"], f"{r['hashrate_th_s']:g}", f"{r['power_w']:g}", f"{r['efficiency_j_per_th']:.1f}", r["release"], r["cooling"])
+        table.add_row(
+            r["model"],
+            f"{r['hashrate_th_s']:g}",
+            f"{r['power_w']:g}",
+            f"{r['efficiency_j_per_th']:.1f}",
+            r["release"],
+            r["cooling"],
+        )
     console.print(table)
 
 
@@ -114,9 +153,17 @@ def demo(
     out = out_dir / f"mine-{site.stem}.json"
     out.write_text(
         json.dumps(
-            to_jsonable({**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly}),
+            to_jsonable(
+                {
+                    **report.summary,
+                    "assumptions": dict(report.assumptions),
+                    "monthly": report.monthly,
+                }
+            ),
             indent=2,
         )
     )
-    console.print(f"\nWrote [bold]{out}[/]. Next: `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
-                  "`hashpivot lease examples/leases/ms-hyperscaler.toml`, and docs/methodology.md.")
+    console.print(
+        f"\nWrote [bold]{out}[/]. Next: `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
+        "`hashpivot lease examples/leases/ms-hyperscaler.toml`, and docs/methodology.md."
+    )

@@ -56,12 +56,17 @@ def value_mining(result: MiningResult) -> MiningValuation:
     energy = result.energy_mwh[:, :w].sum(axis=1)
     btc = result.btc_mined[:, :w].sum(axis=1)
     ph_days = (
-        result.fleet_hashrate_th_s[None, :w] / 1000.0 * result.uptime_frac[:, :w] * result.chain.days[None, :w]
+        result.fleet_hashrate_th_s[None, :w]
+        / 1000.0
+        * result.uptime_frac[:, :w]
+        * result.chain.days[None, :w]
     ).sum(axis=1)
     # Hashprice breakeven: the hashprice (before pool fee) at which revenue = power + other.
     # Revenue = hashprice x PH-days x (1 - pool fee) holds month by month by construction.
     be_hashprice = breakeven_hashprice_usd_per_ph_day(power + other, ph_days, site.pool_fee_frac)
-    be_power = np.divide(revenue - other, energy, out=np.full_like(revenue, np.nan), where=energy > 0)
+    be_power = np.divide(
+        revenue - other, energy, out=np.full_like(revenue, np.nan), where=energy > 0
+    )
     fleet_value = site.fleet_capex_usd
     cum = np.cumsum(cf.ebitda_usd, axis=1)
     return MiningValuation(
