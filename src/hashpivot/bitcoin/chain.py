@@ -22,9 +22,10 @@ from numpy.typing import NDArray
 
 from hashpivot.bitcoin.network import H_PER_EH, HASHES_PER_DIFFICULTY_1, SECONDS_PER_DAY
 from hashpivot.bitcoin.protocol import (
+    MAX_RETARGET_FACTOR,
     RETARGET_INTERVAL_BLOCKS,
+    TARGET_TIMESPAN_S,
     cumulative_subsidy_btc,
-    retarget_factor,
 )
 from hashpivot.errors import InputError
 from hashpivot.types import FloatArray
@@ -102,6 +103,20 @@ def month_seconds(start: date, months: int) -> FloatArray:
     return out
 
 
+def _check_inputs(
+    state: NetworkState, hashrate_eh_s: NDArray[np.float64], seconds: NDArray[np.float64]
+) -> FloatArray:
+    hr = np.atleast_2d(np.asarray(hashrate_eh_s, dtype=np.float64)) * H_PER_EH
+    months = hr.shape[1]
+    if seconds.shape != (months,):
+        raise InputError("seconds", seconds.shape, f"one length per month, shape ({months},)")
+    if not np.all(np.isfinite(hr)) or np.any(hr <= 0):
+        raise InputError("hashrate_eh_s", float(np.nanmin(hr)) / H_PER_EH, "finite values > 0")
+    if state.difficulty <= 0:
+        raise InputError("difficulty", state.difficulty, "a number > 0")
+    return hr
+
+
 def simulate_chain(
     state: NetworkState,
     hashrate_eh_s: NDArray[np.float64],
@@ -110,6 +125,50 @@ def simulate_chain(
     first_month_elapsed_s: float = 0.0,
 ) -> ChainPath:
     """Play the difficulty retarget rule forward along hashrate paths.
+
+    Same model and arguments as :func:`simulate_chain_numpy` (whose docstring explains them),
+    run by a compiled kernel (numba) that walks each path's months in a tight loop and
+    spreads paths over the cores; the two agree to rounding (tests). Falls back to the numpy
+    version where numba is missing.
+    """
+    hr = _check_inputs(state, hashrate_eh_s, seconds)
+    try:
+        from hashpivot.bitcoin._chain_kernel import chain_kernel
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return simulate_chain_numpy(
+            state, hashrate_eh_s, seconds, first_month_elapsed_s=first_month_elapsed_s
+        )
+    out = chain_kernel(
+        hr,
+        np.ascontiguousarray(seconds, dtype=np.float64),
+        float(state.height),
+        float(state.difficulty),
+        float(RETARGET_INTERVAL_BLOCKS - state.epoch_blocks),
+        float(state.epoch_elapsed_s),
+        float(first_month_elapsed_s),
+    )
+    blocks, subsidy, height_end, dmean, dend, too_fast = out
+    if too_fast:
+        raise InputError("hashrate_eh_s", float(hr.max() / H_PER_EH), "a path without x16 jumps")
+    return ChainPath(
+        blocks=blocks,
+        subsidy_btc=subsidy,
+        height_end=height_end,
+        difficulty_mean=dmean,
+        difficulty_end=dend,
+        seconds=np.asarray(seconds, dtype=np.float64),
+        hashrate_h_s=hr,
+    )
+
+
+def simulate_chain_numpy(
+    state: NetworkState,
+    hashrate_eh_s: NDArray[np.float64],
+    seconds: NDArray[np.float64],
+    *,
+    first_month_elapsed_s: float = 0.0,
+) -> ChainPath:
+    """Play the difficulty retarget rule forward along hashrate paths (numpy, across paths).
 
     Parameters
     ----------
@@ -123,18 +182,12 @@ def simulate_chain(
     -------
     ChainPath with blocks, subsidy, height and difficulty per path and month.
     """
-    hr = np.atleast_2d(np.asarray(hashrate_eh_s, dtype=np.float64)) * H_PER_EH
+    hr = _check_inputs(state, hashrate_eh_s, seconds)
     paths, months = hr.shape
-    if seconds.shape != (months,):
-        raise InputError("seconds", seconds.shape, f"one length per month, shape ({months},)")
-    if not np.all(np.isfinite(hr)) or np.any(hr <= 0):
-        raise InputError("hashrate_eh_s", float(np.nanmin(hr)) / H_PER_EH, "finite values > 0")
-    if state.difficulty <= 0:
-        raise InputError("difficulty", state.difficulty, "a number > 0")
 
     height = np.full(paths, float(state.height))
     diff = np.full(paths, float(state.difficulty))
-    epoch_blocks = np.full(paths, state.epoch_blocks)
+    to_retarget = np.full(paths, RETARGET_INTERVAL_BLOCKS - state.epoch_blocks)  # blocks left
     epoch_elapsed = np.full(paths, float(state.epoch_elapsed_s))
 
     blocks_out = np.empty((paths, months))
@@ -143,31 +196,44 @@ def simulate_chain(
     dmean_out = np.empty((paths, months))
     dend_out = np.empty((paths, months))
     cum_start = cumulative_subsidy_btc(height)
+    # Scratch arrays reused by every segment: the loop is the hot path of Monte Carlo runs.
+    rate = np.empty(paths)
+    t_need = np.empty(paths)
+    dt = np.empty(paths)
+    n = np.empty(paths)
+    retarget = np.empty(paths, dtype=bool)
+    weighted_diff = np.empty(paths)
+    t_rem = np.empty(paths)
+    rate_base = np.empty(paths)
+    lo_span = TARGET_TIMESPAN_S / MAX_RETARGET_FACTOR
+    hi_span = TARGET_TIMESPAN_S * MAX_RETARGET_FACTOR
 
     for j in range(months):
-        t_rem = np.full(paths, seconds[j] - (first_month_elapsed_s if j == 0 else 0.0))
+        t_rem.fill(seconds[j] - (first_month_elapsed_s if j == 0 else 0.0))
         h0 = height.copy()
-        weighted_diff = np.zeros(paths)
-        rate_base = hr[:, j] / HASHES_PER_DIFFICULTY_1  # blocks/s x difficulty
+        weighted_diff.fill(0.0)
+        np.divide(hr[:, j], HASHES_PER_DIFFICULTY_1, out=rate_base)  # blocks/s x difficulty
         for _ in range(_MAX_SEGMENTS_PER_MONTH):
-            active = t_rem > 1e-9
-            if not active.any():
-                break
-            rate = rate_base / diff  # blocks per second at the current difficulty
-            t_need = (RETARGET_INTERVAL_BLOCKS - epoch_blocks) / rate
-            retarget = active & (t_need <= t_rem)
-            dt = np.where(retarget, t_need, np.where(active, t_rem, 0.0))
-            n = rate * dt
+            np.divide(rate_base, diff, out=rate)  # blocks per second at the current difficulty
+            np.divide(to_retarget, rate, out=t_need)
+            np.less_equal(t_need, t_rem, out=retarget)
+            np.minimum(t_need, t_rem, out=dt)
+            np.multiply(rate, dt, out=n)
             height += n
-            epoch_blocks += n
+            to_retarget -= n
             epoch_elapsed += dt
-            weighted_diff += n * diff
             t_rem -= dt
-            if retarget.any():
-                factor = retarget_factor(epoch_elapsed)
-                diff = np.where(retarget, diff * factor, diff)
-                epoch_blocks = np.where(retarget, 0.0, epoch_blocks)
-                epoch_elapsed = np.where(retarget, 0.0, epoch_elapsed)
+            n *= diff
+            weighted_diff += n
+            if not retarget.any():
+                break  # every path spent its month without another retarget
+            # new D = D x two weeks / clamp(epoch time); fresh epoch where a retarget happened
+            np.clip(epoch_elapsed, lo_span, hi_span, out=t_need)
+            np.divide(TARGET_TIMESPAN_S, t_need, out=t_need)
+            np.multiply(diff, t_need, out=t_need)
+            np.copyto(diff, t_need, where=retarget)
+            np.copyto(to_retarget, float(RETARGET_INTERVAL_BLOCKS), where=retarget)
+            np.copyto(epoch_elapsed, 0.0, where=retarget)
         else:  # pragma: no cover - needs > 16 retargets in a month (hashrate x 16 in a month)
             raise InputError(
                 "hashrate_eh_s", float(hr[:, j].max() / H_PER_EH), "a path without x16 jumps"

@@ -94,8 +94,13 @@ class TaxConfig(BaseModel):
     @model_validator(mode="after")
     def _macrs_class(self) -> TaxConfig:
         if self.depreciation is DepreciationMethod.MACRS and self.life_years not in (
-            3, 5, 7, 10, 15, 20,
-        ):  # fmt: skip
+            3,
+            5,
+            7,
+            10,
+            15,
+            20,
+        ):
             raise ValueError(
                 f"life_years = {self.life_years!r}: MACRS needs a class of 3, 5, 7, 10, 15 or 20"
             )
@@ -450,7 +455,6 @@ def _build_lease_case(
         renewals_assumed=lease.renewals_assumed,
         renewal_rent_multiplier=lease.renewal_rent_multiplier,
         lease_type=lease.lease_type,
-        pue=conv.pue,
         it_load_frac=lease.it_load_frac,
         power_price_usd_per_mwh=price or 0.0,
         property_tax_usd_per_it_mw_year=lease.property_tax_usd_per_it_mw_year,

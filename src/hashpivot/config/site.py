@@ -15,7 +15,10 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hashpivot.config.catalogue import find_asic
+from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
+from hashpivot.config.gpu_cloud import GpuCloudConfig
+from hashpivot.config.lease import LeaseConfig
 from hashpivot.config.power import PowerConfig
 from hashpivot.errors import InputError
 from hashpivot.mining.fleet import Fleet, FleetLine, asic_power_available_mw
@@ -86,9 +89,9 @@ class SiteFile(BaseModel):
     power: PowerConfig
     fleet: list[FleetEntry] = Field(min_length=1)
     mining: MiningTable = MiningTable()
-    lease: dict[str, Any] | None = None
-    gpu_cloud: dict[str, Any] | None = None
-    conversion: dict[str, Any] | None = None
+    lease: LeaseConfig | None = None
+    gpu_cloud: GpuCloudConfig | None = None
+    conversion: ConversionConfig | None = None
 
     def build_fleet(self) -> Fleet:
         """Resolve catalogue names; one line per entry."""

@@ -1,0 +1,92 @@
+"""Compiled kernel of :func:`hashpivot.bitcoin.chain.simulate_chain` (numba).
+
+One path at a time, month by month, segment by segment (a segment ends at a retarget or at
+the month's end); paths run in parallel. The formulas are those of ``simulate_chain_numpy``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit, prange
+
+_HASHES_PER_DIFF_1 = 2.0**32
+_BLOCKS_PER_EPOCH = 2016.0
+_TARGET_SPAN_S = 2016.0 * 600.0
+_LO_SPAN_S = _TARGET_SPAN_S / 4.0
+_HI_SPAN_S = _TARGET_SPAN_S * 4.0
+_HALVING = 210_000.0
+_MAX_SEGMENTS = 16
+
+
+@njit(cache=True, inline="always")  # type: ignore[misc]
+def _cum_subsidy_btc(height: float) -> float:
+    era = min(int(np.floor(height / _HALVING)), 64)
+    full = 100.0 * _HALVING * (1.0 - 2.0 ** (-era))
+    if era >= 64:
+        return full
+    per_block = float(np.int64(5_000_000_000) >> np.int64(era)) / 1e8
+    return full + (height - era * _HALVING) * per_block
+
+
+@njit(cache=True, parallel=True)  # type: ignore[misc]
+def chain_kernel(
+    hashrate_h_s: Any,
+    seconds: Any,
+    height0: float,
+    difficulty0: float,
+    to_retarget0: float,
+    epoch_elapsed0: float,
+    first_month_elapsed_s: float,
+) -> Any:
+    paths, months = hashrate_h_s.shape
+    blocks = np.empty((paths, months))
+    subsidy = np.empty((paths, months))
+    height_end = np.empty((paths, months))
+    dmean = np.empty((paths, months))
+    dend = np.empty((paths, months))
+    too_fast = np.zeros(paths, dtype=np.bool_)
+    for p in prange(paths):
+        h = height0
+        d = difficulty0
+        r = to_retarget0
+        e = epoch_elapsed0
+        cum0 = _cum_subsidy_btc(h)
+        for j in range(months):
+            t = seconds[j] - first_month_elapsed_s if j == 0 else seconds[j]
+            rate_base = hashrate_h_s[p, j] / _HASHES_PER_DIFF_1
+            h_start = h
+            wd = 0.0
+            done = False
+            for _ in range(_MAX_SEGMENTS):
+                rate = rate_base / d
+                t_need = r / rate
+                if t_need <= t:
+                    h += r
+                    wd += r * d
+                    e += t_need
+                    t -= t_need
+                    span = min(max(e, _LO_SPAN_S), _HI_SPAN_S)
+                    d = d * (_TARGET_SPAN_S / span)
+                    r = _BLOCKS_PER_EPOCH
+                    e = 0.0
+                else:
+                    n = rate * t
+                    h += n
+                    r -= n
+                    e += t
+                    wd += n * d
+                    done = True
+                    break
+            if not done:
+                too_fast[p] = True
+            n_month = h - h_start
+            cum1 = _cum_subsidy_btc(h)
+            blocks[p, j] = n_month
+            subsidy[p, j] = cum1 - cum0
+            cum0 = cum1
+            height_end[p, j] = h
+            dmean[p, j] = wd / n_month if n_month > 0 else d
+            dend[p, j] = d
+    return blocks, subsidy, height_end, dmean, dend, too_fast.any()

@@ -1,0 +1,72 @@
+"""Command-line interface: ``hashpivot COMMAND ... [--json]``.
+
+:func:`main` is the console script. It turns every user error (a
+:class:`~hashpivot.errors.HashpivotError` or a pydantic validation error) into one clear
+message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pydantic
+
+from hashpivot.cli import ai, decide, mining, network, power  # noqa: F401  (commands register)
+from hashpivot.cli._app import app, err_console
+from hashpivot.config.errors import describe_validation_error
+from hashpivot.errors import HashpivotError
+
+
+def _click_classes() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
+    """Click's exception classes: typer >= 0.17 may vendor its own click (typer._click)."""
+    import click
+
+    usage: list[type[Exception]] = [click.exceptions.ClickException]
+    abort: list[type[Exception]] = [click.exceptions.Abort]
+    try:
+        from typer import _click  # type: ignore[attr-defined]
+
+        usage.append(_click.exceptions.ClickException)
+        if hasattr(_click.exceptions, "Abort"):
+            abort.append(_click.exceptions.Abort)
+    except ImportError:
+        pass
+    return tuple(usage), tuple(abort)
+
+
+_CLICK_USAGE, _CLICK_ABORT = _click_classes()
+
+__all__ = ["app", "main", "run"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 user error)."""
+    try:
+        app(args=argv, prog_name="hashpivot", standalone_mode=False)
+    except HashpivotError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        return 2
+    except pydantic.ValidationError as exc:
+        err_console.print(
+            f"[bold red]error:[/] {describe_validation_error(exc)}", highlight=False, soft_wrap=True
+        )
+        return 2
+    except KeyboardInterrupt:
+        err_console.print("interrupted", highlight=False)
+        return 130
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        return code
+    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
+        if isinstance(exc, _CLICK_USAGE):
+            exc.show()  # type: ignore[attr-defined]
+            return 2
+        if isinstance(exc, _CLICK_ABORT):
+            return 1
+        raise
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

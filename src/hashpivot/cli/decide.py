@@ -1,0 +1,3 @@
+"""CLI commands: decide."""
+
+from __future__ import annotations

@@ -1,0 +1,410 @@
+"""Stochastic market processes over ``(paths, months)``: pure functions of numpy arrays.
+
+Every process is a monthly, discrete-time recursion written with one formula per function.
+Shocks are standard normal arrays drawn by the caller (:func:`correlated_normals`), so the
+functions here hold no randomness except the optional fat-tail mixers, which take a passed-in
+``numpy.random.Generator``. Column 0 of every output is the start value; column ``j`` is the
+value ``j`` months later. With all volatilities zero each process collapses to its
+deterministic drift path (``log S_j = log S_0 + mu_m j`` for the price).
+
+Units: ``_per_year`` rates are converted to monthly ones with ``/12`` (drifts, log trends,
+reversion speeds) or ``/sqrt(12)`` (volatilities). See docs/methodology/market.md.
+
+References
+----------
+- Geometric Brownian motion in discrete time: Hull, *Options, Futures and Other Derivatives*,
+  ch. 14 (log-returns ~ N(mu dt, sigma^2 dt)).
+- Merton (1976), "Option pricing when underlying stock returns are discontinuous", J. Fin. Econ. 3.
+- Ornstein-Uhlenbeck / AR(1) in logs: Dixit & Pindyck, *Investment under Uncertainty* (1994), ch. 3.
+- Error-correction models: Engle & Granger (1987), Econometrica 55(2).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from hashpivot.errors import InputError
+from hashpivot.types import FloatArray
+
+MONTHS_PER_YEAR = 12
+BLOCKS_PER_DAY = 144.0  # 86,400 s / 600 s target interval
+PH_PER_EH = 1000.0
+
+
+class PriceTails(StrEnum):
+    """Distribution of the monthly BTC log-return shock."""
+
+    NORMAL = "normal"  # GBM
+    STUDENT_T = "student_t"  # GBM with Student-t shocks scaled to unit variance
+    MERTON = "merton"  # GBM plus compensated compound-Poisson normal jumps
+
+
+class Factor(StrEnum):
+    """The correlated shocks, in the order of the correlation matrix."""
+
+    BTC_PRICE = "btc_price"
+    HASHRATE = "hashrate"
+    FEE_SHARE = "fee_share"
+    RENT = "rent"
+    GPU_RATE = "gpu_rate"
+    POWER_PRICE = "power_price"
+
+
+FACTORS: tuple[Factor, ...] = tuple(Factor)
+
+
+def _require(name: str, value: float, ok: bool, allowed: str) -> None:
+    if not ok or not math.isfinite(value):
+        raise InputError(name, value, allowed)
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BtcPriceParams:
+    """BTC price: ``log S_{j+1} = log S_j + mu/12 + sigma/sqrt(12) x eps_j (+ jumps)``.
+
+    log_drift_per_year : mean log-return per year ``mu`` [1/yr]; the median path grows as
+        ``exp(mu t)``; with ``tails = MERTON`` the jumps are compensated so the mean log-return
+        stays ``mu``
+    vol_per_year : volatility of the diffusive log-return ``sigma`` [1/sqrt(yr)]
+    tails : shock distribution (normal, Student-t, Merton jumps)
+    student_t_df : degrees of freedom of the Student-t shock (> 2; variance kept at sigma^2)
+    jump_intensity_per_year : Merton jump rate ``lambda`` [1/yr]
+    jump_mean_log : mean log size of one jump ``mu_J`` [-]
+    jump_vol_log : standard deviation of the log size of one jump ``sigma_J`` [-]
+    """
+
+    log_drift_per_year: float
+    vol_per_year: float
+    tails: PriceTails = PriceTails.NORMAL
+    student_t_df: float = 5.0
+    jump_intensity_per_year: float = 0.0
+    jump_mean_log: float = 0.0
+    jump_vol_log: float = 0.0
+
+    def __post_init__(self) -> None:
+        _require("btc.log_drift_per_year", self.log_drift_per_year, True, "a finite number (1/yr)")
+        _require("btc.vol_per_year", self.vol_per_year, self.vol_per_year >= 0, "a number >= 0")
+        _require("btc.student_t_df", self.student_t_df, self.student_t_df > 2, "a number > 2")
+        _require(
+            "btc.jump_intensity_per_year",
+            self.jump_intensity_per_year,
+            self.jump_intensity_per_year >= 0,
+            "a number >= 0 (jumps per year)",
+        )
+        _require("btc.jump_mean_log", self.jump_mean_log, True, "a finite number")
+        _require("btc.jump_vol_log", self.jump_vol_log, self.jump_vol_log >= 0, "a number >= 0")
+
+    @property
+    def is_random(self) -> bool:
+        """Whether the process draws shocks (some volatility or jumps)."""
+        jumps = self.tails is PriceTails.MERTON and self.jump_intensity_per_year > 0
+        return self.vol_per_year > 0 or jumps
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HashrateParams:
+    """Network hashrate, an error-correction model on log hashrate ``h`` and log hashprice ``x``.
+
+    ``h_{j+1} = h_j + alpha (x_j - xbar_j) + beta (x_j - x_{j-1}) + sigma/sqrt(12) eps``,
+    ``xbar_j = log(equilibrium_hashprice) + trend x j/12``.
+    The gap ``x_j - xbar_j = log(H*_j / H_j)`` is the log ratio of the "economic" hashrate
+    ``H* = revenue / equilibrium hashprice`` to the actual one.
+
+    gap_speed_per_month : ``alpha``, share of the log gap closed per month [1/month]
+    hashprice_change_response : ``beta``, response to last month's log hashprice change [-]
+    equilibrium_hashprice_usd_per_ph_day : ``exp(xbar_0)`` at the start [USD/PH/s/day]
+    equilibrium_hashprice_log_trend_per_year : ``d``, log trend of the equilibrium [1/yr]
+        (negative: newer, more efficient machines break even at lower hashprice)
+    vol_per_year : volatility of the monthly log-growth shock [1/sqrt(yr)]
+    """
+
+    gap_speed_per_month: float
+    hashprice_change_response: float
+    equilibrium_hashprice_usd_per_ph_day: float
+    equilibrium_hashprice_log_trend_per_year: float
+    vol_per_year: float
+
+    def __post_init__(self) -> None:
+        a = self.gap_speed_per_month
+        _require("hashrate.gap_speed_per_month", a, 0 <= a <= 1, "a number in [0, 1]")
+        b = self.hashprice_change_response
+        _require("hashrate.hashprice_change_response", b, -1 <= b <= 1, "a number in [-1, 1]")
+        eq = self.equilibrium_hashprice_usd_per_ph_day
+        _require("hashrate.equilibrium_hashprice_usd_per_ph_day", eq, eq > 0, "a number > 0")
+        d = self.equilibrium_hashprice_log_trend_per_year
+        _require("hashrate.equilibrium_hashprice_log_trend_per_year", d, True, "a finite number")
+        v = self.vol_per_year
+        _require("hashrate.vol_per_year", v, v >= 0, "a number >= 0")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeanRevertingParams:
+    """A transformed level ``y`` (log, or logit for a share) reverting to a trending mean.
+
+    ``y_{j+1} = y_j + (1 - phi)(m_j - y_j) + sigma/sqrt(12) eps``, ``phi = exp(-kappa/12)``,
+    ``m_j = g(long_run_level) + long_run_log_trend_per_year x j/12`` where ``g`` is the
+    transform. The half-life of a deviation is ``ln 2 / kappa`` years.
+
+    long_run_level : the mean level at the start, in the unit of the process it drives
+    long_run_log_trend_per_year : trend of the transformed mean [1/yr] (log growth for levels)
+    reversion_per_year : ``kappa`` [1/yr]; 0 makes a random walk with drift
+    vol_per_year : volatility of the transformed level [1/sqrt(yr)]
+    """
+
+    long_run_level: float
+    long_run_log_trend_per_year: float
+    reversion_per_year: float
+    vol_per_year: float
+
+    def __post_init__(self) -> None:
+        _require("long_run_level", self.long_run_level, self.long_run_level > 0, "a number > 0")
+        t = self.long_run_log_trend_per_year
+        _require("long_run_log_trend_per_year", t, True, "a finite number (1/yr)")
+        k = self.reversion_per_year
+        _require("reversion_per_year", k, k >= 0, "a number >= 0 (1/yr)")
+        _require("vol_per_year", self.vol_per_year, self.vol_per_year >= 0, "a number >= 0")
+
+    @property
+    def persistence_per_month(self) -> float:
+        """``phi = exp(-kappa / 12)``: the share of a deviation left after one month [-]."""
+        return math.exp(-self.reversion_per_year / MONTHS_PER_YEAR)
+
+
+def gpu_decay_log_trend_per_year(
+    decay_per_generation_frac: float, generation_years: float
+) -> float:
+    """Log trend [1/yr] of a GPU's rental rate that loses ``decay`` of its value per generation.
+
+    ``ln(1 - decay_per_generation_frac) / generation_years``; e.g. 35% per 2-year generation
+    gives ``ln(0.65) / 2 = -0.215``/yr (-19.4%/yr).
+    """
+    _require(
+        "decay_per_generation_frac",
+        decay_per_generation_frac,
+        0 <= decay_per_generation_frac < 1,
+        "a fraction in [0, 1)",
+    )
+    _require("generation_years", generation_years, generation_years > 0, "a number > 0 (years)")
+    return math.log1p(-decay_per_generation_frac) / generation_years
+
+
+# --------------------------------------------------------------------------------------------
+# Shocks
+# --------------------------------------------------------------------------------------------
+
+
+def cholesky_factor(correlation: ArrayLike) -> FloatArray:
+    """Lower-triangular ``L`` with ``L L^T = correlation``; raises InputError if not a valid
+    correlation matrix (square, symmetric, unit diagonal, positive definite)."""
+    c = np.asarray(correlation, dtype=np.float64)
+    if c.ndim != 2 or c.shape[0] != c.shape[1]:
+        raise InputError("correlation", c.shape, "a square matrix")
+    if not np.allclose(c, c.T, atol=1e-12) or not np.allclose(np.diag(c), 1.0):
+        raise InputError("correlation", c.tolist(), "a symmetric matrix with unit diagonal")
+    if np.any(np.abs(c) > 1):
+        raise InputError("correlation", c.tolist(), "entries in [-1, 1]")
+    try:
+        return np.asarray(np.linalg.cholesky(c), dtype=np.float64)
+    except np.linalg.LinAlgError:
+        raise InputError("correlation", c.tolist(), "a positive definite matrix") from None
+
+
+def correlated_normals(
+    rng: np.random.Generator, cholesky: FloatArray, paths: int, steps: int
+) -> FloatArray:
+    """Correlated standard normal shocks, month-major shape ``(k, steps, paths)``: ``e = L z``.
+
+    One block of ``k x paths x steps`` independent N(0, 1) draws is mixed in place, row by row
+    from the last factor to the first (``e_i = sum_{j <= i} L_ij z_j`` only reads rows
+    ``j <= i``, still unmixed), skipping zero entries of ``L``.
+    """
+    k = cholesky.shape[0]
+    z = rng.standard_normal((k, steps, paths))
+    for i in range(k - 1, -1, -1):
+        if cholesky[i, i] != 1.0:
+            z[i] *= cholesky[i, i]
+        for j in range(i):
+            if cholesky[i, j] != 0.0:
+                z[i] += cholesky[i, j] * z[j]
+    return z
+
+
+def student_t_shocks(z: FloatArray, df: float, rng: np.random.Generator) -> FloatArray:
+    """Turn N(0, 1) shocks into unit-variance Student-t shocks, in place.
+
+    ``t = z sqrt((df - 2) / W)``, ``W ~ chi2(df)``: a Student-t with ``df`` degrees of freedom
+    scaled by ``sqrt((df - 2) / df)`` so its variance is 1 [-]. Excess kurtosis ``6/(df - 4)``.
+    The correlation with other factors shrinks by ``E[sqrt((df-2)/W)] < 1`` (documented).
+    """
+    w = rng.standard_gamma(df / 2.0, size=z.shape)
+    w *= 2.0 / (df - 2.0)  # W (df - 2)^-1 with W = 2 Gamma(df/2)
+    np.sqrt(w, out=w)
+    z /= w
+    return z
+
+
+def merton_jump_increments(
+    rng: np.random.Generator,
+    shape: tuple[int, int],
+    intensity_per_month: float,
+    jump_mean_log: float,
+    jump_vol_log: float,
+) -> FloatArray:
+    """Compensated compound-Poisson jump log-increments, mean zero, shape ``shape`` [-].
+
+    ``J = sum_{i=1}^{N} Y_i - lambda mu_J``, ``N ~ Poisson(lambda)``, ``Y_i ~ N(mu_J, sigma_J^2)``;
+    given N the sum is ``N(N mu_J, N sigma_J^2)``. Variance ``lambda (mu_J^2 + sigma_J^2)``.
+    """
+    n = rng.poisson(intensity_per_month, size=shape).astype(np.float64)
+    out = rng.standard_normal(shape)
+    out *= jump_vol_log * np.sqrt(n)
+    out += (n - intensity_per_month) * jump_mean_log
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Recursions. Month-major layout: arrays are (months, paths) so that each month's update reads and
+# writes one contiguous row (the recursion loops over months only, with numpy ops across all
+# paths); :func:`hashpivot.market.scenarios.simulate` transposes the results to (paths, months).
+# --------------------------------------------------------------------------------------------
+
+
+def log_price_paths(
+    log_price0: float,
+    shocks: FloatArray | None,
+    log_drift_per_month: float,
+    vol_per_month: float,
+    paths: int,
+    steps: int,
+    extra_increments: FloatArray | None = None,
+) -> FloatArray:
+    """Log price, month-major ``(steps + 1, paths)``: ``y_0 = log S_0``,
+    ``y_{j+1} = y_j + mu_m + s_m e_{j+1} (+ jump_{j+1})``.
+
+    ``shocks`` are unit-variance shocks ``(steps, paths)`` (None when there are none);
+    ``extra_increments`` (e.g. compensated jumps) have the same shape. Zero volatility gives
+    exactly ``log S_0 + mu_m j``.
+    """
+    out = np.empty((steps + 1, paths))
+    out[0] = log_price0
+    if steps == 0:
+        return out
+    if shocks is None and extra_increments is None:
+        out[1:] = (log_price0 + log_drift_per_month * np.arange(1, steps + 1))[:, None]
+        return out
+    inc = out[1:]
+    if shocks is None:
+        inc[...] = log_drift_per_month
+    else:
+        np.multiply(shocks, vol_per_month, out=inc)
+        inc += log_drift_per_month
+    if extra_increments is not None:
+        inc += extra_increments
+    np.cumsum(out, axis=0, out=out)
+    return out
+
+
+def mean_reverting_paths(
+    y0: float,
+    shocks: FloatArray | None,
+    long_run: FloatArray,
+    persistence_per_month: float,
+    vol_per_month: float,
+    paths: int,
+) -> FloatArray:
+    """Transformed level, month-major ``(steps + 1, paths)``:
+    ``y_{j+1} = phi y_j + (1 - phi) m_j + s_m e_{j+1}``.
+
+    ``long_run`` is the transformed mean ``m`` per month ``(steps + 1,)``; ``phi`` the
+    persistence per month (1 = random walk); ``shocks`` ``(steps, paths)`` or None. Zero
+    volatility gives the deterministic recursion on every path.
+    """
+    steps = long_run.shape[0] - 1
+    phi = persistence_per_month
+    out = np.empty((steps + 1, paths))
+    out[0] = y0
+    if steps == 0:
+        return out
+    drive = (1.0 - phi) * long_run[:-1]
+    if shocks is None:
+        out[1:] = drive[:, None]
+    else:
+        np.multiply(shocks, vol_per_month, out=out[1:])
+        out[1:] += drive[:, None]
+    for j in range(steps):
+        out[j + 1] += phi * out[j]
+    return out
+
+
+def log_revenue_ph_day(
+    btc_price_usd: FloatArray, subsidy_btc_per_block: FloatArray, fee_share_frac: FloatArray
+) -> FloatArray:
+    """``r = log(144 x (subsidy + fees) x price / 1000)``: log of the network's daily revenue
+    [USD/day] divided by 1000, so that log hashprice [USD/PH/s/day] = ``r - log H[EH/s]``.
+
+    Fees from the fee share ``f``: ``subsidy + fees = subsidy / (1 - f)``.
+    """
+    rev = (BLOCKS_PER_DAY / PH_PER_EH) * subsidy_btc_per_block / (1.0 - fee_share_frac)
+    return np.asarray(np.log(rev * btc_price_usd), dtype=np.float64)
+
+
+def hashprice_usd_per_ph_day(
+    btc_price_usd: ArrayLike,
+    network_hashrate_eh_s: ArrayLike,
+    subsidy_btc_per_block: ArrayLike,
+    fees_btc_per_block: ArrayLike,
+) -> FloatArray:
+    """Hashprice [USD per PH/s per day] = ``144 x (subsidy + fees) x price / (1000 x H[EH/s])``.
+
+    Luxor's definition ``86,400 x 1e15 x (subsidy + fees) x price / (difficulty x 2^32)`` with
+    the 600-s identity ``difficulty x 2^32 = H[H/s] x 600``.
+    """
+    rev = np.asarray(subsidy_btc_per_block, dtype=np.float64) + np.asarray(fees_btc_per_block)
+    num = BLOCKS_PER_DAY * rev * np.asarray(btc_price_usd, dtype=np.float64)
+    return np.asarray(num / (PH_PER_EH * np.asarray(network_hashrate_eh_s)), dtype=np.float64)
+
+
+def hashrate_ecm_paths(
+    log_hashrate0: float,
+    log_revenue: FloatArray,
+    log_equilibrium_hashprice: FloatArray,
+    gap_speed_per_month: float,
+    hashprice_change_response: float,
+    vol_per_month: float,
+    shocks: FloatArray | None,
+    hashprice_log_change_prev_month: float = 0.0,
+) -> FloatArray:
+    """Log hashrate ``h``, month-major ``(steps + 1, paths)``, of the error-correction model
+    ``h_{j+1} = h_j + alpha (x_j - xbar_j) + beta (x_j - x_{j-1}) + s_m e_{j+1}``.
+
+    ``x_j = r_j - h_j`` is log hashprice, ``r`` = :func:`log_revenue_ph_day` month-major
+    ``(steps + 1, paths)``, ``xbar`` the log equilibrium hashprice ``(steps + 1,)``,
+    ``x_0 - x_{-1}`` = ``hashprice_log_change_prev_month``; ``shocks`` ``(steps, paths)``.
+    """
+    n, paths = log_revenue.shape
+    a, b = gap_speed_per_month, hashprice_change_response
+    out = np.empty((n, paths))
+    if shocks is None:
+        out[1:] = 0.0
+    else:
+        np.multiply(shocks, vol_per_month, out=out[1:])
+    out[0] = log_hashrate0
+    x_prev = log_revenue[0] - log_hashrate0 - hashprice_log_change_prev_month
+    for j in range(n - 1):
+        x = log_revenue[j] - out[j]
+        step = a * (x - log_equilibrium_hashprice[j])
+        step += b * (x - x_prev)
+        step += out[j]
+        out[j + 1] += step
+        x_prev = x
+    return out

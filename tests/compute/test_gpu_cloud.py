@@ -1,0 +1,107 @@
+"""GPU cloud builder by hand; the catalogue; per-path rates."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+
+from hashpivot.compute.conversion import Conversion, Phase
+from hashpivot.compute.gpu_cloud import (
+    GpuCloudTerms,
+    GpuModel,
+    GpuSpec,
+    gpu_cloud_cash_flows,
+    gpus_per_it_mw,
+    market_rate_curve,
+)
+from hashpivot.config.gpu_cloud import load_gpu_catalogue
+
+START = date(2026, 1, 1)
+SPEC = GpuSpec(
+    model=GpuModel.H100,
+    it_kw_per_gpu=1.28,
+    capex_usd_per_gpu=50_000.0,
+    rate_usd_per_gpu_hour=2.0,
+    rate_decay_frac_per_year=0.0,
+    rate_floor_usd_per_gpu_hour=0.0,
+)
+CONV = Conversion(
+    gross_mw=1.6,
+    pue=1.25,
+    phases=(Phase(it_mw=1.28, delivery_month=0),),
+    construction_months=0,
+    shell_capex_usd_per_it_mw=0.0,
+    fitout_capex_usd_per_it_mw=0.0,
+)
+TERMS = GpuCloudTerms(
+    gpu=SPEC,
+    utilisation_frac=0.5,
+    power_load_frac=1.0,
+    power_price_usd_per_mwh=50.0,
+    staff_software_usd_per_gpu_year=1_200.0,
+    site_opex_usd_per_it_mw_year=120_000.0,
+    maintenance_frac_of_capex_per_year=0.0,
+    depreciation_life_years=5.0,
+)
+
+
+def test_hand_worked_gpu_cloud() -> None:
+    cf = gpu_cloud_cash_flows(TERMS, CONV, start=START, months=12)
+    assert cf.extras["gpus"][0] == 1000.0  # 1.28 MW / 1.28 kW
+    # 1,000 GPUs x 730 h x 50% x $2.00 = $730,000 a month
+    assert cf.revenue_usd[0] == pytest.approx([730_000.0] * 12)
+    # power 1.28 MW x 1.0 x PUE 1.25 x 730 h x $50 = $58,400; staff $100,000; site $12,800
+    assert cf.opex_usd[0] == pytest.approx([-(58_400.0 + 100_000.0 + 12_800.0)] * 12)
+    assert cf.capex_usd[0, 0] == pytest.approx(-50e6)
+    # straight-line book value after 12 of 60 months: $40M
+    assert cf.terminal_value_usd is not None
+    assert float(cf.terminal_value_usd[0]) == pytest.approx(40e6)
+
+
+def test_contract_prepayment_is_timing_only() -> None:
+    t = replace(
+        TERMS,
+        contracted_share_frac=1.0,
+        contract_rate_usd_per_gpu_hour=3.0,
+        contract_months=12,
+        prepayment_frac=0.2,
+    )
+    cf = gpu_cloud_cash_flows(t, CONV, start=START, months=12)
+    value = 1000 * 12 * 730 * 3.0
+    assert float(cf.extras["contract_value_usd"][0]) == pytest.approx(value)
+    assert cf.revenue_usd.sum() == pytest.approx(value)  # prepaid, then credited
+    assert cf.revenue_usd[0, 0] == pytest.approx(value / 12 * 0.8 + 0.2 * value)
+    assert cf.extras["ebitda_accrual_usd"][0, 1] - cf.opex_usd[0, 1] == pytest.approx(value / 12)
+
+
+def test_refresh_and_decay() -> None:
+    spec = replace(SPEC, rate_decay_frac_per_year=0.2, rate_floor_usd_per_gpu_hour=1.5)
+    assert market_rate_curve(spec, [0, 12, 24, 120]).tolist() == pytest.approx([2.0, 1.6, 1.5, 1.5])
+    t = replace(TERMS, gpu=spec, depreciation_life_years=1.0)
+    cf = gpu_cloud_cash_flows(t, CONV, start=START, months=30)
+    buys = np.flatnonzero(cf.capex_usd[0] < 0).tolist()
+    assert buys == [0, 12, 24]  # refreshed every 12 months
+    rate = cf.extras["market_rate_usd_per_gpu_hour"][0]
+    assert rate[12] == pytest.approx(2.0) and rate[11] == pytest.approx(2.0 * 0.8 ** (11 / 12))
+
+
+def test_per_path_rate_paths() -> None:
+    rates = np.array([[2.0] * 12, [1.0] * 12])
+    cf = gpu_cloud_cash_flows(TERMS, CONV, start=START, months=12, gpu_rate_usd_per_gpu_hour=rates)
+    assert cf.revenue_usd[:, 0].tolist() == pytest.approx([730_000.0, 365_000.0])
+
+
+def test_catalogue_rows_have_sources_and_sane_units() -> None:
+    cat = load_gpu_catalogue()
+    assert set(cat) == set(GpuModel)
+    for spec in cat.values():
+        assert spec.source
+        assert 0.5 < spec.it_kw_per_gpu < 3.0
+        assert 10_000 < spec.capex_usd_per_gpu < 200_000
+    # market-facts.md: H100 10.2 kW per 8-GPU server; GB200 NVL72 ~120 kW per 72 GPUs
+    assert cat[GpuModel.H100].it_kw_per_gpu == pytest.approx(10.2 / 8, abs=0.01)
+    assert cat[GpuModel.GB200].it_kw_per_gpu == pytest.approx(120 / 72, abs=0.05)
+    assert gpus_per_it_mw(1.25) == pytest.approx(800.0)
