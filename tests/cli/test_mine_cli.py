@@ -39,7 +39,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[
 
 
 def needs_shared(site: Path) -> bool:
-    return "shared/data" in site.read_text()
+    return "HASHPIVOT_SHARED_DATA" in site.read_text()
 
 
 @pytest.mark.parametrize("site", SITES, ids=[p.stem for p in SITES])
@@ -234,7 +234,7 @@ def test_curtailing_site_uses_dispatch(
     assert out["avg_power_price_usd_per_mwh"] < 33.03 + 6.0  # type: ignore[operator]
     # Curtailing never does worse than buying every hour flat at the same prices.
     flat = site.read_text().replace('dispatch = "curtail"', 'dispatch = "flat"')
-    flat = flat.replace("../../../shared/data", str(shared_data))
+    flat = flat.replace("${HASHPIVOT_SHARED_DATA}", str(shared_data))
     tmp = tmp_path / "flat.toml"
     tmp.write_text(flat)
     code2, out2, _ = run_json(capsys, "mine", str(tmp))

@@ -36,6 +36,7 @@ Defaults and their sources are in docs/methodology/power.md.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -139,10 +140,15 @@ class PowerConfig(BaseModel):
         return self
 
     def source_path(self, base_dir: str | Path | None = None) -> Path | None:
-        """The price file, relative paths taken from ``base_dir`` (the site file's folder)."""
+        """The price file, relative paths taken from ``base_dir`` (the site file's folder).
+
+        ``${HASHPIVOT_SHARED_DATA}`` in the path is the shared data folder: the environment
+        variable, else ``../shared/data`` from the current directory.
+        """
         if self.source is None:
             return None
-        p = Path(self.source)
+        shared = os.environ.get("HASHPIVOT_SHARED_DATA") or str(Path("../shared/data").resolve())
+        p = Path(self.source.replace("${HASHPIVOT_SHARED_DATA}", shared))
         return p if p.is_absolute() or base_dir is None else Path(base_dir) / p
 
     def constraints(self, interval_minutes: int = 60) -> RunConstraints:

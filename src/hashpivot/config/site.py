@@ -81,6 +81,22 @@ class MiningTable(BaseModel):
     scenario: str = Field(default="base", pattern="^(bear|base|bull)$")
 
 
+class CompareTable(BaseModel):
+    """``[compare]``: the strategies that are not described by other tables."""
+
+    model_config = _STRICT
+    sale_price_usd_per_mw: float = Field(
+        default=400_000.0,
+        ge=0,
+        le=50e6,
+        allow_inf_nan=False,
+        description="Powered land [USD/MW] (B. Riley $0.4-0.55M/MW, market-facts.md)",
+    )
+    sale_months_to_close: int = Field(default=6, ge=0, le=60)
+    sale_cost_frac: float = Field(default=0.02, ge=0, lt=1)
+    split_lease_frac: float = Field(default=0.5, gt=0, lt=1)
+
+
 class SiteFile(BaseModel):
     """The whole site file."""
 
@@ -92,6 +108,7 @@ class SiteFile(BaseModel):
     lease: LeaseConfig | None = None
     gpu_cloud: GpuCloudConfig | None = None
     conversion: ConversionConfig | None = None
+    compare: CompareTable = CompareTable()
 
     def build_fleet(self) -> Fleet:
         """Resolve catalogue names; one line per entry."""

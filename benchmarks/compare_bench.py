@@ -1,0 +1,102 @@
+"""Speed of ``compare()`` (switch timing included) against two yardsticks, in one run.
+
+- RNG floor: the time to draw the same count of standard normals with numpy that the market
+  model draws (six factors per path and month), in the same blocks of paths the engine uses
+  (fresh arrays per block, as a bounded-memory run must allocate them). The ratio says how many
+  "random-number budgets" the whole model costs.
+- Reference speed-up: the same model run one path at a time (a straightforward per-path loop:
+  simulate one path, value its strategies, apply the fitted switch policy to it), timed on a
+  few paths in this run and scaled per path.
+
+Usage: python benchmarks/compare_bench.py [--paths 100000] [--months 180] [--json]
+The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from hashpivot.api.compare import build_case
+from hashpivot.engine.compare import (
+    BLOCK_PATHS,
+    ValueTask,
+    compare,
+    fit_switch_policy,
+    make_batches,
+)
+from hashpivot.engine.strategies import StrategyName, evaluate_batch, lease_template
+from hashpivot.engine.switching import apply_policy
+from hashpivot.market.processes import FACTORS
+from hashpivot.market.scenarios import simulate
+
+SITE = Path(__file__).resolve().parents[1] / "examples/sites/permian-west-100mw-s21.toml"
+
+
+def rng_floor_seconds(paths: int, months: int, seed: int) -> float:
+    """Draw 6 x paths x months normals in blocks of BLOCK_PATHS, fresh arrays per block."""
+    rng = np.random.default_rng(seed)
+    t0 = time.perf_counter()
+    left = paths
+    while left > 0:
+        n = min(BLOCK_PATHS, left)
+        rng.standard_normal((len(FACTORS), months, n))
+        left -= n
+    return time.perf_counter() - t0
+
+
+def reference_seconds_per_path(case, n: int) -> float:  # type: ignore[no-untyped-def]
+    """The same model, one path at a time."""
+    template = lease_template(case)
+    train = [ValueTask(case, template, None)(b) for b in make_batches(BLOCK_PATHS, 99, BLOCK_PATHS)]
+    policy, _ = fit_switch_policy(train)
+    rng = np.random.default_rng(1)
+    t0 = time.perf_counter()
+    for _ in range(n):
+        scen = simulate(case.market_params, case.start_state, case.market_months + 1, 1, rng)
+        v = evaluate_batch(case, scen, template)
+        assert v.exercise_value_usd is not None and v.basis is not None
+        df = v.discount_per_month[0, : case.horizon]
+        apply_policy(policy, v.exercise_value_usd, v.continuation_usd, df, v.basis)
+        _ = v.npv_usd[StrategyName.MINE]
+    return (time.perf_counter() - t0) / n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--paths", type=int, default=100_000)
+    ap.add_argument("--months", type=int, default=180)
+    ap.add_argument("--reference-paths", type=int, default=40)
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    case = build_case(SITE, months=a.months)
+    compare(case, paths=BLOCK_PATHS, seed=0)  # warm-up: compile the chain kernel
+    t0 = time.perf_counter()
+    cmp = compare(case, paths=a.paths, seed=1)
+    seconds = time.perf_counter() - t0
+    market_months = case.market_months + 1
+    floor = rng_floor_seconds(a.paths, market_months, 2)
+    ref = reference_seconds_per_path(case, a.reference_paths)
+    out = {
+        "paths": a.paths,
+        "months": a.months,
+        "seconds": round(seconds, 3),
+        "rng_floor_seconds": round(floor, 3),
+        "ratio_to_rng_floor": round(seconds / floor, 2),
+        "reference_seconds_per_path": round(ref, 5),
+        "reference_speedup": round(ref / (seconds / a.paths), 1),
+        "recommendation": cmp.recommendation.value,
+    }
+    if not a.json:
+        print(f"compare: {a.paths:,} paths x {a.months} months in {seconds:.2f} s")
+        print(f"RNG floor ({len(FACTORS)} normals per path-month): {floor:.2f} s")
+        print(f"per-path reference: {ref * 1e3:.2f} ms/path")
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""The decision job: site file -> CompareCase -> Monte Carlo compare -> JSON-ready summary."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hashpivot.config.defaults import SNAPSHOT
+from hashpivot.config.gpu_cloud import load_gpu_cloud_file
+from hashpivot.config.lease import load_lease_file
+from hashpivot.config.site import load_mining_site, load_site
+from hashpivot.engine.compare import PERCENTILES, Comparison
+from hashpivot.engine.strategies import CompareCase, GpuOption, LeaseOption, SaleTerms
+from hashpivot.errors import InputError
+from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState
+from hashpivot.types import month_starts
+
+
+def build_case(site_file: str | Path, *, months: int | None = None) -> CompareCase:
+    """Read a site file (with optional ``[lease]``, ``[gpu_cloud]``, ``[conversion]``,
+    ``[compare]`` tables) into the engine's :class:`CompareCase`."""
+    doc = load_site(site_file)
+    mining = load_mining_site(site_file)
+    if months is not None:
+        if not 1 <= months <= 600:
+            raise InputError("--months", months, "1..600 months")
+        mining = replace(mining, horizon_months=months)
+    lease = gpu = None
+    if doc.lease is not None:
+        lc = load_lease_file(site_file)
+        lease = LeaseOption(
+            terms=lc.terms,
+            conversion=lc.conversion,
+            exit_cap_rate_frac=lc.assumptions.exit_cap_rate_frac,
+            sale_cost_frac=lc.assumptions.sale_cost_frac,
+        )
+    if doc.gpu_cloud is not None:
+        gc = load_gpu_cloud_file(site_file)
+        gpu = GpuOption(
+            terms=gc.terms,
+            conversion=gc.conversion,
+            rate_now_usd_per_gpu_hour=gc.terms.gpu.rate_usd_per_gpu_hour,
+        )
+    c = doc.compare
+    return CompareCase(
+        mining=mining,
+        snapshot=SNAPSHOT,
+        market_params=DEFAULT_PARAMS,
+        start_state=StartState.late_2025(),
+        lease=lease,
+        gpu=gpu,
+        sale=SaleTerms(
+            price_usd_per_mw=c.sale_price_usd_per_mw,
+            months_to_close=c.sale_months_to_close,
+            cost_frac=c.sale_cost_frac,
+        ),
+        split_lease_frac=c.split_lease_frac,
+        power_index_adder_usd_per_mwh=(
+            doc.power.adder_usd_per_mwh if doc.power.source is not None else None
+        ),
+    )
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(x)
+
+
+def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
+    """The JSON object of ``hashpivot compare``."""
+    months = [f"{m:%Y-%m}" for m in month_starts(case.mining.start, case.horizon)]
+    out: dict[str, Any] = {
+        "site": case.mining.name,
+        "paths": cmp.paths,
+        "seed": cmp.seed,
+        "months": cmp.months,
+        "start": months[0],
+        "discount_rate": case.mining.discount_rate,
+        "capacity_mw": case.mining.capacity_mw,
+        "recommendation": cmp.recommendation.value,
+        "strategies": {
+            k.value: {
+                "npv_mean_usd": s.npv_mean_usd,
+                "npv_p10_usd": s.npv_p10_usd,
+                "npv_p50_usd": s.npv_p50_usd,
+                "npv_p90_usd": s.npv_p90_usd,
+                "prob_best": s.prob_best,
+                "prob_loss": s.prob_loss,
+                "irr_p50": _num(s.irr_p50),
+                "irr_note": s.irr_note,
+                "equity_usd_per_w_p50": s.equity_usd_per_w_p50,
+            }
+            for k, s in cmp.strategies.items()
+        },
+        "interrupted": cmp.interrupted,
+        "notes": cmp.notes,
+    }
+    sw = cmp.switch
+    if sw is not None:
+        out["switch"] = {
+            "best_month": sw.best_month,
+            "best_month_date": months[sw.best_month] if sw.best_month < len(months) else "never",
+            "best_month_npv_mean_usd": sw.best_month_npv_mean_usd,
+            "convert_now_npv_mean_usd": sw.convert_now_usd,
+            "option_value_usd": sw.option_value_usd,
+            "lsm_value_usd": sw.lsm_value_usd,
+            "lsm_std_error_usd": sw.lsm_std_error_usd,
+            "policy": sw.policy_lines,
+            "conversion_prob_by_month": sw.conversion_prob_by_month.tolist(),
+        }
+    else:
+        out["switch"] = {"best_month": None, "option_value_usd": None, "note": "no [lease] table"}
+    out["fan"] = {
+        "percentiles": list(PERCENTILES),
+        "months": months,
+        "hashprice_usd_per_ph_day": cmp.fan_hashprice.tolist(),
+        "btc_price_usd": cmp.fan_btc_price.tolist(),
+    }
+    return out
+
+
+def sensitivity(case: CompareCase, strategy: str) -> dict[str, Any]:
+    """Tornado and Sobol indices of one strategy's NPV (engine.site_sensitivity)."""
+    from hashpivot.engine.site_sensitivity import SENSITIVITY_RANGES, site_sensitivity
+    from hashpivot.engine.strategies import StrategyName
+
+    name = StrategyName(strategy)
+    tor, sob = site_sensitivity(case, name)
+    return {
+        "strategy": name.value,
+        "base_output_usd": tor.base_output,
+        "tornado": [
+            {
+                "name": r.name,
+                "low_input": r.low_input,
+                "high_input": r.high_input,
+                "low_output_usd": r.low_output,
+                "high_output_usd": r.high_output,
+                "source": SENSITIVITY_RANGES[r.name].source,
+            }
+            for r in tor.rows
+        ],
+        "sobol": {
+            "names": list(sob.names),
+            "first_order": [float(x) for x in sob.first_order],
+            "total": [float(x) for x in sob.total],
+            "n_evaluations": sob.n_evaluations,
+        },
+    }
+
+
+def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
+    """(name, value, source) rows behind a comparison."""
+    p = case.market_params
+    s0 = case.start_state
+    rows = [
+        ("snapshot", f"{case.snapshot.as_of}", "config/defaults.py (retarget of 2025-11-27)"),
+        ("btc_price_usd today", f"{s0.btc_price_usd:,.0f}", "public indices 2025-11-27"),
+        (
+            "btc drift / vol",
+            f"{p.btc.log_drift_per_year:.3f} / {p.btc.vol_per_year:.2f} per yr",
+            "base drift ln(1.10); vol fitted on Coin Metrics 2017-01..2025-08",
+        ),
+        (
+            "hashrate gap speed",
+            f"{p.hashrate.gap_speed_per_month:.4f}/month",
+            "error-correction fit on Coin Metrics 2017-01..2025-08",
+        ),
+        (
+            "equilibrium hashprice",
+            f"${p.hashrate.equilibrium_hashprice_usd_per_ph_day:.1f}/PH/day",
+            "fit, carried to Nov 2025",
+        ),
+        (
+            "rent today",
+            f"${s0.rent_usd_per_kw_month:.0f}/kW-month",
+            "CBRE wholesale colocation 2025",
+        ),
+        (
+            "gpu rate today",
+            f"${s0.gpu_rate_usd_per_gpu_hour:.2f}/GPU-hour",
+            "H100 1-year contracts 2025 (market-facts.md)",
+        ),
+        (
+            "power price level",
+            f"${s0.power_price_usd_per_mwh:.0f}/MWh",
+            "ERCOT HB_WEST RT 2025 mean",
+        ),
+        (
+            "discount rate",
+            f"{case.mining.discount_rate:.1%}/yr",
+            "site file; one rate for all paths",
+        ),
+        (
+            "sale of the site",
+            f"${case.sale.price_usd_per_mw / 1e6:.2f}M/MW after "
+            f"{case.sale.months_to_close} months, moves with rent",
+            "B. Riley powered land $0.4-0.55M/MW (market-facts.md)",
+        ),
+        (
+            "split",
+            f"{case.split_lease_frac:.0%} leased, rest mining (linear)",
+            "site file [compare]",
+        ),
+        ("mining at the horizon", "the site is worth its powered-land value", "methodology"),
+    ]
+    if case.lease is not None:
+        t = case.lease.terms
+        rows += [
+            (
+                "lease rent",
+                f"${t.rent_usd_per_kw_month:.2f}/kW-month on {t.it_mw:.1f} IT MW, "
+                f"+{t.escalator_frac_per_year:.0%}/yr",
+                "site file [lease]",
+            ),
+            ("lease exit cap rate", f"{case.lease.exit_cap_rate_frac:.2%}", "site file [lease]"),
+        ]
+    if case.gpu is not None:
+        rows.append(
+            (
+                "gpu",
+                f"{case.gpu.terms.gpu.model} at ${case.gpu.rate_now_usd_per_gpu_hour:.2f}"
+                "/GPU-hour today, path from the GPU-rate process",
+                "config/catalogue/gpu.csv",
+            )
+        )
+    return rows

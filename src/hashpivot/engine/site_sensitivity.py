@@ -1,0 +1,128 @@
+"""Which inputs move a site's answer: tornado and Sobol indices on the strategies' NPV.
+
+The model is the engine itself on the zero-volatility market path (the deterministic
+projection of the stochastic processes), with the inputs applied as per-path
+:class:`~hashpivot.engine.strategies.Factors`, so a Sobol design of thousands of points is one
+vectorised batch. For ``switch`` the value is the best fixed conversion month (under
+certainty the optimal policy is a fixed month).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from hashpivot.engine.sensitivity import (
+    InputRange,
+    SobolResult,
+    TornadoResult,
+    sobol_indices,
+    tornado,
+)
+from hashpivot.engine.strategies import (
+    CompareCase,
+    Factors,
+    LeaseTemplate,
+    StrategyName,
+    evaluate_batch,
+    lease_template,
+)
+from hashpivot.market.scenarios import MarketScenarios, simulate
+from hashpivot.types import FloatArray
+
+#: Documented ranges (docs/methodology.md, "Sensitivity").
+SENSITIVITY_RANGES: dict[str, InputRange] = {
+    "btc_price": InputRange(
+        low=0.6, high=1.4, source="x today's path; +-40% ~ one year at 72%/yr volatility"
+    ),
+    "network_hashrate": InputRange(
+        low=0.8, high=1.2, source="x path; +-20% ~ one year at 26%/yr volatility"
+    ),
+    "power_price": InputRange(
+        low=0.75, high=1.25, source="x contract; ERCOT West 2024 vs 2025 means $27-33"
+    ),
+    "rent": InputRange(
+        low=0.8, high=1.2, source="x market rent; powered shell vs colocation spread"
+    ),
+    "conversion_capex": InputRange(
+        low=0.8, high=1.3, source="x capex; C&W $9.3-15.0M per IT MW vs $9.64M"
+    ),
+    "gpu_rate": InputRange(
+        low=0.75, high=1.25, source="x GPU rate; H100 $1.70 trough to $2.4 typical"
+    ),
+    "discount_rate_per_year": InputRange(
+        low=0.09, high=0.15, source="annual; +-3 points around 12%"
+    ),
+}
+
+
+def deterministic_market(case: CompareCase) -> MarketScenarios:
+    """The zero-volatility path of the case's market processes (one path)."""
+    return simulate(
+        case.market_params.with_zero_volatility(),
+        case.start_state,
+        case.market_months + 1,
+        1,
+        np.random.default_rng(0),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SiteModel:
+    """``factors (n, d) -> NPV (n,)`` of one strategy on the deterministic path."""
+
+    case: CompareCase
+    strategy: StrategyName
+    names: tuple[str, ...]
+    scen: MarketScenarios
+    template: LeaseTemplate | None
+
+    def __call__(self, x: FloatArray) -> FloatArray:
+        x = np.atleast_2d(x)
+        n = x.shape[0]
+        scen = self.scen.take(np.zeros(n, dtype=np.int64))
+        kw = {name: x[:, i] for i, name in enumerate(self.names)}
+        v = evaluate_batch(self.case, scen, self.template, Factors(**kw))
+        if self.strategy is StrategyName.SWITCH:
+            assert v.switch_npv_usd is not None
+            return np.asarray(v.switch_npv_usd.max(axis=1))
+        return np.asarray(v.npv_usd[self.strategy])
+
+
+def _names(case: CompareCase) -> tuple[str, ...]:
+    names = ["btc_price", "network_hashrate", "power_price", "discount_rate_per_year"]
+    if case.lease is not None:
+        names += ["rent", "conversion_capex"]
+    if case.gpu is not None:
+        names.append("gpu_rate")
+    return tuple(n for n in SENSITIVITY_RANGES if n in names)
+
+
+def base_values(case: CompareCase, names: tuple[str, ...]) -> dict[str, float]:
+    return {n: (case.mining.discount_rate if n == "discount_rate_per_year" else 1.0) for n in names}
+
+
+def site_sensitivity(
+    case: CompareCase,
+    strategy: StrategyName,
+    *,
+    sobol_n_base: int = 256,
+    ranges: Mapping[str, InputRange] = SENSITIVITY_RANGES,
+) -> tuple[TornadoResult, SobolResult]:
+    """Tornado (one input at a time at the ends of its range) and Sobol indices of the NPV of
+    ``strategy`` over the documented ranges."""
+    if strategy not in case.strategies:
+        strategy = StrategyName.MINE
+    names = _names(case)
+    template = lease_template(case) if case.lease is not None else None
+    model = SiteModel(case, strategy, names, deterministic_market(case), template)
+    base = base_values(case, names)
+
+    def one(point: Mapping[str, float]) -> float:
+        return float(model(np.array([[point[n] for n in names]]))[0])
+
+    tor = tornado(one, base, {n: ranges[n] for n in names})
+    sob = sobol_indices(model, {n: ranges[n] for n in names}, n_base=sobol_n_base, seed=0)
+    return tor, sob

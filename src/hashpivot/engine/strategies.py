@@ -1,0 +1,385 @@
+"""The strategies a site can follow, evaluated side by side on the same market paths.
+
+Every strategy turns a :class:`CompareCase` and one batch of market scenarios into per-path
+values; all arrays are ``(paths, months)`` or ``(paths,)``, discounted at the site's rate with
+monthly flows received at each month's end.
+
+Built-ins (:class:`StrategyName`):
+
+- ``mine``: keep mining to the horizon, then the site is worth its value as powered land;
+- ``lease``: convert now to a powered shell / colocation hall and lease it (exit at a cap rate);
+- ``gpu_cloud``: convert now and sell GPU compute;
+- ``switch``: keep mining and convert when the fitted Longstaff-Schwartz policy says so (and,
+  as a by-product, the NPV of converting at every fixed month ``m``);
+- ``split``: lease a share of the site now, keep mining on the rest;
+- ``sell``: keep mining while a sale of the site as powered land closes.
+
+Switching at every month is cheap: the lease is built once as a template and decomposed as
+``A + s x B`` (``s`` the market-rent multiplier at signing), so the value of converting at month
+``m`` is a cumulative sum of discounted mining cash flows up to ``m`` plus the template's
+discounted prefix of length ``H - m`` and its exit value, all read off cumulative sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from hashpivot.compute.conversion import Conversion, mining_share_of_site
+from hashpivot.compute.gpu_cloud import GpuCloudTerms, gpu_cloud_cash_flows
+from hashpivot.compute.shell import LeaseTerms, lease_cash_flows
+from hashpivot.config.defaults import MarketSnapshot
+from hashpivot.market.scenarios import MarketParams, MarketScenarios, StartState
+from hashpivot.mining.projection import MiningModel, MiningSite
+from hashpivot.types import FloatArray, MarketPaths
+from hashpivot.valuation.cashflow import monthly_rate
+
+
+class StrategyName(StrEnum):
+    """The strategies of :func:`hashpivot.engine.compare.compare`."""
+
+    MINE = "mine"
+    LEASE = "lease"
+    GPU_CLOUD = "gpu_cloud"
+    SWITCH = "switch"
+    SPLIT = "split"
+    SELL = "sell"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SaleTerms:
+    """Selling the site as energized land.
+
+    price_usd_per_mw : price per MW of energized gross capacity today [USD/MW]; it moves with
+        the market rent path (powered land is priced off what AI tenants pay)
+    months_to_close : months of mining before the sale closes [months]
+    cost_frac : transaction costs [fraction of the price]
+
+    Default $0.4M/MW: B. Riley's powered-land range $0.4-0.55M/MW ($0.1-0.25M for weaker
+    sites), market-facts.md.
+    """
+
+    price_usd_per_mw: float = 400_000.0
+    months_to_close: int = 6
+    cost_frac: float = 0.02
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaseOption:
+    """A lease of the converted site (terms + conversion) and how its exit is valued."""
+
+    terms: LeaseTerms
+    conversion: Conversion
+    exit_cap_rate_frac: float
+    sale_cost_frac: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GpuOption:
+    """A GPU cloud on the converted site; ``rate_now_usd_per_gpu_hour`` anchors the market path."""
+
+    terms: GpuCloudTerms
+    conversion: Conversion
+    rate_now_usd_per_gpu_hour: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompareCase:
+    """Everything the engine needs about one site (built from a site file by ``hashpivot.api``).
+
+    mining : the mining site (fleet, costs, start, horizon, discount rate)
+    snapshot : the network today (chain state for block production)
+    market_params, start_state : the stochastic market and its starting point
+    lease, gpu : the AI paths (None where the site file gives none)
+    sale : selling the site as powered land; split_lease_frac : share leased in ``split``
+    power_index_adder_usd_per_mwh : None = the site's fixed power price; else the site buys at
+        the market power-price path plus this adder [USD/MWh]
+    """
+
+    mining: MiningSite
+    snapshot: MarketSnapshot
+    market_params: MarketParams
+    start_state: StartState
+    lease: LeaseOption | None
+    gpu: GpuOption | None
+    sale: SaleTerms = field(default_factory=SaleTerms)
+    split_lease_frac: float = 0.5
+    power_index_adder_usd_per_mwh: float | None = None
+
+    @property
+    def offset(self) -> int:
+        """Months from the snapshot's month to the site's first month."""
+        a, b = self.snapshot.as_of, self.mining.start
+        return (b.year - a.year) * 12 + (b.month - a.month)
+
+    @property
+    def horizon(self) -> int:
+        return self.mining.horizon_months
+
+    @property
+    def market_months(self) -> int:
+        """Months of market paths needed: from the snapshot's month to the horizon's end."""
+        return self.offset + self.horizon
+
+    @property
+    def strategies(self) -> tuple[StrategyName, ...]:
+        out = [StrategyName.MINE]
+        if self.lease is not None:
+            out += [StrategyName.LEASE, StrategyName.SWITCH, StrategyName.SPLIT]
+        if self.gpu is not None:
+            out.append(StrategyName.GPU_CLOUD)
+        out.append(StrategyName.SELL)
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Factors:
+    """Per-path multipliers for sensitivity runs; each a scalar or ``(paths,)``.
+
+    btc_price, network_hashrate, power_price, rent, conversion_capex, gpu_rate : [x]
+    discount_rate_per_year : replaces the site's rate where given [fraction/year]
+    """
+
+    btc_price: FloatArray | float = 1.0
+    network_hashrate: FloatArray | float = 1.0
+    power_price: FloatArray | float = 1.0
+    rent: FloatArray | float = 1.0
+    conversion_capex: FloatArray | float = 1.0
+    gpu_rate: FloatArray | float = 1.0
+    discount_rate_per_year: FloatArray | float | None = None
+
+
+def _col(x: FloatArray | float) -> FloatArray:
+    """A scalar or ``(paths,)`` as a ``(paths or 1, 1)`` column."""
+    return np.asarray(x, dtype=np.float64).reshape(-1, 1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LeaseTemplate:
+    """The lease's monthly net flows at rent multiplier ``s``: ``fixed + capex + s x rent``,
+    each ``(months + 12,)``; NOI likewise, for exit values after any truncation."""
+
+    fixed_usd: FloatArray
+    capex_usd: FloatArray
+    rent_usd: FloatArray
+    noi_fixed_usd: FloatArray
+    noi_rent_usd: FloatArray
+    exit_factor: float  # (1 - sale cost) / exit cap rate
+    mining_share: FloatArray  # (H + 1,) share of the site still mining l months after converting
+
+
+def lease_template(case: CompareCase) -> LeaseTemplate:
+    """Decompose the lease's cash flows into rent-linked and fixed parts (the flows are affine
+    in the rent multiplier: build them at multipliers 1 and 2 and difference)."""
+    assert case.lease is not None
+    lo = case.lease
+    n = case.horizon + 12
+    one = lease_cash_flows(lo.terms, lo.conversion, start=case.mining.start, months=n)
+    two = lease_cash_flows(
+        lo.terms, lo.conversion, start=case.mining.start, months=n, rent_multiplier=2.0
+    )
+    net1 = (one.revenue_usd + one.opex_usd + one.capex_usd)[0]
+    net2 = (two.revenue_usd + two.opex_usd + two.capex_usd)[0]
+    rent = net2 - net1
+    capex = one.capex_usd[0]
+    noi1, noi2 = one.extras["noi_usd"][0], two.extras["noi_usd"][0]
+    return LeaseTemplate(
+        fixed_usd=net1 - rent - capex,
+        capex_usd=capex,
+        rent_usd=rent,
+        noi_fixed_usd=noi1 - (noi2 - noi1),
+        noi_rent_usd=noi2 - noi1,
+        exit_factor=(1.0 - lo.sale_cost_frac) / lo.exit_cap_rate_frac,
+        mining_share=mining_share_of_site(lo.conversion, case.horizon + 1),
+    )
+
+
+def _mining_while_converting(share: FloatArray, cum_mine: FloatArray) -> FloatArray:
+    """PV at time 0 of the mining that continues on the unconverted share of the site after a
+    switch at month m, for every m: ``sum_{t >= m} share[t - m] x PV(mining in month t)``.
+
+    ``share`` is a step function (one step per phase), so with ``cum`` the cumulative PV of
+    mining, the sum telescopes: ``share[H] (cum[H] - cum[m]) + sum_b (share[b-1] - share[b])
+    (cum[min(m + b, H)] - cum[m])`` over the few b where the share steps down.
+    """
+    h = cum_mine.shape[1] - 1
+    m = np.arange(h + 1)
+    out = share[h] * (cum_mine[:, h : h + 1] - cum_mine)
+    steps = np.nonzero(np.diff(share))[0] + 1
+    for b in steps:
+        drop = share[b - 1] - share[b]
+        out += drop * (cum_mine[:, np.minimum(m + b, h)] - cum_mine)
+    return np.asarray(out)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BatchValues:
+    """Per-path results of one batch.
+
+    npv_usd : NPV per strategy ``(paths,)`` (``switch`` filled later from the policy)
+    net_usd : monthly net cash flows per strategy ``(paths, months)`` (fixed-time strategies)
+    switch_npv_usd : NPV of converting at month m, ``(paths, H + 1)`` (m = H: never)
+    exercise_value_usd : value at month m of converting then, in month-m money ``(paths, H)``
+    continuation_usd : mining cash flow of month m in month-m money ``(paths, H)``
+    basis : ``(paths, H, 2)`` hashprice [USD/PH/day] and market rent [USD/kW-month]
+    hashprice_usd_per_ph_day, btc_price_usd : ``(paths, H)`` for fan charts
+    discount_per_month : ``(paths or 1, H + 1)`` factors ``(1 + r_m)^-t``
+    """
+
+    npv_usd: dict[StrategyName, FloatArray]
+    net_usd: dict[StrategyName, FloatArray]
+    switch_npv_usd: FloatArray | None
+    exercise_value_usd: FloatArray | None
+    continuation_usd: FloatArray | None
+    basis: FloatArray | None
+    hashprice_usd_per_ph_day: FloatArray
+    btc_price_usd: FloatArray
+    discount_per_month: FloatArray
+
+
+def _reverse_cumsum_pv(flows: FloatArray, disc: FloatArray, h: int) -> FloatArray:
+    """``out[:, k] = sum_{u<k} flows[u] x disc[:, u + 1]`` for k = 0..h: the PV, at a
+    template's own start, of its first k months. ``flows`` (n,), ``disc`` (p, h + 1)."""
+    pv = flows[None, :h] * disc[:, 1 : h + 1]
+    out = np.zeros((disc.shape[0], h + 1))
+    np.cumsum(pv, axis=1, out=out[:, 1:])
+    return out
+
+
+def evaluate_batch(
+    case: CompareCase,
+    scen: MarketScenarios,
+    template: LeaseTemplate | None,
+    factors: Factors | None = None,
+    *,
+    with_gpu: bool = True,
+) -> BatchValues:
+    """Value every strategy on one batch of market paths (column 0 = the snapshot's month).
+
+    ``with_gpu=False`` skips the GPU cloud (the switch-policy fit needs only mining and lease).
+    """
+    f = factors or Factors()
+    site = case.mining
+    h, off = case.horizon, case.offset
+    n = scen.paths
+    rate = site.discount_rate if f.discount_rate_per_year is None else f.discount_rate_per_year
+    r_m = _col(monthly_rate(rate))
+    disc = (1.0 + r_m) ** -np.arange(h + 1, dtype=np.float64)[None, :]  # (n|1, H+1)
+
+    # --- keep mining -------------------------------------------------------------------
+    first = case.snapshot.as_of
+    market = MarketPaths(
+        start=scen.start,
+        btc_price_usd=scen.btc_price_usd * _col(f.btc_price),
+        network_hashrate_eh_s=scen.network_hashrate_eh_s * _col(f.network_hashrate),
+        fee_share_frac=scen.fee_share_frac,
+        fees_btc_per_block=scen.fees_btc_per_block,
+        first_month_elapsed_s=(first.day - 1) * 86_400.0,
+    )
+    if case.power_index_adder_usd_per_mwh is None:
+        power = np.full((n, h), site.power_price_usd_per_mwh) * _col(f.power_price)
+    else:
+        level = scen.power_price_usd_per_mwh[:, off : off + h] + case.power_index_adder_usd_per_mwh
+        power = level * _col(f.power_price)
+    mined = MiningModel(site, case.snapshot.network_state, market).run(
+        power_price_usd_per_mwh=power
+    )
+    mine_net = mined.cash_flows.net_usd
+    cum_mine = np.zeros((n, h + 1))
+    np.cumsum(mine_net * disc[:, 1:], axis=1, out=cum_mine[:, 1:])
+
+    rent_path = scen.rent_usd_per_kw_month[:, off : off + h + 1]
+    if rent_path.shape[1] < h + 1:  # the market ends at the horizon: hold the last rent
+        rent_path = np.concatenate([rent_path, rent_path[:, -1:]], axis=1)
+    rent_mult = rent_path / scen.rent_usd_per_kw_month[:, :1] * _col(f.rent)  # (n, H+1)
+
+    # Powered-land value of the site at each month: today's price x the rent multiplier.
+    sale = case.sale
+    land_usd = sale.price_usd_per_mw * site.capacity_mw * rent_mult * (1.0 - sale.cost_frac)
+    npv: dict[StrategyName, FloatArray] = {}
+    nets: dict[StrategyName, FloatArray] = {}
+    npv[StrategyName.MINE] = cum_mine[:, h] + land_usd[:, h] * disc[:, h]
+    mine_net_tv = mine_net.copy()
+    mine_net_tv[:, -1] += land_usd[:, h]
+    nets[StrategyName.MINE] = mine_net_tv
+
+    k = min(sale.months_to_close, h)
+    npv[StrategyName.SELL] = cum_mine[:, k] + land_usd[:, k] * disc[:, k]
+    sell_net = np.zeros((n, h))
+    sell_net[:, :k] = mine_net[:, :k]
+    if k < h:
+        sell_net[:, k] += land_usd[:, k]
+    else:
+        sell_net[:, -1] += land_usd[:, h]
+    nets[StrategyName.SELL] = sell_net
+
+    switch_npv = exercise = cont = basis = None
+    if template is not None:
+        cap = _col(f.conversion_capex)
+        # PV at the template's start of its first k months, for every k (n|1, H+1)
+        pv_fixed = _reverse_cumsum_pv(template.fixed_usd, disc, h)
+        pv_capex = _reverse_cumsum_pv(template.capex_usd, disc, h)
+        pv_rent = _reverse_cumsum_pv(template.rent_usd, disc, h)
+        ks = np.arange(h + 1)
+        fwd_fixed = np.array([template.noi_fixed_usd[i : i + 12].sum() for i in ks])
+        fwd_rent = np.array([template.noi_rent_usd[i : i + 12].sum() for i in ks])
+        # switching at month m leaves k = H - m months of lease; reverse along m
+        kk = h - np.arange(h + 1)
+        s_m = rent_mult  # rent multiplier at signing, (n, H+1)
+        lease_value_at_m = (
+            pv_fixed[:, kk]
+            + cap * pv_capex[:, kk]
+            + s_m * pv_rent[:, kk]
+            + disc[:, kk] * template.exit_factor * (fwd_fixed[kk] + s_m * fwd_rent[kk])
+        )
+        lease_value_at_m[:, h] = land_usd[:, h]  # "switch" at the horizon = keep the land
+        still_mining = _mining_while_converting(template.mining_share, cum_mine)  # time-0 money
+        switch_npv = cum_mine + disc * lease_value_at_m + still_mining  # (n, H+1)
+        npv[StrategyName.LEASE] = switch_npv[:, 0]
+        lease_net = (
+            template.fixed_usd[None, :h]
+            + cap * template.capex_usd[None, :h]
+            + s_m[:, :1] * template.rent_usd[None, :h]
+        )
+        lease_net = lease_net + mine_net * template.mining_share[None, :h]
+        lease_net[:, -1] += template.exit_factor * (fwd_fixed[h] + s_m[:, 0] * fwd_rent[h])
+        nets[StrategyName.LEASE] = lease_net
+        w = case.split_lease_frac
+        npv[StrategyName.SPLIT] = (1.0 - w) * npv[StrategyName.MINE] + w * npv[StrategyName.LEASE]
+        nets[StrategyName.SPLIT] = (1.0 - w) * mine_net_tv + w * lease_net
+        # Longstaff-Schwartz inputs: decide at the start of month m (m = 0..H-1)
+        exercise = lease_value_at_m[:, :h] + still_mining[:, :h] / disc[:, :h]
+        cont = mine_net / (1.0 + r_m)  # received at month end, in month-m money
+        cont[:, -1] += land_usd[:, h] / (1.0 + r_m[:, 0])
+        basis = np.stack([mined.hashprice_usd_per_ph_day, rent_path[:, :h]], axis=2)
+
+    if case.gpu is not None and with_gpu:
+        g = case.gpu
+        gpu_path = scen.gpu_rate_usd_per_gpu_hour[:, off : off + h]
+        rate_path = g.rate_now_usd_per_gpu_hour * gpu_path / scen.gpu_rate_usd_per_gpu_hour[:, :1]
+        gcf = gpu_cloud_cash_flows(
+            g.terms,
+            g.conversion,
+            start=site.start,
+            months=h,
+            gpu_rate_usd_per_gpu_hour=rate_path * _col(f.gpu_rate),
+        )
+        gnet = gcf.net_usd
+        if gnet.shape[0] != n:
+            gnet = np.broadcast_to(gnet, (n, h)).copy()
+        nets[StrategyName.GPU_CLOUD] = gnet
+        npv[StrategyName.GPU_CLOUD] = (gnet * disc[:, 1:]).sum(axis=1)
+
+    return BatchValues(
+        npv_usd=npv,
+        net_usd=nets,
+        switch_npv_usd=switch_npv,
+        exercise_value_usd=exercise,
+        continuation_usd=cont,
+        basis=basis,
+        hashprice_usd_per_ph_day=mined.hashprice_usd_per_ph_day,
+        btc_price_usd=mined.btc_price_usd,
+        discount_per_month=disc,
+    )

@@ -1,0 +1,129 @@
+"""The decision engine: reproducibility, zero volatility, the switch option, batching, Dask."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hashpivot.api.compare import build_case
+from hashpivot.engine.compare import BLOCK_PATHS, compare
+from hashpivot.engine.strategies import StrategyName, evaluate_batch, lease_template
+from hashpivot.market.scenarios import simulate
+
+REPO = Path(__file__).resolve().parents[2]
+SITE = REPO / "examples/sites/permian-west-100mw-s21.toml"
+
+
+@pytest.fixture(scope="module")
+def case():  # type: ignore[no-untyped-def]
+    return build_case(SITE, months=36)
+
+
+@pytest.fixture(scope="module")
+def base_run(case):  # type: ignore[no-untyped-def]
+    return compare(case, paths=6_000, seed=11, batch_paths=5_000)
+
+
+def test_strategy_names(base_run) -> None:  # type: ignore[no-untyped-def]
+    assert {s.value for s in base_run.strategies} == {
+        "mine",
+        "lease",
+        "gpu_cloud",
+        "switch",
+        "split",
+        "sell",
+    }
+    assert base_run.paths == 6_000
+
+
+def test_same_seed_same_numbers_whatever_the_batching(case, base_run) -> None:  # type: ignore[no-untyped-def]
+    again = compare(case, paths=6_000, seed=11, batch_paths=10_000)
+    for k, s in base_run.strategies.items():
+        np.testing.assert_array_equal(s.npv_usd, again.strategies[k].npv_usd)
+    assert base_run.switch is not None and again.switch is not None
+    np.testing.assert_array_equal(
+        base_run.switch.npv_by_month_mean_usd, again.switch.npv_by_month_mean_usd
+    )
+    other = compare(case, paths=6_000, seed=12, batch_paths=5_000)
+    assert not np.array_equal(
+        other.strategies[StrategyName.MINE].npv_usd, base_run.strategies[StrategyName.MINE].npv_usd
+    )
+
+
+def test_first_paths_do_not_depend_on_the_path_count(case, base_run) -> None:  # type: ignore[no-untyped-def]
+    """Blocks of BLOCK_PATHS are seeded by position: a smaller run repeats the first block."""
+    small = compare(case, paths=BLOCK_PATHS, seed=11)
+    np.testing.assert_array_equal(
+        small.strategies[StrategyName.LEASE].npv_usd,
+        base_run.strategies[StrategyName.LEASE].npv_usd[:BLOCK_PATHS],
+    )
+
+
+def test_split_is_the_weighted_mix(case, base_run) -> None:  # type: ignore[no-untyped-def]
+    w = case.split_lease_frac
+    s = base_run.strategies
+    np.testing.assert_allclose(
+        s[StrategyName.SPLIT].npv_usd,
+        (1 - w) * s[StrategyName.MINE].npv_usd + w * s[StrategyName.LEASE].npv_usd,
+        rtol=1e-12,
+    )
+
+
+def test_probabilities_are_consistent(base_run) -> None:  # type: ignore[no-untyped-def]
+    total = sum(s.prob_best for s in base_run.strategies.values())
+    assert total == pytest.approx(1.0)
+    for s in base_run.strategies.values():
+        assert s.npv_p10_usd <= s.npv_p50_usd <= s.npv_p90_usd
+        assert s.prob_loss == pytest.approx(float((s.npv_usd < 0).mean()))
+
+
+def test_switch_option_value(base_run) -> None:  # type: ignore[no-untyped-def]
+    """The option to wait is worth >= 0 and at least the best fixed month's advantage over
+    converting now, up to Monte Carlo error (the policy is applied out of sample)."""
+    sw = base_run.switch
+    assert sw is not None
+    best_fixed_gain = sw.best_month_npv_mean_usd - sw.convert_now_usd
+    assert sw.option_value_usd >= -3 * sw.lsm_std_error_usd
+    assert sw.option_value_usd >= best_fixed_gain - 3 * sw.lsm_std_error_usd - 0.01 * abs(
+        sw.best_month_npv_mean_usd
+    )
+    assert sw.conversion_prob_by_month.sum() == pytest.approx(1.0)
+    # converting at month 0 is the lease strategy
+    lease = base_run.strategies[StrategyName.LEASE].npv_mean_usd
+    assert sw.convert_now_usd == pytest.approx(lease, rel=1e-9)
+
+
+def test_zero_volatility_collapses_to_the_deterministic_projection(case) -> None:  # type: ignore[no-untyped-def]
+    """With every volatility at zero all paths are the drift path, the Monte Carlo NPVs equal
+    the single-path evaluation, and the switch policy finds the best fixed month."""
+    flat = replace(case, market_params=case.market_params.with_zero_volatility())
+    mc = compare(flat, paths=BLOCK_PATHS, seed=3)
+    one = simulate(
+        flat.market_params, flat.start_state, flat.market_months + 1, 1, np.random.default_rng(0)
+    )
+    det = evaluate_batch(flat, one, lease_template(flat))
+    for k, s in mc.strategies.items():
+        assert np.ptp(s.npv_usd) <= 1e-6 * max(1.0, abs(s.npv_mean_usd))
+        if k is not StrategyName.SWITCH:
+            assert s.npv_mean_usd == pytest.approx(float(det.npv_usd[k][0]), rel=1e-12)
+    assert mc.switch is not None and det.switch_npv_usd is not None
+    best = float(det.switch_npv_usd[0].max())
+    assert mc.switch.best_month_npv_mean_usd == pytest.approx(best, rel=1e-12)
+    # under certainty the Longstaff-Schwartz policy is the best fixed month
+    assert mc.switch.lsm_value_usd == pytest.approx(best, rel=1e-6)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_agrees_exactly(case) -> None:  # type: ignore[no-untyped-def]
+    from hashpivot.engine.backends import open_backend
+
+    local = compare(case, paths=2 * BLOCK_PATHS, seed=5, batch_paths=BLOCK_PATHS)
+    with open_backend("dask", workers=2) as map_fn:
+        dist = compare(case, paths=2 * BLOCK_PATHS, seed=5, batch_paths=BLOCK_PATHS, map_fn=map_fn)
+    for k, s in local.strategies.items():
+        np.testing.assert_array_equal(s.npv_usd, dist.strategies[k].npv_usd)
+    assert local.switch is not None and dist.switch is not None
+    assert local.switch.option_value_usd == dist.switch.option_value_usd
