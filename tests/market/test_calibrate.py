@@ -140,7 +140,7 @@ def test_calibrate_on_the_shared_history(history: pd.DataFrame) -> None:
     assert (c.window_start, c.window_end) == (date(2017, 1, 1), date(2025, 8, 1))
     d = c.as_dict()
     assert d["window"] == "2017-01 .. 2025-08" and d["months"] == 104
-    # the documented defaults (market/scenarios.py, docs/methodology/market.md) are this fit
+    # the documented defaults (market/scenarios.py, docs/methodology.md) are this fit
     p = DEFAULT_PARAMS
     assert abs(c.btc_price.vol_per_year.value - p.btc.vol_per_year) < 0.01
     h = c.hashrate

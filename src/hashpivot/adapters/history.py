@@ -2,7 +2,7 @@
 
 An adapter: it reads and validates the file, then computes the per-day economics with the core
 formulas (:func:`hashpivot.bitcoin.daily.daily_economics`). Provenance, units and gaps of the
-file are in ``shared/data/SOURCES.md``; the method in ``docs/methodology/network.md``.
+file are in ``shared/data/SOURCES.md``; the method in ``docs/methodology.md``.
 
 Where the file is found (first match):
 1. the ``path`` argument (the CSV itself, or a folder holding ``btc_daily.csv``);

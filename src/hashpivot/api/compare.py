@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,16 @@ def build_case(site_file: str | Path, *, months: int | None = None) -> CompareCa
     )
 
 
+def _month_label(line: str, months: list[str]) -> str:
+    """'date 12: ...' -> 'month 12 (2027-12): ...'."""
+    m = re.match(r"date (\d+): (.*)", line)
+    if not m:
+        return line
+    k = int(m.group(1))
+    when = months[k] if k < len(months) else "end"
+    return f"month {k} ({when}): {m.group(2)}"
+
+
 def _num(x: float | None) -> float | None:
     return None if x is None or not np.isfinite(x) else float(x)
 
@@ -107,7 +118,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
             "option_value_usd": sw.option_value_usd,
             "lsm_value_usd": sw.lsm_value_usd,
             "lsm_std_error_usd": sw.lsm_std_error_usd,
-            "policy": sw.policy_lines,
+            "policy": [_month_label(line, months) for line in sw.policy_lines],
             "conversion_prob_by_month": sw.conversion_prob_by_month.tolist(),
         }
     else:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -62,10 +63,12 @@ def _render(out: dict[str, Any], rows: list[tuple[str, str, str]]) -> None:
             f"{_m(sw['option_value_usd'])} (Longstaff-Schwartz, SE {_m(sw['lsm_std_error_usd'])})."
         )
         for line in sw["policy"][:8]:
-            console.print(f"  {line}", highlight=False)
+            console.print(f"  {escape(line)}", highlight=False)
     console.print("[dim]Assumptions:[/]")
     for name, value, source in rows:
-        console.print(f"[dim]  {name}: {value} ({source})[/]", highlight=False)
+        console.print(
+            f"[dim]  {escape(name)}: {escape(value)} ({escape(source)})[/]", highlight=False
+        )
     for note in out["notes"]:
         console.print(f"[yellow]{note}[/]")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from hashpivot.api.mining import EXAMPLE_SITE, MiningReport, run_mining
@@ -80,7 +81,7 @@ def _render_report(report: MiningReport) -> None:
     console.print(table)
     console.print("[dim]Assumptions:[/]")
     for key, text in report.assumptions:
-        console.print(f"[dim]  {key}: {text}[/]", highlight=False)
+        console.print(f"[dim]  {escape(key)}: {escape(text)}[/]", highlight=False)
 
 
 @app.command()
@@ -141,29 +142,42 @@ def asics(as_json: bool = JSON_OPTION) -> None:
 def demo(
     site: Path = typer.Option(EXAMPLE_SITE, "--site", help="Site file to run."),
     out_dir: Path = typer.Option(Path("hashpivot-out"), help="Where to write the demo's results."),
+    paths: int = typer.Option(
+        10_000, "--paths", help="Monte Carlo paths of the comparison (0: skip)."
+    ),
 ) -> None:
-    """Run the main job offline on built-in defaults and an example site; write JSON results."""
-    report = run_mining(site, scenario=None)
-    _render_report(report)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Run the main job offline on built-in defaults: the mining path of an example site, then
+    its three paths side by side under Monte Carlo; write JSON, Excel and HTML results."""
     import json
 
     from hashpivot.cli._app import to_jsonable
 
+    report = run_mining(site, scenario=None)
+    _render_report(report)
+    out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"mine-{site.stem}.json"
-    out.write_text(
-        json.dumps(
-            to_jsonable(
-                {
-                    **report.summary,
-                    "assumptions": dict(report.assumptions),
-                    "monthly": report.monthly,
-                }
-            ),
-            indent=2,
+    payload = {**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly}
+    out.write_text(json.dumps(to_jsonable(payload), indent=2))
+    console.print(f"\nWrote [bold]{out}[/].")
+    if paths > 0:
+        from hashpivot.cli.decide import compare as compare_command
+
+        console.rule("Which path? Mine, lease, GPU cloud, switch, split or sell (Monte Carlo)")
+        compare_command(
+            site_file=site,
+            paths=paths,
+            seed=42,
+            months=None,
+            report=out_dir,
+            backend="local",
+            scheduler=None,
+            workers=None,
+            batch_paths=5_000,
+            as_json=False,
         )
-    )
     console.print(
-        f"\nWrote [bold]{out}[/]. Next: `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
-        "`hashpivot lease examples/leases/ms-hyperscaler.toml`, and docs/methodology.md."
+        "\nNext: open the report (compare.html, compare.xlsx in "
+        f"{out_dir}); try `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
+        "`hashpivot lease examples/leases/ms-hyperscaler.toml`, `hashpivot compare --help`; "
+        "the method is in docs/methodology.md."
     )

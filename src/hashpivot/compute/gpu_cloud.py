@@ -3,7 +3,7 @@
 Pure, vectorised cash-flow builders over ``(paths, months)``, nominal USD, inflows positive
 and outflows negative; month index 0 is the analysis start; 730 hours per month.
 
-Model (docs/methodology/ai_paths.md):
+Model (docs/methodology.md):
 - GPUs installed per phase: ``floor(it_mw * 1000 / it_kw_per_gpu)`` (kW per GPU including
   its share of server, CPU and network power).
 - Revenue per month = GPUs x 730 h x [contracted share x contract rate (take-or-pay, for the

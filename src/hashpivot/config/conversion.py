@@ -1,6 +1,6 @@
 """The ``[conversion]`` table: turning the mine into an AI hall (validated at the edge).
 
-Defaults and their sources (market-facts.md, late 2025; see docs/methodology/ai_paths.md):
+Defaults and their sources (market-facts.md, late 2025; see docs/methodology.md):
 PUE 1.2 (designs 1.18-1.25: Applied Digital 1.18, TeraWulf 1.25); 18 months of works
 (Morgan Stanley 18-24, practice 8-24); shell $2.0M per IT MW (Hut 8 ~$2M/MW powered shell,
 Riot Corsicana ~$1.9M/MW) and fit-out $7.64M per IT MW, together the $9.64M/MW of the Morgan

@@ -2,7 +2,7 @@
 
 The catalogue (``config/catalogue/gpu.csv``) holds one row per GPU model with a ``source``
 column; any field can be overridden in the file. Defaults of the business (sources in
-docs/methodology/ai_paths.md): utilisation 80%, depreciation 5 years (Amazon 5 y; CoreWeave
+docs/methodology.md): utilisation 80%, depreciation 5 years (Amazon 5 y; CoreWeave
 6, Nebius 4), staff and software $1,500 per GPU-year and site opex $150k per IT MW-year
 (hashpivot estimates, 2025), maintenance 2% of GPU capex a year (estimate).
 """

@@ -5,7 +5,7 @@ capacity_mw, start, discount_rate) and ``[power]``. A full site file (with ``[fl
 ``[mining]``) is read by :func:`hashpivot.config.site.load_site` and its ``lease`` /
 ``conversion`` / ``site`` tables are used.
 
-Defaults (docs/methodology/ai_paths.md, with sources): escalator 3%/yr (TeraWulf-Core42,
+Defaults (docs/methodology.md, with sources): escalator 3%/yr (TeraWulf-Core42,
 market-facts.md); cap rate by tenant credit (:data:`hashpivot.compute.shell.CAP_RATE_BY_CREDIT`);
 discount rate = cap rate + escalator (Gordon); recoverable opex and management fee are
 hashpivot estimates (2025).

@@ -31,7 +31,7 @@ With hourly prices, curtailment, a fixed-price contract with sell-back, 4CP and 
     window_start_hour_local = 15
     window_hours = 4
 
-Defaults and their sources are in docs/methodology/power.md.
+Defaults and their sources are in docs/methodology.md.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class FourCpConfig(BaseModel):
     """``[power.fourcp]``: curtail in the likely ERCOT 4CP intervals (June-September).
 
     Defaults: the four 4CP months (PUCT 16 TAC 25.192); window 15:00-19:00 CDT and 5 days a
-    month are assumptions (see docs/methodology/power.md).
+    month are assumptions (see docs/methodology.md).
     """
 
     model_config = _STRICT

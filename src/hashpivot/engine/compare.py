@@ -36,6 +36,7 @@ from hashpivot.engine.strategies import (
 )
 from hashpivot.engine.switching import (
     ExercisePolicy,
+    Side,
     apply_policy,
     describe_boundary,
     exercise_boundary,
@@ -246,10 +247,25 @@ def fit_switch_policy(train: Sequence[BatchResult]) -> tuple[ExercisePolicy, lis
     basis = np.concatenate([p[2] for p in parts])
     df = parts[0][3]
     res = longstaff_schwartz(ev, cf, df, basis, degree=2, itm_only=False)
-    # the policy in words, read off a subsample (the thresholds are quantile searches)
+    # the policy in words, read off a subsample (the thresholds are quantile searches): state
+    # it on whichever variable describes the decisions best (hashprice below X given rent, or
+    # rent above Y given hashprice), yearly, and only the bins where some paths convert
     sub = slice(0, min(ev.shape[0], DESCRIBE_PATHS))
-    pts = exercise_boundary(res, ev[sub], basis[sub], variable=0, given=1, given_bins=3)
-    lines = describe_boundary(pts, variable_name="hashprice $/PH/day", given_name="rent $/kW-mo")
+    best: tuple[float, list[str]] = (-1.0, [])
+    for var, given, side, vname, gname in (
+        (0, 1, Side.BELOW, "hashprice $/PH/day", "rent $/kW-mo"),
+        (1, 0, Side.ABOVE, "rent $/kW-mo", "hashprice $/PH/day"),
+    ):
+        pts = exercise_boundary(
+            res, ev[sub], basis[sub], variable=var, given=given, given_bins=3, side=side
+        )
+        active = [p for p in pts if p.exercise_frac > 0.0]
+        score = float(np.mean([p.agreement_frac for p in active])) if active else 0.0
+        if score > best[0]:
+            yearly = [p for p in active if p.date_index % 12 == 0]
+            lines = describe_boundary(yearly, variable_name=vname, given_name=gname, every=12)
+            best = (score, lines)
+    lines = best[1] or ["the policy never converts within the horizon on these paths"]
     return res.policy, lines
 
 

@@ -12,7 +12,7 @@ Months with fewer than ``min_days`` observed days (the partial first/last) are d
 
 Standard errors: OLS classical (homoskedastic) errors for the regressions, delta method for
 derived quantities, inverse observed Fisher information (numerical Hessian) for the MLEs.
-See docs/methodology/market.md.
+See docs/methodology.md.
 """
 
 from __future__ import annotations

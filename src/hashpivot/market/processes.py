@@ -8,7 +8,7 @@ value ``j`` months later. With all volatilities zero each process collapses to i
 deterministic drift path (``log S_j = log S_0 + mu_m j`` for the price).
 
 Units: ``_per_year`` rates are converted to monthly ones with ``/12`` (drifts, log trends,
-reversion speeds) or ``/sqrt(12)`` (volatilities). See docs/methodology/market.md.
+reversion speeds) or ``/sqrt(12)`` (volatilities). See docs/methodology.md.
 
 References
 ----------

@@ -9,7 +9,7 @@ the chunks run. :func:`named_scenario` gives the deterministic bear/base/bull si
 
 Defaults (:data:`DEFAULT_PARAMS`) come from :mod:`hashpivot.market.calibrate` on the shared
 Coin Metrics history 2017-01..2025-08 and from dated market facts; every value is documented in
-docs/methodology/market.md.
+docs/methodology.md.
 """
 
 from __future__ import annotations

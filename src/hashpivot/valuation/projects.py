@@ -6,7 +6,7 @@ Orchestration only: the compute builders (:mod:`hashpivot.compute.shell`,
 :mod:`~hashpivot.valuation.tax` value them. Every result field is an array over paths
 (``(paths,)``); a deterministic case has one path.
 
-Two views of a lease (docs/methodology/valuation.md):
+Two views of a lease (docs/methodology.md):
 - DCF: NPV and IRR of the monthly unlevered cash flows (conversion capex, NOI, maintenance
   capex, ASIC sale) with an exit at ``forward NOI / exit cap rate``.
 - Development spread (Morgan Stanley 2025): ``value = first-full-year NOI / cap rate``;

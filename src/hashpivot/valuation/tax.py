@@ -92,7 +92,7 @@ def depreciation_kernel_monthly(method: DepreciationMethod, life_years: float) -
     Straight-line: :func:`straight_line_fractions`. MACRS: each tax-year fraction of
     :func:`macrs_half_year_fractions` spread evenly over the 12 months of that recovery year,
     the recovery years counted from the month placed in service (a simplification of the
-    calendar tax year, documented in docs/methodology/valuation.md).
+    calendar tax year, documented in docs/methodology.md).
     """
     if method is DepreciationMethod.STRAIGHT_LINE:
         return straight_line_fractions(life_years)
