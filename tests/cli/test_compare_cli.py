@@ -145,3 +145,29 @@ def test_site_without_ai_tables(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 0
     assert set(out["strategies"]) == {"mine", "sell"}
     assert out["switch"]["best_month"] is None
+
+
+def test_demo_writes_mining_and_comparison(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["demo", "--site", str(SITE), "--out-dir", str(tmp_path), "--paths", "5000"])
+    out = capsys.readouterr().out
+    assert code == 0
+    mined = json.loads((tmp_path / "mine-permian-west-100mw-s21.json").read_text())
+    assert mined["fleet_ph_s"] == pytest.approx(5400.0)
+    assert (tmp_path / "compare.xlsx").is_file() and (tmp_path / "compare.html").is_file()
+    assert "Recommendation" in out and "docs/methodology.md" in out
+
+
+def test_calibrate_prints_fitted_parameters(
+    shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["calibrate", "--history", str(shared_data / "btc_daily.csv"), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert out["window"].startswith("2017-01")
+    # BTC volatility 2017-2025: ~72%/yr (monthly log returns); printed as "value ± se"
+    vol = float(str(out["btc.vol_per_year"]).split()[0])
+    assert 0.6 < vol < 0.85
+    code = main(["calibrate", "--since", "not-a-date", "--json"])
+    assert code == 2
