@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 _HASHES_PER_DIFF_1 = 2.0**32
 _BLOCKS_PER_EPOCH = 2016.0
@@ -20,7 +20,7 @@ _HALVING = 210_000.0
 _MAX_SEGMENTS = 16
 
 
-@njit(cache=True, inline="always")  # type: ignore[misc]
+@njit(cache=True, nogil=True, inline="always")  # type: ignore[misc]
 def _cum_subsidy_btc(height: float) -> float:
     era = min(int(np.floor(height / _HALVING)), 64)
     full = 100.0 * _HALVING * (1.0 - 2.0 ** (-era))
@@ -30,7 +30,7 @@ def _cum_subsidy_btc(height: float) -> float:
     return full + (height - era * _HALVING) * per_block
 
 
-@njit(cache=True, parallel=True)  # type: ignore[misc]
+@njit(cache=True, nogil=True)  # type: ignore[misc]
 def chain_kernel(
     hashrate_h_s: Any,
     seconds: Any,
@@ -47,7 +47,7 @@ def chain_kernel(
     dmean = np.empty((paths, months))
     dend = np.empty((paths, months))
     too_fast = np.zeros(paths, dtype=np.bool_)
-    for p in prange(paths):
+    for p in range(paths):
         h = height0
         d = difficulty0
         r = to_retarget0

@@ -51,7 +51,7 @@ BLOCK_PATHS = 5_000  # paths per RNG block: fixes the random numbers whatever th
 TRAIN_PATHS = 10_000  # paths used to fit the switch policy (then valued like all others)
 SAMPLE_PATHS = 2_000  # paths kept whole for monthly tables, IRR and fan charts
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
-DESCRIBE_PATHS = 5_000  # paths used to state the fitted policy as thresholds
+DESCRIBE_PATHS = 2_000  # paths used to state the fitted policy as thresholds
 
 
 class MapFn(Protocol):

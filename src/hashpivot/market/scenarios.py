@@ -357,6 +357,7 @@ def simulate(
     rng: np.random.Generator,
     *,
     rent_anchor_usd_per_kw_month: FloatArray | None = None,
+    compiled: bool = True,
 ) -> MarketScenarios:
     """Draw ``paths`` market futures of ``months`` months (column 0 = ``start``).
 
@@ -369,6 +370,8 @@ def simulate(
 
     rent_anchor_usd_per_kw_month : optional long-run rent path ``(months,)`` (e.g. from a
         power-gap model) that replaces ``params.rent``'s level and trend.
+    compiled : run the recursions in the compiled kernel (:mod:`hashpivot.market._kernel`);
+        False runs the numpy reference (same draws, same formulas; equal to rounding).
     """
     _check_sizes(months, paths)
     if rent_anchor_usd_per_kw_month is not None:
@@ -391,12 +394,138 @@ def simulate(
     out = {n: np.empty((paths, months)) for n in MarketScenarios.ARRAYS}
     for p0 in range(0, paths, BLOCK_PATHS):
         p1 = min(p0 + BLOCK_PATHS, paths)
+        if compiled:
+            _simulate_block_compiled(
+                params, start, months, p1 - p0, rng, active, cholesky, subsidy, rent_mean, out, p0
+            )
+            continue
         block = _simulate_block(
             params, start, months, p1 - p0, rng, active, cholesky, subsidy, rent_mean
         )
         for name, month_major in block.items():
             out[name][p0:p1] = month_major.T
     return MarketScenarios(start=start.as_of, subsidy_btc_per_block=subsidy, **out)
+
+
+def _shocks(
+    params: MarketParams,
+    months: int,
+    paths: int,
+    rng: np.random.Generator,
+    active: tuple[Factor, ...],
+    cholesky: FloatArray | None,
+) -> tuple[dict[Factor, FloatArray], FloatArray | None]:
+    """The block's correlated shocks (and price jump increments), drawn in a fixed order."""
+    steps = months - 1
+    shocks: dict[Factor, FloatArray] = {}
+    if cholesky is not None and steps > 0:
+        z = pr.correlated_normals(rng, cholesky, paths, steps)
+        shocks = {f: z[i] for i, f in enumerate(active)}
+    b = params.btc
+    extra = None
+    eps = shocks.get(Factor.BTC_PRICE)
+    if eps is not None and b.tails is PriceTails.STUDENT_T:
+        pr.student_t_shocks(eps, b.student_t_df, rng)
+    if eps is not None and b.tails is PriceTails.MERTON and b.jump_intensity_per_year > 0:
+        extra = pr.merton_jump_increments(
+            rng,
+            (steps, paths),
+            b.jump_intensity_per_year / pr.MONTHS_PER_YEAR,
+            b.jump_mean_log,
+            b.jump_vol_log,
+        )
+    return shocks, extra
+
+
+def _simulate_block_compiled(
+    params: MarketParams,
+    start: StartState,
+    months: int,
+    paths: int,
+    rng: np.random.Generator,
+    active: tuple[Factor, ...],
+    cholesky: FloatArray | None,
+    subsidy: FloatArray,
+    rent_mean: FloatArray,
+    out: dict[str, FloatArray],
+    row0: int,
+) -> None:
+    """Same draws and formulas as :func:`_simulate_block`; the recursions run compiled and
+    write straight into the ``(paths, months)`` outputs."""
+    from hashpivot.market._kernel import market_block
+
+    m12, s12 = pr.MONTHS_PER_YEAR, math.sqrt(pr.MONTHS_PER_YEAR)
+    steps = months - 1
+    shocks, extra = _shocks(params, months, paths, rng, active, cholesky)
+    order = (
+        Factor.BTC_PRICE,
+        Factor.HASHRATE,
+        Factor.FEE_SHARE,
+        Factor.RENT,
+        Factor.GPU_RATE,
+        Factor.POWER_PRICE,
+    )
+    if shocks:
+        z = np.stack([shocks[f] for f in active]) if len(active) > 1 else shocks[active[0]][None]
+        rows = np.array([active.index(f) if f in shocks else -1 for f in order], dtype=np.int64)
+    else:
+        z = np.zeros((1, steps, paths))
+        rows = np.full(6, -1, dtype=np.int64)
+    b, h, f = params.btc, params.hashrate, params.fee_share
+    r, g, w = params.rent, params.gpu_rate, params.power_price
+    p = np.array(
+        [
+            math.log(start.btc_price_usd),
+            b.log_drift_per_year / m12,
+            b.vol_per_year / s12,
+            float(special.logit(start.fee_share_frac)),
+            f.persistence_per_month,
+            f.vol_per_year / s12,
+            math.log(start.network_hashrate_eh_s),
+            h.gap_speed_per_month,
+            h.hashprice_change_response,
+            h.vol_per_year / s12,
+            start.hashprice_log_change_prev_month,
+            math.log(start.rent_usd_per_kw_month),
+            r.persistence_per_month,
+            r.vol_per_year / s12,
+            math.log(start.gpu_rate_usd_per_gpu_hour),
+            g.persistence_per_month,
+            g.vol_per_year / s12,
+            math.log(start.power_price_usd_per_mwh),
+            w.persistence_per_month,
+            w.vol_per_year / s12,
+            start.btc_price_usd,
+            start.network_hashrate_eh_s,
+            start.rent_usd_per_kw_month,
+            start.gpu_rate_usd_per_gpu_hour,
+            start.power_price_usd_per_mwh,
+        ]
+    )
+    market_block(
+        np.ascontiguousarray(z),
+        rows,
+        np.zeros((0, 0)) if extra is None else np.ascontiguousarray(extra),
+        p,
+        _trend(f.long_run_level, f.long_run_log_trend_per_year, months, "logit"),
+        _trend(
+            h.equilibrium_hashprice_usd_per_ph_day,
+            h.equilibrium_hashprice_log_trend_per_year,
+            months,
+        ),
+        np.log(pr.BLOCKS_PER_DAY / pr.PH_PER_EH * subsidy),
+        rent_mean,
+        _trend(g.long_run_level, g.long_run_log_trend_per_year, months),
+        _trend(w.long_run_level, w.long_run_log_trend_per_year, months),
+        subsidy,
+        out["btc_price_usd"],
+        out["network_hashrate_eh_s"],
+        out["fees_btc_per_block"],
+        out["rent_usd_per_kw_month"],
+        out["gpu_rate_usd_per_gpu_hour"],
+        out["power_price_usd_per_mwh"],
+        row0,
+    )
 
 
 def _simulate_block(
@@ -414,21 +543,9 @@ def _simulate_block(
     steps = months - 1
     m12 = pr.MONTHS_PER_YEAR
     s12 = math.sqrt(m12)
-    shocks: dict[Factor, FloatArray] = {}
-    if cholesky is not None and steps > 0:
-        z = pr.correlated_normals(rng, cholesky, paths, steps)
-        shocks = {f: z[i] for i, f in enumerate(active)}
-
-    # BTC price
+    shocks, extra = _shocks(params, months, paths, rng, active, cholesky)
     b = params.btc
-    extra = None
     eps = shocks.get(Factor.BTC_PRICE)
-    if eps is not None and b.tails is PriceTails.STUDENT_T:
-        pr.student_t_shocks(eps, b.student_t_df, rng)
-    if eps is not None and b.tails is PriceTails.MERTON and b.jump_intensity_per_year > 0:
-        extra = pr.merton_jump_increments(
-            rng, (steps, paths), b.jump_intensity_per_year / m12, b.jump_mean_log, b.jump_vol_log
-        )
     log_price = pr.log_price_paths(
         math.log(start.btc_price_usd),
         eps,
