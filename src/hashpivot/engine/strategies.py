@@ -29,7 +29,7 @@ import numpy as np
 
 from hashpivot.compute.conversion import Conversion, mining_share_of_site
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, gpu_cloud_cash_flows
-from hashpivot.compute.shell import LeaseTerms, lease_cash_flows
+from hashpivot.compute.shell import LeaseTerms, lease_cash_flows, stabilisation_month
 from hashpivot.config.defaults import MarketSnapshot
 from hashpivot.market.scenarios import MarketParams, MarketScenarios, StartState
 from hashpivot.mining.projection import MiningModel, MiningSite
@@ -168,6 +168,38 @@ class LeaseTemplate:
     noi_rent_usd: FloatArray
     exit_factor: float  # (1 - sale cost) / exit cap rate
     mining_share: FloatArray  # (H + 1,) share of the site still mining l months after converting
+    stabilised_month: int  # months from conversion to a delivered, fully ramped hall
+
+    def values_at_age(self, disc: FloatArray, h: int) -> dict[str, tuple[FloatArray, FloatArray]]:
+        """For each part (fixed, capex, rent) and every age k = 0..h of the template (months
+        since converting): the PV at the template's start of its first k months, and its value
+        at age k (in age-k money) of everything after: the exit at forward 12-month NOI / cap
+        once stabilised; before that, the flows to stabilisation plus the exit then (a hall
+        still being built at the horizon is worth its completion value, not its sunk capex).
+
+        ``disc`` is ``(p, L + 1)`` with ``disc[:, t] = (1 + r_m)^-t`` over the template length.
+        Returns ``{part: (pv_first_k, value_after_k)}``, each ``(p, h + 1)``.
+        """
+        s = self.stabilised_month
+        out = {}
+        parts = (
+            ("fixed", self.fixed_usd, self.noi_fixed_usd),
+            ("capex", self.capex_usd, np.zeros_like(self.capex_usd)),
+            ("rent", self.rent_usd, self.noi_rent_usd),
+        )
+        k = np.arange(h + 1)
+        for name, flows, noi in parts:
+            pv = np.zeros((disc.shape[0], flows.size + 1))
+            np.cumsum(flows[None, :] * disc[:, 1 : flows.size + 1], axis=1, out=pv[:, 1:])
+            fwd = np.array([noi[i : i + 12].sum() for i in range(max(h, s) + 1)])
+            after = np.where(
+                k[None, :] >= s,
+                self.exit_factor * fwd[None, : h + 1] * np.ones((disc.shape[0], 1)),
+                (pv[:, [s]] - pv[:, : h + 1] + disc[:, [s]] * self.exit_factor * fwd[s])
+                / disc[:, : h + 1],
+            )
+            out[name] = (pv[:, : h + 1], after)
+        return out
 
 
 def lease_template(case: CompareCase) -> LeaseTemplate:
@@ -175,7 +207,8 @@ def lease_template(case: CompareCase) -> LeaseTemplate:
     in the rent multiplier: build them at multipliers 1 and 2 and difference)."""
     assert case.lease is not None
     lo = case.lease
-    n = case.horizon + 12
+    stab = stabilisation_month(lo.terms, lo.conversion)
+    n = max(case.horizon, stab) + 13  # flows to stabilisation and its forward year
     one = lease_cash_flows(lo.terms, lo.conversion, start=case.mining.start, months=n)
     two = lease_cash_flows(
         lo.terms, lo.conversion, start=case.mining.start, months=n, rent_multiplier=2.0
@@ -193,6 +226,7 @@ def lease_template(case: CompareCase) -> LeaseTemplate:
         noi_rent_usd=noi2 - noi1,
         exit_factor=(1.0 - lo.sale_cost_frac) / lo.exit_cap_rate_frac,
         mining_share=mining_share_of_site(lo.conversion, case.horizon + 1),
+        stabilised_month=stab,
     )
 
 
@@ -237,15 +271,6 @@ class BatchValues:
     hashprice_usd_per_ph_day: FloatArray
     btc_price_usd: FloatArray
     discount_per_month: FloatArray
-
-
-def _reverse_cumsum_pv(flows: FloatArray, disc: FloatArray, h: int) -> FloatArray:
-    """``out[:, k] = sum_{u<k} flows[u] x disc[:, u + 1]`` for k = 0..h: the PV, at a
-    template's own start, of its first k months. ``flows`` (n,), ``disc`` (p, h + 1)."""
-    pv = flows[None, :h] * disc[:, 1 : h + 1]
-    out = np.zeros((disc.shape[0], h + 1))
-    np.cumsum(pv, axis=1, out=out[:, 1:])
-    return out
 
 
 def evaluate_batch(
@@ -318,22 +343,19 @@ def evaluate_batch(
     switch_npv = exercise = cont = basis = None
     if template is not None:
         cap = _col(f.conversion_capex)
-        # PV at the template's start of its first k months, for every k (n|1, H+1)
-        pv_fixed = _reverse_cumsum_pv(template.fixed_usd, disc, h)
-        pv_capex = _reverse_cumsum_pv(template.capex_usd, disc, h)
-        pv_rent = _reverse_cumsum_pv(template.rent_usd, disc, h)
-        ks = np.arange(h + 1)
-        fwd_fixed = np.array([template.noi_fixed_usd[i : i + 12].sum() for i in ks])
-        fwd_rent = np.array([template.noi_rent_usd[i : i + 12].sum() for i in ks])
-        # switching at month m leaves k = H - m months of lease; reverse along m
+        n_t = template.fixed_usd.size
+        disc_t = (1.0 + r_m) ** -np.arange(n_t + 1, dtype=np.float64)[None, :]
+        parts = template.values_at_age(disc_t, h)
+        # switching at month m leaves k = H - m months to the horizon; reverse along m
         kk = h - np.arange(h + 1)
         s_m = rent_mult  # rent multiplier at signing, (n, H+1)
-        lease_value_at_m = (
-            pv_fixed[:, kk]
-            + cap * pv_capex[:, kk]
-            + s_m * pv_rent[:, kk]
-            + disc[:, kk] * template.exit_factor * (fwd_fixed[kk] + s_m * fwd_rent[kk])
-        )
+        dk = disc[:, kk]
+
+        def part(name: str) -> FloatArray:
+            pv, after = parts[name]
+            return np.asarray(pv[:, kk] + dk * after[:, kk])
+
+        lease_value_at_m = part("fixed") + cap * part("capex") + s_m * part("rent")
         lease_value_at_m[:, h] = land_usd[:, h]  # "switch" at the horizon = keep the land
         still_mining = _mining_while_converting(template.mining_share, cum_mine)  # time-0 money
         switch_npv = cum_mine + disc * lease_value_at_m + still_mining  # (n, H+1)
@@ -344,7 +366,11 @@ def evaluate_batch(
             + s_m[:, :1] * template.rent_usd[None, :h]
         )
         lease_net = lease_net + mine_net * template.mining_share[None, :h]
-        lease_net[:, -1] += template.exit_factor * (fwd_fixed[h] + s_m[:, 0] * fwd_rent[h])
+        lease_net[:, -1] += (
+            parts["fixed"][1][:, h]
+            + cap[:, 0] * parts["capex"][1][:, h]
+            + s_m[:, 0] * parts["rent"][1][:, h]
+        )
         nets[StrategyName.LEASE] = lease_net
         w = case.split_lease_frac
         npv[StrategyName.SPLIT] = (1.0 - w) * npv[StrategyName.MINE] + w * npv[StrategyName.LEASE]
