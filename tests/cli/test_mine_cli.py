@@ -240,3 +240,27 @@ def test_curtailing_site_uses_dispatch(
     code2, out2, _ = run_json(capsys, "mine", str(tmp))
     assert code2 == 0
     assert out["npv_usd"] >= out2["npv_usd"]  # type: ignore[operator]
+
+
+def test_ppa_take_or_pay_and_resale(
+    capsys: pytest.CaptureFixture[str], shared_data: Path, tmp_path: Path
+) -> None:
+    """A fixed-price PPA is paid on the whole contract (take-or-pay); the power the site does
+    not use is resold at the real-time price. December 2026 has 744 hours: a 200 MW contract at
+    $40/MWh costs 40 x 200 x 744 = $5,952,000 whatever the site runs, and the 100 MW beyond the
+    site's draw resold at a ~$33 mean price loses money against a 100 MW contract."""
+    site = (REPO / "examples/sites/permian-west-100mw-s21-curtail.toml").read_text()
+    site = site.replace("${HASHPIVOT_SHARED_DATA}", str(shared_data))
+    npv = {}
+    for mw in (100, 200):
+        f = tmp_path / f"ppa{mw}.toml"
+        f.write_text(site + f"\n[power.ppa]\ncontract_mw = {mw}.0\nprice_usd_per_mwh = 40.0\n")
+        code, out, _ = run_json(capsys, "mine", str(f))
+        assert code == 0
+        assert out["monthly"][0]["power_cost_usd"] == pytest.approx(40.0 * mw * 744)  # type: ignore[index]
+        npv[mw] = out["npv_usd"]
+    assert npv[200] < npv[100]  # type: ignore[operator]
+    f = tmp_path / "short.toml"
+    f.write_text(site + "\n[power.ppa]\ncontract_mw = 50.0\nprice_usd_per_mwh = 40.0\n")
+    code, _, err = run_json(capsys, "mine", str(f))
+    assert code == 2 and "contract_mw" in err

@@ -79,7 +79,8 @@ def test_hand_worked_lease() -> None:
         discount_rate_per_year=0.10, cap_rate_frac=0.08, exit_cap_rate_frac=0.08
     )
     v = value_lease(terms, conv, a, start=START)
-    assert float(v.npv_usd[0]) == pytest.approx(npf.npv(r, flows), rel=1e-10)
+    # monthly flows at each month's end: npv of [0, *flows]
+    assert float(v.npv_usd[0]) == pytest.approx(npf.npv(r, [0.0, *flows]), rel=1e-10)
     assert (1 + float(v.irr[0])) ** (1 / 12) - 1 == pytest.approx(npf.irr(flows), rel=1e-8)
     # development spread: 11.64M / 8% - 10M = 135.5M = $13.55 per W of IT
     assert float(v.value_created_usd[0]) == pytest.approx(12 * noi1 / 0.08 - 10e6)
@@ -178,3 +179,35 @@ def test_tenant_fitout_lowers_landlord_capex() -> None:
     conv = replace(_conv(), fitout_capex_usd_per_it_mw=7e6, fitout_paid_by=FitoutPayer.TENANT)
     cf = lease_cash_flows(_terms(), conv, start=START, months=26)
     assert cf.capex_usd.sum() == pytest.approx(-10e6)  # only the landlord's shell
+
+
+def test_lease_flows_are_affine_in_the_rent_multiplier_with_prepayment() -> None:
+    """cf(s) = A + s x B exactly (the decision engine's lease template relies on it): check
+    cf(0.5) against the line through cf(1) and cf(2), with a 12-month prepayment."""
+    from hashpivot.compute.conversion import Conversion, Phase
+    from hashpivot.compute.shell import LeaseTerms, lease_cash_flows
+
+    conv = Conversion(
+        gross_mw=120.0,
+        pue=1.2,
+        phases=(Phase(delivery_month=12, it_mw=100.0),),
+        construction_months=12,
+        shell_capex_usd_per_it_mw=2e6,
+        fitout_capex_usd_per_it_mw=6e6,
+    )
+    terms = LeaseTerms(
+        it_mw=100.0,
+        rent_usd_per_kw_month=125.0,
+        commencement_month=12,
+        term_months=120,
+        prepayment_months=12,
+        management_fee_frac=0.02,
+    )
+    start = date(2026, 1, 1)
+
+    def net(s: float) -> np.ndarray:
+        cf = lease_cash_flows(terms, conv, start=start, months=60, rent_multiplier=s)
+        return np.asarray(cf.revenue_usd + cf.opex_usd + cf.capex_usd)[0]
+
+    one, two = net(1.0), net(2.0)
+    np.testing.assert_allclose(net(0.5), one + (0.5 - 1.0) * (two - one), rtol=1e-12, atol=1e-3)

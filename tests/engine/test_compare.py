@@ -127,3 +127,35 @@ def test_dask_local_cluster_agrees_exactly(case) -> None:  # type: ignore[no-unt
         np.testing.assert_array_equal(s.npv_usd, dist.strategies[k].npv_usd)
     assert local.switch is not None and dist.switch is not None
     assert local.switch.option_value_usd == dist.switch.option_value_usd
+
+
+def test_convert_now_value_barely_depends_on_the_horizon() -> None:
+    """The lease is discounted at its own Gordon-consistent rate (cap rate + escalator) and
+    exits at the cap rate, so valuing 3, 5 or 10 years before the exit gives nearly the same
+    convert-now NPV (the remaining drift: mining on the unconverted share, horizon effects of
+    the escalator steps)."""
+    vals = []
+    for months in (36, 60, 120):
+        c = build_case(SITE, months=months)
+        vals.append(
+            compare(c, paths=BLOCK_PATHS, seed=2).strategies[StrategyName.LEASE].npv_mean_usd
+        )
+    assert max(vals) / min(vals) < 1.05
+
+
+def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case) -> None:  # type: ignore[no-untyped-def]
+    """On the zero-volatility market the GPU path is the catalogue's age curve, so compare's
+    GPU NPV equals valuing the same flows at the same rate, month-end convention."""
+    from hashpivot.compute.gpu_cloud import gpu_cloud_cash_flows
+    from hashpivot.valuation.cashflow import monthly_rate, npv_end_of_month
+
+    flat = replace(case, market_params=case.market_params.with_zero_volatility())
+    one = simulate(
+        flat.market_params, flat.start_state, flat.market_months + 1, 1, np.random.default_rng(0)
+    )
+    det = evaluate_batch(flat, one, lease_template(flat))
+    g = flat.gpu
+    assert g is not None
+    cf = gpu_cloud_cash_flows(g.terms, g.conversion, start=flat.mining.start, months=flat.horizon)
+    expected = float(npv_end_of_month(monthly_rate(g.discount_rate_per_year), cf.net_usd)[0])
+    assert float(det.npv_usd[StrategyName.GPU_CLOUD][0]) == pytest.approx(expected, rel=1e-9)

@@ -180,3 +180,24 @@ def test_inputs_are_checked() -> None:
         sw.longstaff_schwartz(np.zeros((4, 3)), None, [1.0, -1.0, 1.0], np.zeros((4, 3)))
     with pytest.raises(InputError, match="basis"):
         sw.longstaff_schwartz(np.zeros((4, 3)), None, 1.0, np.zeros((4, 2)))
+
+
+def test_unknown_exercise_values_do_not_leak_the_future() -> None:
+    """Exercise value = c + noise realised *after* the date (mean 0), continuing pays 0: the
+    best rule knowable at the date is "exercise iff c > 0", worth c. Comparing the realised
+    exercise value with the fitted continuation (exercise_known=True) peeks at the noise and
+    overstates the value; regressing the difference (exercise_known=False) does not."""
+    from hashpivot.engine.switching import apply_policy, longstaff_schwartz
+
+    rng = np.random.default_rng(3)
+    paths, dates, c = 40_000, 3, 0.2
+    state = rng.normal(size=(paths, dates))  # irrelevant to the payoff
+    ev = c + rng.normal(size=(paths, dates))
+    df = np.ones(dates)
+    honest = longstaff_schwartz(ev, None, df, state, itm_only=False, exercise_known=False)
+    fresh_ev = c + rng.normal(size=(paths, dates))
+    fresh_state = rng.normal(size=(paths, dates))
+    out = apply_policy(honest.policy, fresh_ev, None, df, fresh_state)
+    assert abs(out.value - c) < 3 * out.std_error
+    peeking = longstaff_schwartz(ev, None, df, state, itm_only=False, exercise_known=True)
+    assert peeking.value > c + 10 * peeking.std_error

@@ -14,8 +14,14 @@ from hashpivot.market.scenarios import DEFAULT_PARAMS, MarketScenarios, StartSta
 @pytest.mark.parametrize("tails", [PriceTails.NORMAL, PriceTails.STUDENT_T, PriceTails.MERTON])
 @pytest.mark.parametrize("zero_vol", [False, True])
 def test_compiled_equals_numpy(tails: PriceTails, zero_vol: bool) -> None:
-    btc = replace(DEFAULT_PARAMS.btc, tails=tails, student_t_df=4.0,
-                  jump_intensity_per_year=1.0, jump_mean_log=-0.1, jump_vol_log=0.2)
+    btc = replace(
+        DEFAULT_PARAMS.btc,
+        tails=tails,
+        student_t_df=4.0,
+        jump_intensity_per_year=1.0,
+        jump_mean_log=-0.1,
+        jump_vol_log=0.2,
+    )
     params = replace(DEFAULT_PARAMS, btc=btc)
     if zero_vol:
         params = params.with_zero_volatility()

@@ -87,8 +87,8 @@ def test_zero_volatility_collapses_to_the_drift_path() -> None:
     months = 60
     s = sc.simulate(quiet, START, months, 4, np.random.default_rng(0))
     j = np.arange(months)
-    mu = sc.DEFAULT_PARAMS.btc.log_drift_per_year
-    expected = START.btc_price_usd * np.exp(mu * j / 12)
+    # the deterministic path is the mean of the stochastic one: +10%/yr (the base scenario)
+    expected = START.btc_price_usd * 1.10 ** (j / 12)
     np.testing.assert_allclose(s.btc_price_usd, np.broadcast_to(expected, (4, months)), rtol=1e-12)
     for name in sc.MarketScenarios.ARRAYS:  # every path identical
         arr = getattr(s, name)
@@ -174,9 +174,11 @@ def test_subsidy_schedule_crosses_the_2028_halving() -> None:
     sub = sc.subsidy_schedule_btc_per_block(START, 48)
     assert sub[0] == 3.125 and sub[-1] == 1.5625
     k = int(np.argmax(sub < 3.125))
-    # 1,050,000 - 925,344 = 124,656 blocks at 600 s = 865.7 days from 2025-11-01 (the first
-    # month counts whole) -> 2028-03-16, month index 28
-    assert k == 28 and 1.5625 < sub[k] < 3.125
+    # 1,050,000 - 925,344 = 124,656 blocks at 600 s = 865.7 days from 2025-11-27 (the height
+    # is observed then) -> 2028-04-10, month index 29 (April 2028). By 2028-04-01 (856 days)
+    # 123,264 blocks are mined: April has 1,392 blocks at 3.125 and 2,928 at 1.5625.
+    assert k == 29
+    assert sub[k] == pytest.approx((1392 * 3.125 + 2928 * 1.5625) / 4320, rel=1e-12)
 
 
 @pytest.mark.parametrize("name", list(ScenarioName))
@@ -216,3 +218,13 @@ def test_property_positive_finite_and_single_month(seed: int, paths: int, months
         assert arr.shape == (paths, months)
         assert np.all(np.isfinite(arr)) and np.all(arr > 0)
     assert np.all((s.fee_share_frac > 0) & (s.fee_share_frac < 1))
+
+
+def test_mean_btc_price_grows_at_the_base_rate() -> None:
+    """The *expected* BTC price grows +10%/yr (log drift ln 1.10 - sigma^2/2): the Monte Carlo
+    mean after 12 and 36 months is 1.10 and 1.331 x today, within sampling error."""
+    s = sc.simulate(sc.DEFAULT_PARAMS, START, 37, 40_000, np.random.default_rng(1))
+    for months, factor in ((12, 1.10), (36, 1.10**3)):
+        x = s.btc_price_usd[:, months] / START.btc_price_usd
+        se = x.std() / np.sqrt(x.size)
+        assert abs(x.mean() - factor) < 4 * se

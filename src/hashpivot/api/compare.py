@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from hashpivot.compute.conversion import Conversion, FleetDisposition
 from hashpivot.config.defaults import SNAPSHOT
 from hashpivot.config.gpu_cloud import load_gpu_cloud_file
 from hashpivot.config.lease import load_lease_file
@@ -30,20 +31,33 @@ def build_case(site_file: str | Path, *, months: int | None = None) -> CompareCa
             raise InputError("--months", months, "1..600 months")
         mining = replace(mining, horizon_months=months)
     lease = gpu = None
+    # Converting sells the ASICs: unless the site file prices them, at the fleet's value at
+    # the site's ASIC price (mining.asic_price_usd_per_th x TH/s).
+    sets_proceeds = doc.conversion is not None and (
+        "fleet_sale_proceeds_usd" in doc.conversion.model_fields_set
+    )
+
+    def with_fleet_sale(conv: Conversion) -> Conversion:
+        if sets_proceeds or conv.fleet_disposition is not FleetDisposition.SELL:
+            return conv
+        return replace(conv, fleet_sale_proceeds_usd=mining.fleet_capex_usd)
+
     if doc.lease is not None:
         lc = load_lease_file(site_file)
         lease = LeaseOption(
             terms=lc.terms,
-            conversion=lc.conversion,
+            conversion=with_fleet_sale(lc.conversion),
             exit_cap_rate_frac=lc.assumptions.exit_cap_rate_frac,
             sale_cost_frac=lc.assumptions.sale_cost_frac,
+            discount_rate_per_year=lc.assumptions.discount_rate_per_year,
         )
     if doc.gpu_cloud is not None:
         gc = load_gpu_cloud_file(site_file)
         gpu = GpuOption(
             terms=gc.terms,
-            conversion=gc.conversion,
+            conversion=with_fleet_sale(gc.conversion),
             rate_now_usd_per_gpu_hour=gc.terms.gpu.rate_usd_per_gpu_hour,
+            discount_rate_per_year=gc.assumptions.discount_rate_per_year,
         )
     c = doc.compare
     return CompareCase(
@@ -90,6 +104,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "start": months[0],
         "discount_rate": case.mining.discount_rate,
         "capacity_mw": case.mining.capacity_mw,
+        "equity_usd_per_w_basis": "gross",
         "recommendation": cmp.recommendation.value,
         "strategies": {
             k.value: {
@@ -227,8 +242,20 @@ def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
                 "site file [lease]",
             ),
             ("lease exit cap rate", f"{case.lease.exit_cap_rate_frac:.2%}", "site file [lease]"),
+            (
+                "lease discount rate",
+                f"{case.lease.discount_rate_per_year:.2%}/yr",
+                "site file [lease], else cap rate + escalator (Gordon-consistent with the exit)",
+            ),
         ]
     if case.gpu is not None:
+        rows.append(
+            (
+                "gpu discount rate",
+                f"{case.gpu.discount_rate_per_year:.2%}/yr",
+                "site file [gpu_cloud], else the site's rate",
+            )
+        )
         rows.append(
             (
                 "gpu",

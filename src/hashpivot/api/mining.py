@@ -13,6 +13,7 @@ from hashpivot.bitcoin.protocol import subsidy_btc
 from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.config.power import PowerConfig
 from hashpivot.config.site import load_mining_site, load_site
+from hashpivot.errors import InputError
 from hashpivot.market.deterministic import deterministic_market, months_between
 from hashpivot.mining.projection import MiningModel, MiningResult, MiningSite
 from hashpivot.power.dispatch import MonthlyPower, monthly_power
@@ -90,11 +91,25 @@ def project_site_with_dispatch(
     site_mw = site.fleet.power_mw / (1.0 - site.overhead_frac)
     hours = mp.hours_in_month[None, :]
     if power.ppa is not None:
+        contract_mw = power.ppa.contract_mw
+        if contract_mw < site_mw * (1 - 1e-9):
+            raise InputError(
+                "power.ppa.contract_mw",
+                contract_mw,
+                f"at least the site's draw at full run, {site_mw:.2f} MW (ASICs + overhead)",
+            )
+        assert mp.mean_index_price_usd_per_mwh is not None
+        # take-or-pay on the whole contract; the mining load's unused hours and the contract
+        # beyond the load are resold at the index price
         result = model.run(
             uptime_frac=site.uptime_frac * mp.uptime_frac,
-            power_cost_usd=mp.power_cash_usd_per_mwh_capacity * site_mw * hours,
-            other_revenue_usd=mp.sellback_credit_usd_per_mwh_contracted
-            * power.ppa.contract_mw
+            power_cost_usd=np.broadcast_to(
+                power.ppa.price_usd_per_mwh * contract_mw * hours, mp.uptime_frac.shape
+            ).copy(),
+            other_revenue_usd=(
+                mp.sellback_credit_usd_per_mwh_contracted * site_mw
+                + mp.mean_index_price_usd_per_mwh * (contract_mw - site_mw)
+            )
             * hours,
         )
     else:

@@ -265,7 +265,8 @@ def lease_cash_flows(
         rent[:, mask] = first[:, None] * escalation_factor(m[mask] - s, e)[None, :]
         last = first * (1 + e) ** ((r_len - 1) // 12)
         s += r_len
-    rent *= per_path(rent_multiplier, paths, months, 1.0, ext=ext)
+    mult = per_path(rent_multiplier, paths, months, 1.0, ext=ext)
+    rent *= mult
 
     # --- billed kW and rent due (accrual)
     delivered_mw = np.minimum(delivered_it_mw(conv.phases, ext), terms.it_mw)
@@ -274,11 +275,15 @@ def lease_cash_flows(
     rent_due = billed_mw[None, :] * 1000.0 * rent * np.where(free, 0.0, 1.0)[None, :]
 
     # --- prepayment at signing, credited against the first rent due
-    prepay_usd = terms.prepayment_months * terms.rent_usd_per_kw_month * terms.it_mw * 1000.0
+    # (the prepaid rent is priced like the rent: scaled by the multiplier at signing, so the
+    # flows stay proportional to the rent level)
+    prepay_usd = (
+        terms.prepayment_months * terms.rent_usd_per_kw_month * terms.it_mw * 1000.0 * mult[:, :1]
+    )
     credit_cum = np.minimum(np.cumsum(rent_due, axis=1), prepay_usd)
     credit = np.diff(np.concatenate([np.zeros((paths, 1)), credit_cum], axis=1), axis=1)
     cash_rent = rent_due - credit
-    cash_rent[:, 0] += prepay_usd
+    cash_rent[:, 0] += prepay_usd[:, 0]
 
     # --- landlord opex [USD/month, negative]
     leased = (m >= c) & ((m < terms.lease_end_month) | (m >= months))

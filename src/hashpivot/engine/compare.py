@@ -6,10 +6,10 @@ how blocks are grouped into batches, nor on the backend that runs them (local or
 
 Two passes:
 
-1. the Longstaff-Schwartz policy for the switch is fitted on the first
-   :data:`TRAIN_PATHS` paths (regressing on hashprice and market rent);
+1. the Longstaff-Schwartz policy for the switch is fitted on :data:`TRAIN_PATHS` paths of a
+   separate random stream (regressing on hashprice and market rent);
 2. every batch is valued: NPV per strategy and path, the fitted policy applied to every path
-   (out of sample: an unbiased, slightly low estimate of the option's value), the NPV of
+   (out of sample: a slightly low, unbiased estimate of the option's value), the NPV of
    switching at each fixed month, and a sample of paths kept for monthly tables and fan charts.
 
 Per-block sums are combined in block order, so averages are bit-identical across batchings.
@@ -21,7 +21,7 @@ import itertools
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -48,7 +48,8 @@ from hashpivot.types import FloatArray
 from hashpivot.valuation.cashflow import irr_annual
 
 BLOCK_PATHS = 5_000  # paths per RNG block: fixes the random numbers whatever the batching
-TRAIN_PATHS = 10_000  # paths used to fit the switch policy (then valued like all others)
+TRAIN_PATHS = 10_000  # paths of a separate stream used to fit the switch policy
+TRAIN_STREAM = 0x5EED  # second entropy word of the training stream: SeedSequence([seed, this])
 SAMPLE_PATHS = 2_000  # paths kept whole for monthly tables, IRR and fan charts
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 DESCRIBE_PATHS = 2_000  # paths used to state the fitted policy as thresholds
@@ -86,7 +87,7 @@ class Batch:
         return sum(b.paths for b in self.blocks)
 
 
-def make_batches(paths: int, seed: int, batch_paths: int) -> list[Batch]:
+def make_batches(paths: int, seed: int | np.random.SeedSequence, batch_paths: int) -> list[Batch]:
     """Blocks of :data:`BLOCK_PATHS` paths grouped ``batch_paths // BLOCK_PATHS`` at a time."""
     if paths < 1:
         raise InputError("paths", paths, "an integer >= 1")
@@ -119,18 +120,6 @@ class BatchResult:
     sample_hashprice: FloatArray
     sample_btc_price: FloatArray
     lsm_inputs: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = None
-
-    def with_policy(self, policy: ExercisePolicy) -> BatchResult:
-        """Apply the fitted switch policy to the kept LSM inputs (training batches)."""
-        assert self.lsm_inputs is not None
-        ev, cont, basis, df = self.lsm_inputs
-        res = apply_policy(policy, ev, cont, df, basis)
-        return replace(
-            self,
-            npv_usd={**self.npv_usd, StrategyName.SWITCH: res.path_values},
-            switch_stop_month=res.stopping_index.astype(np.float64),
-            lsm_inputs=None,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +235,9 @@ def fit_switch_policy(train: Sequence[BatchResult]) -> tuple[ExercisePolicy, lis
     cf = np.concatenate([p[1] for p in parts])
     basis = np.concatenate([p[2] for p in parts])
     df = parts[0][3]
-    res = longstaff_schwartz(ev, cf, df, basis, degree=2, itm_only=False)
+    # the exercise value holds the mining that goes on while the hall is built (realised
+    # later): regress the difference so the decision uses only what is known at the date
+    res = longstaff_schwartz(ev, cf, df, basis, degree=2, itm_only=False, exercise_known=False)
     # the policy in words, read off a subsample (the thresholds are quantile searches): state
     # it on whichever variable describes the decisions best (hashprice below X given rent, or
     # rent above Y given hashprice), yearly, and only the bins where some paths convert
@@ -292,15 +283,13 @@ def compare(
     lines: list[str] = []
     todo = list(batches)
     if template is not None:
-        # pass 1: the first TRAIN_PATHS paths, kept whole for the fit, then given the policy
-        n_train, k = 0, 0
-        while k < len(todo) and n_train < TRAIN_PATHS:
-            n_train += todo[k].paths
-            k += 1
-        train = map_fn(ValueTask(case, template, None), todo[:k])
+        # pass 1: fit the policy on TRAIN_PATHS paths of their own random stream, so every
+        # valued path is out of sample (the policy value is then a low-biased estimate)
+        train_batches = make_batches(
+            TRAIN_PATHS, np.random.SeedSequence([seed, TRAIN_STREAM]), batch_paths
+        )
+        train = map_fn(ValueTask(case, template, None), train_batches)
         policy, lines = fit_switch_policy(train)
-        results = [r.with_policy(policy) for r in train]
-        todo = todo[k:]
         task = ValueTask(case, template, policy)
     else:
         task = ValueTask(case, None, None)

@@ -74,6 +74,7 @@ class LeaseOption:
     conversion: Conversion
     exit_cap_rate_frac: float
     sale_cost_frac: float = 0.0
+    discount_rate_per_year: float = 0.095  # the lease's own DCF rate (cap rate + escalator)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,6 +84,7 @@ class GpuOption:
     terms: GpuCloudTerms
     conversion: Conversion
     rate_now_usd_per_gpu_hour: float
+    discount_rate_per_year: float = 0.12
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -273,6 +275,20 @@ class BatchValues:
     discount_per_month: FloatArray
 
 
+def _gpu_trend(case: CompareCase, off: int, h: int) -> FloatArray:
+    """The GPU-rate process's zero-volatility path [USD/GPU-hour] for the site's months:
+    ``y_{j+1} = phi y_j + (1 - phi) m_j`` from today's log rate (market.processes)."""
+    p = case.market_params.gpu_rate
+    n = off + h
+    mean = np.log(p.long_run_level) + p.long_run_log_trend_per_year * np.arange(n) / 12.0
+    y = np.empty(n)
+    y[0] = np.log(case.start_state.gpu_rate_usd_per_gpu_hour)
+    phi = p.persistence_per_month
+    for j in range(n - 1):
+        y[j + 1] = phi * y[j] + (1.0 - phi) * mean[j]
+    return np.exp(y[off:])[None, :]
+
+
 def evaluate_batch(
     case: CompareCase,
     scen: MarketScenarios,
@@ -290,6 +306,7 @@ def evaluate_batch(
     h, off = case.horizon, case.offset
     n = scen.paths
     rate = site.discount_rate if f.discount_rate_per_year is None else f.discount_rate_per_year
+    shift = np.asarray(rate) - site.discount_rate  # a sensitivity moves every rate together
     r_m = _col(monthly_rate(rate))
     disc = (1.0 + r_m) ** -np.arange(h + 1, dtype=np.float64)[None, :]  # (n|1, H+1)
 
@@ -330,30 +347,33 @@ def evaluate_batch(
     mine_net_tv[:, -1] += land_usd[:, h]
     nets[StrategyName.MINE] = mine_net_tv
 
+    # Selling: the powered land plus the ASICs at the site's ASIC price, at closing.
     k = min(sale.months_to_close, h)
-    npv[StrategyName.SELL] = cum_mine[:, k] + land_usd[:, k] * disc[:, k]
+    proceeds = land_usd[:, k] + site.fleet_capex_usd * (1.0 - sale.cost_frac)
+    npv[StrategyName.SELL] = cum_mine[:, k] + proceeds * disc[:, k]
     sell_net = np.zeros((n, h))
     sell_net[:, :k] = mine_net[:, :k]
-    if k < h:
-        sell_net[:, k] += land_usd[:, k]
-    else:
-        sell_net[:, -1] += land_usd[:, h]
+    sell_net[:, max(k - 1, 0)] += proceeds  # closes at the end of month k - 1
     nets[StrategyName.SELL] = sell_net
 
     switch_npv = exercise = cont = basis = None
     if template is not None:
         cap = _col(f.conversion_capex)
         n_t = template.fixed_usd.size
-        disc_t = (1.0 + r_m) ** -np.arange(n_t + 1, dtype=np.float64)[None, :]
+        # the lease is valued at its own rate (tenant credit: cap rate + escalator), consistent
+        # with its exit cap rate; the months before signing are discounted at the site's rate
+        assert case.lease is not None
+        r_lease = _col(monthly_rate(case.lease.discount_rate_per_year + shift))
+        disc_t = (1.0 + r_lease) ** -np.arange(n_t + 1, dtype=np.float64)[None, :]
+        dk_lease = disc_t[:, : h + 1][:, h - np.arange(h + 1)]
         parts = template.values_at_age(disc_t, h)
         # switching at month m leaves k = H - m months to the horizon; reverse along m
         kk = h - np.arange(h + 1)
         s_m = rent_mult  # rent multiplier at signing, (n, H+1)
-        dk = disc[:, kk]
 
         def part(name: str) -> FloatArray:
             pv, after = parts[name]
-            return np.asarray(pv[:, kk] + dk * after[:, kk])
+            return np.asarray(pv[:, kk] + dk_lease * after[:, kk])
 
         lease_value_at_m = part("fixed") + cap * part("capex") + s_m * part("rent")
         lease_value_at_m[:, h] = land_usd[:, h]  # "switch" at the horizon = keep the land
@@ -383,20 +403,27 @@ def evaluate_batch(
 
     if case.gpu is not None and with_gpu:
         g = case.gpu
-        gpu_path = scen.gpu_rate_usd_per_gpu_hour[:, off : off + h]
-        rate_path = g.rate_now_usd_per_gpu_hour * gpu_path / scen.gpu_rate_usd_per_gpu_hour[:, :1]
+        # The catalogue curve prices each GPU by its age since delivery (decay per generation,
+        # floor, reset at refresh); the market process adds its deviation from its own
+        # deterministic path, so a path's GPU rates move with the market around that curve.
+        curve = gpu_cloud_cash_flows(g.terms, g.conversion, start=site.start, months=h).extras[
+            "market_rate_usd_per_gpu_hour"
+        ]
+        dev = scen.gpu_rate_usd_per_gpu_hour[:, off : off + h] / _gpu_trend(case, off, h)
         gcf = gpu_cloud_cash_flows(
             g.terms,
             g.conversion,
             start=site.start,
             months=h,
-            gpu_rate_usd_per_gpu_hour=rate_path * _col(f.gpu_rate),
+            gpu_rate_usd_per_gpu_hour=curve * dev * _col(f.gpu_rate),
         )
         gnet = gcf.net_usd
         if gnet.shape[0] != n:
             gnet = np.broadcast_to(gnet, (n, h)).copy()
         nets[StrategyName.GPU_CLOUD] = gnet
-        npv[StrategyName.GPU_CLOUD] = (gnet * disc[:, 1:]).sum(axis=1)
+        r_gpu = _col(monthly_rate(g.discount_rate_per_year + shift))
+        disc_g = (1.0 + r_gpu) ** -np.arange(1, h + 1, dtype=np.float64)[None, :]
+        npv[StrategyName.GPU_CLOUD] = (gnet * disc_g).sum(axis=1)
 
     return BatchValues(
         npv_usd=npv,

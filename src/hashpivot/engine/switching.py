@@ -57,6 +57,9 @@ class ExercisePolicy:
         polynomial features: ``z = (state - center) / scale``
     degree : polynomial degree
     itm_only : whether exercise is only considered where the exercise value is > 0
+    difference : the regressions fit ``E[continuation - exercise | state]`` (for exercise
+        values that hold cash flows realised after the date, so are not known at it); exercise
+        where the fitted difference is < 0
     """
 
     coef: FloatArray
@@ -64,6 +67,20 @@ class ExercisePolicy:
     scale: FloatArray
     degree: int
     itm_only: bool
+    difference: bool = False
+
+    def decide(self, k: int, state: FloatArray, exercise_value: FloatArray) -> BoolArray:
+        """Exercise at date ``k``? ``state`` ``(n, k)``, ``exercise_value`` ``(n,)``; False
+        where no regression was fitted at ``k``."""
+        cv = self.continuation_value(k, state)
+        ok = ~np.isnan(cv)
+        if self.difference:
+            dec = ok & (np.where(ok, cv, np.inf) < 0.0)
+        else:
+            dec = ok & (exercise_value > np.where(ok, cv, np.inf))
+        if self.itm_only:
+            dec &= exercise_value > 0
+        return np.asarray(dec)
 
     @property
     def dates(self) -> int:
@@ -160,6 +177,7 @@ def longstaff_schwartz(
     degree: int = 2,
     itm_only: bool = True,
     min_regression_paths: int = 20,
+    exercise_known: bool = True,
 ) -> LsmResult:
     """Longstaff-Schwartz least-squares Monte Carlo value and policy.
 
@@ -176,6 +194,11 @@ def longstaff_schwartz(
     itm_only : regress and exercise only where the exercise value is > 0 (LSM's in-the-money
         rule); set False where exercise values may all be negative
     min_regression_paths : fewer in-the-money paths than this at a date: do not exercise there
+    exercise_known : False where the exercise value holds cash flows realised after its date
+        (e.g. mining that goes on while a conversion is built): the decision then regresses
+        the realised difference continuation - exercise on the state and exercises where its
+        fitted value is < 0, so it uses nothing unknown at the date (at every date, the last
+        included)
 
     Returns
     -------
@@ -192,13 +215,18 @@ def longstaff_schwartz(
 
     # value of the path from the current date on, in time-0 money, under the policy so far
     last = dates - 1
-    ex_last = ev[:, last] > cf[:, last]
-    if itm_only:
-        ex_last &= ev[:, last] > 0
-    future = np.where(ex_last, ev[:, last], cf[:, last]) * df[last]
-    stop = np.where(ex_last, last, dates).astype(np.int64)
+    future = np.zeros(paths)
+    stop = np.full(paths, dates, dtype=np.int64)
+    first = last
+    if exercise_known:
+        ex_last = ev[:, last] > cf[:, last]
+        if itm_only:
+            ex_last &= ev[:, last] > 0
+        future = np.where(ex_last, ev[:, last], cf[:, last]) * df[last]
+        stop = np.where(ex_last, last, dates).astype(np.int64)
+        first = last - 1
 
-    for k in range(last - 1, -1, -1):
+    for k in range(first, -1, -1):
         cont_realised = future + cf[:, k] * df[k]  # time-0 money
         cand = ev[:, k] > 0 if itm_only else np.ones(paths, dtype=bool)
         if cand.sum() >= min_regression_paths:
@@ -208,18 +236,27 @@ def longstaff_schwartz(
             sd = np.where(sd > 0, sd, 1.0)
             feats = polynomial_features((s - c) / sd, degree)
             y = cont_realised[cand] / df[k]  # date-k money for conditioning
+            if not exercise_known:
+                y = y - ev[cand, k]
             beta, *_ = np.linalg.lstsq(feats, y, rcond=None)
             coef[k], center[k], scale[k] = beta, c, sd
             fitted = feats @ beta
             ex = np.zeros(paths, dtype=bool)
-            ex[cand] = ev[cand, k] > fitted
+            ex[cand] = fitted < 0 if not exercise_known else ev[cand, k] > fitted
         else:
             ex = np.zeros(paths, dtype=bool)
         future = np.where(ex, ev[:, k] * df[k], cont_realised)
         stop = np.where(ex, k, stop)
 
     exercised = stop[:, None] == np.arange(dates)[None, :]
-    policy = ExercisePolicy(coef=coef, center=center, scale=scale, degree=degree, itm_only=itm_only)
+    policy = ExercisePolicy(
+        coef=coef,
+        center=center,
+        scale=scale,
+        degree=degree,
+        itm_only=itm_only,
+        difference=not exercise_known,
+    )
     return LsmResult(
         value=float(future.mean()),
         std_error=float(future.std(ddof=1) / math.sqrt(paths)) if paths > 1 else 0.0,
@@ -249,16 +286,14 @@ def apply_policy(
     x = _as_basis(basis, paths, dates)
     ex = np.zeros((paths, dates), dtype=bool)
     for k in range(dates - 1):
-        cv = policy.continuation_value(k, x[:, k, :])
-        ok = ~np.isnan(cv)
-        e = ok & (ev[:, k] > np.where(ok, cv, np.inf))
+        ex[:, k] = policy.decide(k, x[:, k, :], ev[:, k])
+    if policy.difference:
+        ex[:, -1] = policy.decide(dates - 1, x[:, -1, :], ev[:, -1])
+    else:
+        e_last = ev[:, -1] > cf[:, -1]
         if policy.itm_only:
-            e &= ev[:, k] > 0
-        ex[:, k] = e
-    e_last = ev[:, -1] > cf[:, -1]
-    if policy.itm_only:
-        e_last &= ev[:, -1] > 0
-    ex[:, -1] = e_last
+            e_last &= ev[:, -1] > 0
+        ex[:, -1] = e_last
     any_ex = ex.any(axis=1)
     stop = np.where(any_ex, ex.argmax(axis=1), dates).astype(np.int64)
     alive = np.arange(dates)[None, :] < stop[:, None]
@@ -360,12 +395,9 @@ def exercise_boundary(
     pol = result.policy
     out: list[BoundaryPoint] = []
     for k in range(dates - 1):
-        cv = pol.continuation_value(k, x[:, k, :])
-        if np.isnan(cv).all():
+        if np.isnan(pol.coef[k]).any():
             continue
-        dec = ev[:, k] > cv
-        if pol.itm_only:
-            dec &= ev[:, k] > 0
+        dec = pol.decide(k, x[:, k, :], ev[:, k])
         var = x[:, k, variable]
         if given is None:
             groups = [(np.ones(paths, dtype=bool), -math.inf, math.inf)]

@@ -82,10 +82,21 @@ class MarketParams:
             )
 
     def with_zero_volatility(self) -> MarketParams:
-        """The same market with every volatility and jump set to zero (deterministic paths)."""
+        """The same market with every volatility and jump set to zero (deterministic paths).
+
+        The BTC log drift gains back ``sigma^2 / 2``, so the deterministic path follows the
+        *mean* of the stochastic one (with normal shocks): the projection the Monte Carlo
+        collapses to.
+        """
+        b = self.btc
         return replace(
             self,
-            btc=replace(self.btc, vol_per_year=0.0, jump_intensity_per_year=0.0),
+            btc=replace(
+                b,
+                log_drift_per_year=b.log_drift_per_year + 0.5 * b.vol_per_year**2,
+                vol_per_year=0.0,
+                jump_intensity_per_year=0.0,
+            ),
             hashrate=replace(self.hashrate, vol_per_year=0.0),
             fee_share=replace(self.fee_share, vol_per_year=0.0),
             rent=replace(self.rent, vol_per_year=0.0),
@@ -114,8 +125,10 @@ class MarketParams:
 #   residual correlations btc-hashrate 0.14, btc-fee 0.17, hashrate-fee -0.09.
 DEFAULT_PARAMS = MarketParams(
     btc=BtcPriceParams(
-        # base scenario +10%/yr (config.defaults.SCENARIOS), not the 2017-2025 mean of 0.55 ± 0.25
-        log_drift_per_year=math.log1p(0.10),
+        # base scenario: the *expected* price grows +10%/yr (config.defaults.SCENARIOS), so the
+        # log drift is ln(1.10) - sigma^2/2 (the median path grows ln(1.10) - 0.26 = -16%/yr);
+        # not the 2017-2025 mean log-return 0.55 ± 0.25
+        log_drift_per_year=math.log1p(0.10) - 0.5 * 0.72**2,
         vol_per_year=0.72,
         tails=PriceTails.NORMAL,
     ),
@@ -318,11 +331,13 @@ class MarketScenarios:
 def subsidy_schedule_btc_per_block(start: StartState, months: int) -> FloatArray:
     """Mean subsidy [BTC/block] of each month's blocks at one block per 600 s.
 
-    Month lengths are calendar months from ``start.as_of``'s month (the first counted whole);
-    the subsidy is averaged exactly across a halving inside a month
-    (:func:`bitcoin.protocol.cumulative_subsidy_btc`).
+    Month lengths are calendar months from ``start.as_of``'s month; the first month counts only
+    its seconds after ``as_of`` (the height is observed then); the subsidy is averaged exactly
+    across a halving inside a month (:func:`bitcoin.protocol.cumulative_subsidy_btc`).
     """
-    blocks = month_seconds(start.as_of, months) / TARGET_BLOCK_INTERVAL_S
+    seconds = month_seconds(start.as_of, months)
+    seconds[0] -= (start.as_of.day - 1) * 86_400.0
+    blocks = seconds / TARGET_BLOCK_INTERVAL_S
     h_end = start.height + np.cumsum(blocks)
     h_start = h_end - blocks
     return np.asarray((cumulative_subsidy_btc(h_end) - cumulative_subsidy_btc(h_start)) / blocks)

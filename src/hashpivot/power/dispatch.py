@@ -662,6 +662,8 @@ class MonthlyPower:
     power_cash_usd_per_mwh_capacity: FloatArray
     sellback_credit_usd_per_mwh_contracted: FloatArray
     hours_in_month: FloatArray  #: (months,) calendar hours of each scenario month
+    #: (paths, months) mean index price over all the month's hours [USD/MWh], adder excluded
+    mean_index_price_usd_per_mwh: FloatArray | None = None
 
 
 def _month_bounds(start: date, months: int) -> tuple[NDArray[np.datetime64], FloatArray]:
@@ -743,6 +745,10 @@ def monthly_power(
         )
         n = price_block.shape[1]
         up = tot.uptime_frac
+        # mean index price over all hours (the decision price carries the adder without a PPA)
+        mean_index = np.broadcast_to(tot.avg_all_hours_usd_per_mwh, up.shape) - (
+            0.0 if ppa_price_usd_per_mwh is not None else adder_usd_per_mwh
+        )
         if ppa_price_usd_per_mwh is None:
             mean_all = tot.avg_all_hours_usd_per_mwh
             c = np.where(up > 0, np.nan_to_num(tot.avg_power_price_usd_per_mwh), mean_all)
@@ -752,9 +758,10 @@ def monthly_power(
             c = np.full_like(up, ppa_price_usd_per_mwh)
             cash = c.copy()
             cr = tot.unused_value_usd_per_mw / (n * dt)  # price series without adder
-        return up, c, np.stack([cash, cr])
+        return up, c, np.stack([cash, cr, mean_index])
 
     cash = np.zeros((paths, months))
+    mean_px = np.zeros((paths, months))
     if p.ndim == 1:
         moy, _ = calendar_index(ts)
         target_moy = (edges[:-1].astype("datetime64[M]").astype(np.int64)) % 12
@@ -773,6 +780,7 @@ def monthly_power(
             cost[:, cols] = c.reshape(paths, cols.size)
             cash[:, cols] = cc[0].reshape(paths, cols.size)
             credit[:, cols] = cc[1].reshape(paths, cols.size)
+            mean_px[:, cols] = cc[2].reshape(paths, cols.size)
     elif p.ndim == 2:
         if p.shape[0] not in (1, paths):
             raise InputError("price_usd_per_mwh", f"{p.shape[0]} paths", f"1 or {paths} paths")
@@ -789,6 +797,7 @@ def monthly_power(
             cost[:, j] = np.broadcast_to(c, (paths,))
             cash[:, j] = np.broadcast_to(cc[0], (paths,))
             credit[:, j] = np.broadcast_to(cc[1], (paths,))
+            mean_px[:, j] = np.broadcast_to(cc[2], (paths,))
     else:
         raise InputError("price_usd_per_mwh", f"shape {p.shape}", "(intervals,) or (paths, hours)")
     return MonthlyPower(
@@ -797,4 +806,5 @@ def monthly_power(
         power_cash_usd_per_mwh_capacity=cash,
         sellback_credit_usd_per_mwh_contracted=credit,
         hours_in_month=hours_in_month,
+        mean_index_price_usd_per_mwh=mean_px,
     )

@@ -42,6 +42,7 @@ __all__ = [
     "moic",
     "monthly_rate",
     "npv",
+    "npv_end_of_month",
     "payback_months",
     "xirr",
     "xnpv",
@@ -85,6 +86,18 @@ def npv(rate_per_period: ArrayLike, values: ArrayLike) -> FloatArray:
     v = np.asarray(values, dtype=np.float64)
     df = discount_factors(rate_per_period, v.shape[-1])
     return np.asarray(np.sum(v * df, axis=-1), dtype=np.float64)
+
+
+def npv_end_of_month(rate_per_period: ArrayLike, values: ArrayLike) -> FloatArray:
+    """NPV [USD] of periodic flows received at each period's *end*, valued at the start of
+    period 0: ``sum_t values[..., t] / (1 + rate) ** (t + 1)``.
+
+    hashpivot's monthly cash flows (mining, lease, GPU cloud, the decision engine) accrue
+    during each month and are valued this way: ``npv(rate, [0, *values])``.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    r = np.asarray(rate_per_period, dtype=np.float64)
+    return np.asarray(npv(r, v) / (1.0 + r), dtype=np.float64)
 
 
 def xnpv(rate_annual: ArrayLike, dates: Sequence[date], values: ArrayLike) -> FloatArray:

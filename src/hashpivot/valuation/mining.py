@@ -19,7 +19,7 @@ from hashpivot.mining.economics import (
 )
 from hashpivot.mining.projection import MiningResult
 from hashpivot.types import FloatArray, month_starts
-from hashpivot.valuation.cashflow import monthly_rate, npv
+from hashpivot.valuation.cashflow import monthly_rate, npv_end_of_month
 
 BREAKEVEN_WINDOW_MONTHS = 12
 
@@ -36,13 +36,6 @@ class MiningValuation:
     breakeven_hashprice_usd_per_ph_day: FloatArray
     payback_months: FloatArray
     fleet_value_usd: float
-
-
-def npv_end_of_month(discount_rate_per_year: float, values_usd: FloatArray) -> FloatArray:
-    """NPV [USD] of monthly flows received at each month's end, valued at the start of month 0:
-    ``sum_j v_j / (1 + r_m) ** (j + 1)`` with ``r_m = (1 + r) ** (1/12) - 1``."""
-    padded = np.concatenate([np.zeros((*values_usd.shape[:-1], 1)), values_usd], axis=-1)
-    return npv(monthly_rate(discount_rate_per_year), padded)
 
 
 def value_mining(result: MiningResult) -> MiningValuation:
@@ -70,7 +63,7 @@ def value_mining(result: MiningResult) -> MiningValuation:
     fleet_value = site.fleet_capex_usd
     cum = np.cumsum(cf.ebitda_usd, axis=1)
     return MiningValuation(
-        npv_usd=npv_end_of_month(site.discount_rate, cf.net_usd),
+        npv_usd=npv_end_of_month(monthly_rate(site.discount_rate), cf.net_usd),
         ebitda_total_usd=cf.ebitda_usd.sum(axis=1),
         btc_mined_total=result.btc_mined.sum(axis=1),
         breakeven_power_usd_per_mwh=be_power,

@@ -38,7 +38,7 @@ from hashpivot.valuation.cashflow import (
     irr_annual,
     moic,
     monthly_rate,
-    npv,
+    npv_end_of_month,
     payback_months,
 )
 from hashpivot.valuation.equity import (
@@ -211,7 +211,7 @@ def value_cash_flows(
     net = cf.net_usd
     if a.tax is not None:
         net = _taxed(net, cf, a.tax, zero)
-    npv_usd = np.broadcast_to(npv(r_m, net), (paths,)).copy()
+    npv_usd = np.broadcast_to(npv_end_of_month(r_m, net), (paths,)).copy()
     irr_res = irr_annual(net)
     noi = np.broadcast_to(np.asarray(noi_usd_per_year, dtype=np.float64), (paths,)).copy()
     capex = np.broadcast_to(np.asarray(capex_usd, dtype=np.float64), (paths,)).copy()
@@ -229,7 +229,7 @@ def value_cash_flows(
             if a.equity_discount_rate_per_year is None
             else a.equity_discount_rate_per_year
         )
-        lev_npv = npv(r_e, lev)
+        lev_npv = npv_end_of_month(r_e, lev)
         lev_irr = irr_annual(lev)
         debt_total = sched.draw_usd.sum(axis=1)
         equity_in = -np.where(lev < 0, lev, 0.0).sum(axis=1)
