@@ -102,6 +102,12 @@ BAD = {
     "bad toml": (GOOD.replace("[power]", "[power"), "(syntax)"),
     "missing table": (GOOD.replace("[power]\nprice_usd_per_mwh = 40.0", ""), "power"),
     "start before snapshot": (GOOD.replace("2026-12-01", "2024-01-01"), "site.start"),
+    # 2,000 S21 = 7 MW fit (10 x 0.95 = 9.5 MW) until a 3 MW firm AI load takes (10 - 3) x 0.95
+    "fleet larger than site beside an AI load": (
+        GOOD.replace("price_usd_per_mwh = 40.0", "price_usd_per_mwh = 40.0\nai_load_mw = 3.0"),
+        "ai_load_mw 3",
+    ),
+    "refresh without a model": (GOOD + "\n[mining]\nrefresh_month = 12\n", "mining"),
 }
 
 

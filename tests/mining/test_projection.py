@@ -186,3 +186,20 @@ def test_shutdown_when_revenue_per_mwh_below_power_price() -> None:
     assert r.uptime_frac[0, 0] == 0.0
     assert r.power_cost_usd[0, 0] == 0.0
     assert r.ebitda_usd[0, 0] == pytest.approx(-10_000.0)
+
+
+def test_fleet_refresh_refills_the_power_envelope() -> None:
+    """Refresh at month 3 to 10 J/TH: the 3.5 MW of ASICs now run 3.5e6 W / 10 J/TH =
+    350,000 TH/s (1.75 x the 200,000 TH/s of S21s), bought at $15/TH = $5.25M in month 3;
+    power is unchanged, so revenue jumps by 1.75 at equal network conditions."""
+    site = make_site(horizon_months=6, refresh_month=3, refresh_efficiency_j_per_th=10.0)
+    r = MiningModel(site, state_at(1_000_000), make_market(6)).run()
+    assert r.fleet_hashrate_th_s[2] == pytest.approx(200_000.0)
+    assert r.fleet_hashrate_th_s[3] == pytest.approx(350_000.0)
+    assert r.cash_flows.capex_usd[0, 3] == pytest.approx(-350_000 * 15.0)
+    assert r.cash_flows.capex_usd[0, :3].tolist() == [0.0, 0.0, 0.0]
+    per_day = r.btc_mined[0] / r.chain.days
+    assert per_day[3] / per_day[2] == pytest.approx(1.75, rel=1e-3)  # same network, 600 s blocks
+    assert r.energy_mwh[0, 3] / r.chain.days[3] == pytest.approx(
+        r.energy_mwh[0, 2] / r.chain.days[2]
+    )

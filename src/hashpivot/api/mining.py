@@ -16,7 +16,7 @@ from hashpivot.config.site import load_mining_site, load_site
 from hashpivot.errors import InputError
 from hashpivot.market.deterministic import deterministic_market, months_between
 from hashpivot.mining.projection import MiningModel, MiningResult, MiningSite
-from hashpivot.power.dispatch import MonthlyPower, monthly_power
+from hashpivot.power.dispatch import MonthlyPower, PowerPayer, monthly_power
 from hashpivot.types import month_starts
 from hashpivot.valuation.mining import MiningValuation, monthly_rows, value_mining
 
@@ -91,24 +91,29 @@ def project_site_with_dispatch(
     site_mw = site.fleet.power_mw / (1.0 - site.overhead_frac)
     hours = mp.hours_in_month[None, :]
     if power.ppa is not None:
-        contract_mw = power.ppa.contract_mw
-        if contract_mw < site_mw * (1 - 1e-9):
+        contract_mw, price = power.ppa.contract_mw, power.ppa.price_usd_per_mwh
+        ai_mw = power.ai_load_mw  # firm load: draws on the contract every hour, first
+        if contract_mw < (site_mw + ai_mw) * (1 - 1e-9):
             raise InputError(
                 "power.ppa.contract_mw",
                 contract_mw,
-                f"at least the site's draw at full run, {site_mw:.2f} MW (ASICs + overhead)",
+                f"at least the site's draw at full run, {site_mw + ai_mw:.2f} MW "
+                "(ASICs + overhead + ai_load_mw)",
             )
         assert mp.mean_index_price_usd_per_mwh is not None
-        # take-or-pay on the whole contract; the mining load's unused hours and the contract
-        # beyond the load are resold at the index price
+        # take-or-pay on the whole contract; the mining load's curtailed hours and the contract
+        # beyond both loads are resold at the index price; a tenant paying for its power
+        # (pass-through) reimburses the firm load at the contract price
+        reimbursed = ai_mw * price if power.ai_power_paid_by is PowerPayer.TENANT else 0.0
         result = model.run(
             uptime_frac=site.uptime_frac * mp.uptime_frac,
             power_cost_usd=np.broadcast_to(
-                power.ppa.price_usd_per_mwh * contract_mw * hours, mp.uptime_frac.shape
+                price * contract_mw * hours, mp.uptime_frac.shape
             ).copy(),
             other_revenue_usd=(
                 mp.sellback_credit_usd_per_mwh_contracted * site_mw
-                + mp.mean_index_price_usd_per_mwh * (contract_mw - site_mw)
+                + mp.mean_index_price_usd_per_mwh * (contract_mw - site_mw - ai_mw)
+                + reimbursed
             )
             * hours,
         )

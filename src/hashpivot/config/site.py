@@ -78,6 +78,19 @@ class MiningTable(BaseModel):
     degradation_frac_per_year: float = Field(default=0.03, ge=0, lt=1)
     buy_fleet: bool = False
     shutdown_when_unprofitable: bool = True
+    refresh_month: int | None = Field(default=None, ge=1, le=600, description="Months from start")
+    refresh_model: str | None = Field(default=None, description="Catalogue model of the refresh")
+    refresh_efficiency_j_per_th: float | None = Field(default=None, gt=0, le=1000)
+
+    @model_validator(mode="after")
+    def _refresh(self) -> MiningTable:
+        chosen = (self.refresh_model is not None) + (self.refresh_efficiency_j_per_th is not None)
+        if self.refresh_month is None and chosen:
+            raise ValueError("refresh_month with refresh_model or refresh_efficiency_j_per_th")
+        if self.refresh_month is not None and chosen != 1:
+            raise ValueError("one of refresh_model or refresh_efficiency_j_per_th")
+        return self
+
     scenario: str = Field(default="base", pattern="^(bear|base|bull)$")
 
 
@@ -138,15 +151,27 @@ class SiteFile(BaseModel):
                 )
         return Fleet.of(lines)
 
+    def _refresh_efficiency(self) -> float | None:
+        m = self.mining
+        if m.refresh_model is not None:
+            return find_asic(m.refresh_model, field="mining.refresh_model").efficiency_j_per_th
+        return m.refresh_efficiency_j_per_th
+
     def mining_site(self) -> MiningSite:
         """The validated :class:`MiningSite`; checks that the fleet fits the site's power."""
         fleet = self.build_fleet()
-        available = asic_power_available_mw(self.site.capacity_mw, self.site.overhead_frac)
+        ai_mw = self.power.ai_load_mw
+        if ai_mw >= self.site.capacity_mw:
+            raise InputError(
+                "power.ai_load_mw", ai_mw, f"less than capacity_mw {self.site.capacity_mw:g}"
+            )
+        available = asic_power_available_mw(self.site.capacity_mw - ai_mw, self.site.overhead_frac)
         if fleet.power_mw > available * (1 + 1e-9):
+            ai = f" - ai_load_mw {ai_mw:g}" if ai_mw else ""
             raise InputError(
                 "fleet",
                 f"{fleet.power_mw:.2f} MW of ASICs",
-                f"at most {available:.2f} MW (capacity_mw {self.site.capacity_mw:g} x "
+                f"at most {available:.2f} MW ((capacity_mw {self.site.capacity_mw:g}{ai}) x "
                 f"(1 - overhead_frac {self.site.overhead_frac:g}))",
             )
         return MiningSite(
@@ -162,6 +187,8 @@ class SiteFile(BaseModel):
             asic_price_usd_per_th=self.mining.asic_price_usd_per_th,
             buy_fleet=self.mining.buy_fleet,
             shutdown_when_unprofitable=self.mining.shutdown_when_unprofitable,
+            refresh_month=self.mining.refresh_month,
+            refresh_efficiency_j_per_th=self._refresh_efficiency(),
             start=self.site.start,
             horizon_months=self.site.horizon_months,
             discount_rate=self.site.discount_rate,

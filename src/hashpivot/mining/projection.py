@@ -41,6 +41,9 @@ class MiningSite:
     degradation_frac_per_year : annual hashrate decline [0-1)
     asic_price_usd_per_th : market price of ASICs [USD per TH/s] (fleet value and purchase)
     buy_fleet : whether the fleet is bought at the start (capex in month 0) or already owned
+    refresh_month, refresh_efficiency_j_per_th : optional fleet refresh: at that month (index
+        from the start) the ASIC power is refilled with machines of that efficiency, bought at
+        ``asic_price_usd_per_th`` (capex); the old fleet's residual value is ignored
     shutdown_when_unprofitable : switch the fleet off in months whose mining revenue per MWh is
         below the power price (the monthly option to stop; hourly curtailment is dispatch's job)
     start : first month of the projection; horizon_months : its length
@@ -62,6 +65,28 @@ class MiningSite:
     start: date
     horizon_months: int
     discount_rate: float
+    refresh_month: int | None = None
+    refresh_efficiency_j_per_th: float | None = None
+
+    @property
+    def refresh_hashrate_th_s(self) -> float:
+        """Hashrate after a refresh [TH/s]: the same ASIC power filled with machines of
+        ``refresh_efficiency_j_per_th`` = ASIC W / (J/TH)."""
+        if self.refresh_efficiency_j_per_th is None:
+            return 0.0
+        return self.fleet.power_mw * 1e6 / self.refresh_efficiency_j_per_th
+
+    def fleet_hashrate_th_s(self, months: int) -> FloatArray:
+        """Effective fleet hashrate per month [TH/s], ``(months,)``: nameplate x degradation
+        since purchase, replaced at ``refresh_month`` by the refreshed fleet (degrading anew)."""
+        t = np.arange(months, dtype=np.float64)
+        th = self.fleet.hashrate_th_s * degradation_factor(t, self.degradation_frac_per_year)
+        if self.refresh_month is not None and self.refresh_month < months:
+            r = self.refresh_month
+            th[r:] = self.refresh_hashrate_th_s * degradation_factor(
+                t[r:] - r, self.degradation_frac_per_year
+            )
+        return th
 
     @property
     def fleet_capex_usd(self) -> float:
@@ -191,10 +216,7 @@ class MiningModel:
         hashvalue = 1e15 / chain.hashrate_h_s * (chain.subsidy_btc + fees_btc) / days
         hashprice = hashvalue * price
 
-        months_elapsed = np.arange(site.horizon_months, dtype=np.float64)
-        fleet_th_s = site.fleet.hashrate_th_s * degradation_factor(
-            months_elapsed, site.degradation_frac_per_year
-        )
+        fleet_th_s = site.fleet_hashrate_th_s(site.horizon_months)
         uptime = np.broadcast_to(
             np.asarray(site.uptime_frac if uptime_frac is None else uptime_frac, dtype=np.float64),
             price.shape,
@@ -234,6 +256,8 @@ class MiningModel:
         capex = np.zeros(price.shape)
         if site.buy_fleet:
             capex[:, 0] = -site.fleet_capex_usd
+        if site.refresh_month is not None and site.refresh_month < site.horizon_months:
+            capex[:, site.refresh_month] -= site.refresh_hashrate_th_s * site.asic_price_usd_per_th
         cash = CashFlows(
             start=site.start,
             revenue_usd=revenue,
