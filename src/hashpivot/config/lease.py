@@ -14,7 +14,6 @@ hashpivot estimates (2025).
 from __future__ import annotations
 
 import importlib
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,6 +32,7 @@ from hashpivot.compute.shell import (
 )
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
+from hashpivot.config.files import read_toml
 from hashpivot.config.power import PowerConfig
 from hashpivot.errors import InputError
 from hashpivot.valuation.equity import Amortisation, DebtTerms
@@ -364,18 +364,6 @@ def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
             }
         )
     return out
-
-
-def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file; a missing file or bad syntax is an :class:`InputError`."""
-    p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise InputError("file", str(p), "an existing TOML file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError("(file)", str(p), f"valid TOML ({exc})", source=str(p)) from exc
 
 
 def is_site_file(data: dict[str, Any]) -> bool:

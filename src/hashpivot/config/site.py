@@ -6,7 +6,6 @@ is allowed; the CLI prints it and exits 2. See docs/site-file.md for every key.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from hashpivot.config.catalogue import find_asic
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
+from hashpivot.config.files import read_toml
 from hashpivot.config.gpu_cloud import GpuCloudConfig
 from hashpivot.config.lease import LeaseConfig
 from hashpivot.config.power import PowerConfig
@@ -193,22 +193,6 @@ class SiteFile(BaseModel):
             horizon_months=self.site.horizon_months,
             discount_rate=self.site.discount_rate,
         )
-
-
-def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file; a missing file or bad syntax is an InputError naming the file."""
-    p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError("path", str(p), "an existing TOML file") from None
-    except IsADirectoryError:
-        raise InputError("path", str(p), "a TOML file, not a folder") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError("(syntax)", str(exc), "valid TOML", source=str(p)) from None
-    except UnicodeDecodeError:
-        raise InputError("(encoding)", str(p), "a UTF-8 TOML file") from None
 
 
 def parse_site(data: dict[str, Any], *, source: str | None = None) -> SiteFile:
