@@ -159,3 +159,32 @@ def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case
     cf = gpu_cloud_cash_flows(g.terms, g.conversion, start=flat.mining.start, months=flat.horizon)
     expected = float(npv_end_of_month(monthly_rate(g.discount_rate_per_year), cf.net_usd)[0])
     assert float(det.npv_usd[StrategyName.GPU_CLOUD][0]) == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("gpu_file", ["h100-merchant.toml", "iren-microsoft.toml"])
+def test_gpu_flows_are_affine_in_the_market_rate(case, gpu_file: str) -> None:  # type: ignore[no-untyped-def]
+    """The engine values the GPU cloud as fixed + per_rate x rate: check it against the
+    builder on a random rate path, for a merchant and a contracted (IREN-Microsoft) cloud."""
+    from hashpivot.api.compare import build_case as _build
+    from hashpivot.compute.gpu_cloud import gpu_cloud_cash_flows
+    from hashpivot.config.gpu_cloud import load_gpu_cloud_file
+    from hashpivot.engine.strategies import GpuOption, gpu_template
+
+    gc = load_gpu_cloud_file(REPO / "examples/gpu" / gpu_file)
+    c = replace(
+        _build(SITE, months=48),
+        gpu=GpuOption(
+            terms=gc.terms,
+            conversion=gc.conversion,
+            rate_now_usd_per_gpu_hour=gc.terms.gpu.rate_usd_per_gpu_hour,
+        ),
+    )
+    t = gpu_template(c)
+    assert t is not None and t.affine
+    x = 2.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, (3, 48)))
+    full = gpu_cloud_cash_flows(
+        gc.terms, gc.conversion, start=c.mining.start, months=48, gpu_rate_usd_per_gpu_hour=x
+    ).net_usd
+    np.testing.assert_allclose(
+        t.fixed_usd + t.per_rate_usd * x, full, rtol=1e-9, atol=1e-6 * np.abs(full).max()
+    )

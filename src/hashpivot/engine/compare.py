@@ -29,9 +29,11 @@ import numpy as np
 from hashpivot.engine.strategies import (
     BatchValues,
     CompareCase,
+    GpuTemplate,
     LeaseTemplate,
     StrategyName,
     evaluate_batch,
+    gpu_template,
     lease_template,
 )
 from hashpivot.engine.switching import (
@@ -130,9 +132,11 @@ class ValueTask:
     case: CompareCase
     template: LeaseTemplate | None
     policy: ExercisePolicy | None
+    gpu: GpuTemplate | None = None
 
     def __call__(self, batch: Batch) -> BatchResult:
-        v: BatchValues = evaluate_batch(self.case, _simulate(self.case, batch), self.template)
+        scen = _simulate(self.case, batch)
+        v: BatchValues = evaluate_batch(self.case, scen, self.template, gpu=self.gpu)
         npv = dict(v.npv_usd)
         sums = stop = lsm = None
         if v.switch_npv_usd is not None:
@@ -279,6 +283,7 @@ def compare(
     batch_paths -= batch_paths % BLOCK_PATHS
     batches = make_batches(paths, seed, batch_paths)
     template = lease_template(case) if case.lease is not None else None
+    gpu = gpu_template(case)
     results: list[BatchResult] = []
     lines: list[str] = []
     todo = list(batches)
@@ -288,11 +293,11 @@ def compare(
         train_batches = make_batches(
             TRAIN_PATHS, np.random.SeedSequence([seed, TRAIN_STREAM]), batch_paths
         )
-        train = map_fn(ValueTask(case, template, None), train_batches)
+        train = map_fn(ValueTask(case, template, None, gpu), train_batches)
         policy, lines = fit_switch_policy(train)
-        task = ValueTask(case, template, policy)
+        task = ValueTask(case, template, policy, gpu)
     else:
-        task = ValueTask(case, None, None)
+        task = ValueTask(case, None, None, gpu)
     if progress:
         progress(len(results), len(batches))
     interrupted = False

@@ -24,9 +24,11 @@ from hashpivot.engine.sensitivity import (
 from hashpivot.engine.strategies import (
     CompareCase,
     Factors,
+    GpuTemplate,
     LeaseTemplate,
     StrategyName,
     evaluate_batch,
+    gpu_template,
     lease_template,
 )
 from hashpivot.market.scenarios import MarketScenarios, simulate
@@ -78,13 +80,14 @@ class SiteModel:
     names: tuple[str, ...]
     scen: MarketScenarios
     template: LeaseTemplate | None
+    gpu: GpuTemplate | None = None
 
     def __call__(self, x: FloatArray) -> FloatArray:
         x = np.atleast_2d(x)
         n = x.shape[0]
         scen = self.scen.take(np.zeros(n, dtype=np.int64))
         kw = {name: x[:, i] for i, name in enumerate(self.names)}
-        v = evaluate_batch(self.case, scen, self.template, Factors(**kw))
+        v = evaluate_batch(self.case, scen, self.template, Factors(**kw), gpu=self.gpu)
         if self.strategy is StrategyName.SWITCH:
             assert v.switch_npv_usd is not None
             return np.asarray(v.switch_npv_usd.max(axis=1))
@@ -117,7 +120,9 @@ def site_sensitivity(
         strategy = StrategyName.MINE
     names = _names(case)
     template = lease_template(case) if case.lease is not None else None
-    model = SiteModel(case, strategy, names, deterministic_market(case), template)
+    model = SiteModel(
+        case, strategy, names, deterministic_market(case), template, gpu_template(case)
+    )
     base = base_values(case, names)
 
     def one(point: Mapping[str, float]) -> float:

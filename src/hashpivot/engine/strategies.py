@@ -275,6 +275,44 @@ class BatchValues:
     discount_per_month: FloatArray
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GpuTemplate:
+    """The GPU cloud's monthly net cash flows as ``fixed + per_rate x rate`` (they are affine in
+    the market rate of the uncontracted GPU-hours; checked when built, else ``affine=False``
+    and the engine calls the builder per batch), plus the catalogue age curve."""
+
+    fixed_usd: FloatArray  # (H,)
+    per_rate_usd: FloatArray  # (H,) USD per (USD/GPU-hour)
+    curve_usd_per_gpu_hour: FloatArray  # (1, H) catalogue rate by age since delivery
+    affine: bool
+
+
+def gpu_template(case: CompareCase) -> GpuTemplate | None:
+    """Build the GPU cloud template of ``case`` (None without a GPU cloud)."""
+    if case.gpu is None:
+        return None
+    g, h, start = case.gpu, case.horizon, case.mining.start
+
+    def net(rate: FloatArray | None) -> FloatArray:
+        cf = gpu_cloud_cash_flows(
+            g.terms, g.conversion, start=start, months=h, gpu_rate_usd_per_gpu_hour=rate
+        )
+        return np.asarray(cf.net_usd)
+
+    curve = gpu_cloud_cash_flows(g.terms, g.conversion, start=start, months=h).extras[
+        "market_rate_usd_per_gpu_hour"
+    ]
+    one = net(np.ones((1, h)))[0]
+    per_rate = net(np.full((1, h), 2.0))[0] - one
+    fixed = one - per_rate
+    probe = (1.5 + 0.5 * np.sin(np.arange(h)))[None, :]
+    scale = max(1.0, float(np.abs(one).max()))
+    affine = bool(np.abs(net(probe)[0] - (fixed + per_rate * probe[0])).max() <= 1e-9 * scale)
+    return GpuTemplate(
+        fixed_usd=fixed, per_rate_usd=per_rate, curve_usd_per_gpu_hour=curve, affine=affine
+    )
+
+
 def _gpu_trend(case: CompareCase, off: int, h: int) -> FloatArray:
     """The GPU-rate process's zero-volatility path [USD/GPU-hour] for the site's months:
     ``y_{j+1} = phi y_j + (1 - phi) m_j`` from today's log rate (market.processes)."""
@@ -296,6 +334,7 @@ def evaluate_batch(
     factors: Factors | None = None,
     *,
     with_gpu: bool = True,
+    gpu: GpuTemplate | None = None,
 ) -> BatchValues:
     """Value every strategy on one batch of market paths (column 0 = the snapshot's month).
 
@@ -406,18 +445,20 @@ def evaluate_batch(
         # The catalogue curve prices each GPU by its age since delivery (decay per generation,
         # floor, reset at refresh); the market process adds its deviation from its own
         # deterministic path, so a path's GPU rates move with the market around that curve.
-        curve = gpu_cloud_cash_flows(g.terms, g.conversion, start=site.start, months=h).extras[
-            "market_rate_usd_per_gpu_hour"
-        ]
+        gt = gpu if gpu is not None else gpu_template(case)
+        assert gt is not None
         dev = scen.gpu_rate_usd_per_gpu_hour[:, off : off + h] / _gpu_trend(case, off, h)
-        gcf = gpu_cloud_cash_flows(
-            g.terms,
-            g.conversion,
-            start=site.start,
-            months=h,
-            gpu_rate_usd_per_gpu_hour=curve * dev * _col(f.gpu_rate),
-        )
-        gnet = gcf.net_usd
+        rate_path = gt.curve_usd_per_gpu_hour * dev * _col(f.gpu_rate)
+        if gt.affine:
+            gnet = gt.fixed_usd[None, :] + gt.per_rate_usd[None, :] * rate_path
+        else:
+            gnet = gpu_cloud_cash_flows(
+                g.terms,
+                g.conversion,
+                start=site.start,
+                months=h,
+                gpu_rate_usd_per_gpu_hour=rate_path,
+            ).net_usd
         if gnet.shape[0] != n:
             gnet = np.broadcast_to(gnet, (n, h)).copy()
         nets[StrategyName.GPU_CLOUD] = gnet
