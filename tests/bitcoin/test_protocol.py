@@ -61,7 +61,7 @@ def test_cumulative_subsidy_at_halvings(height: int, btc: float) -> None:
 def test_total_issuance_just_under_21m() -> None:
     # Known total: 20,999,999.9769 BTC (satoshi rounding of late eras)
     assert TOTAL_SUBSIDY_SAT == 2_099_999_997_690_000
-    assert float(cumulative_subsidy_btc(64 * 210_000)) == pytest.approx(21e6, abs=1e-3)
+    assert float(cumulative_subsidy_btc(64 * 210_000)) == pytest.approx(20_999_999.9769, abs=1e-6)
 
 
 @given(h0=st.integers(0, 7_000_000), n=st.integers(1, 5_000))

@@ -20,14 +20,20 @@ _HALVING = 210_000.0
 _MAX_SEGMENTS = 16
 
 
+# BTC issued before each era's first block, from the floored integer subsidies (protocol.py)
+_CUM_ERA_BTC = np.array(
+    [sum(210_000 * (5_000_000_000 >> e) for e in range(k)) / 1e8 for k in range(65)]
+)
+
+
 @njit(cache=True, nogil=True, inline="always")  # type: ignore[misc]
 def _cum_subsidy_btc(height: float) -> float:
     era = min(int(np.floor(height / _HALVING)), 64)
-    full = 100.0 * _HALVING * (1.0 - 2.0 ** (-era))
+    full = _CUM_ERA_BTC[era]
     if era >= 64:
-        return full
+        return float(full)
     per_block = float(np.int64(5_000_000_000) >> np.int64(era)) / 1e8
-    return full + (height - era * _HALVING) * per_block
+    return float(full + (height - era * _HALVING) * per_block)
 
 
 @njit(cache=True, nogil=True)  # type: ignore[misc]

@@ -33,6 +33,19 @@ _MAX_HALVINGS = 64
 TOTAL_SUBSIDY_SAT = sum(
     HALVING_INTERVAL_BLOCKS * (INITIAL_SUBSIDY_SAT >> era) for era in range(_MAX_HALVINGS)
 )
+# BTC issued before the first block of each era 0..64, exact in satoshis (the floored shifts
+# make late eras differ from the geometric series 21M x (1 - 2^-era)).
+_CUMULATIVE_ERA_BTC = (
+    np.concatenate(
+        [
+            [0],
+            np.cumsum(
+                [HALVING_INTERVAL_BLOCKS * (INITIAL_SUBSIDY_SAT >> e) for e in range(_MAX_HALVINGS)]
+            ),
+        ]
+    ).astype(np.float64)
+    / SATOSHI_PER_BTC
+)
 
 
 def _check_heights(height: NDArray[np.int64]) -> None:
@@ -85,10 +98,8 @@ def cumulative_subsidy_btc(height: ArrayLike) -> NDArray[np.float64]:
         raise InputError("height", float(np.min(h)), "a block height >= 0")
     era = np.floor(h / HALVING_INTERVAL_BLOCKS)
     era_c = np.minimum(era, _MAX_HALVINGS).astype(np.int64)
-    # BTC issued in complete eras: 2 x 50 x 210,000 x (1 - 2^-era) (geometric series; exact
-    # to float precision;
-    # the satoshi rounding of late eras is < 1e-4 BTC in total and far beyond any horizon here).
-    full = 100.0 * HALVING_INTERVAL_BLOCKS * (1.0 - np.exp2(-era_c.astype(np.float64)))
+    # BTC issued in complete eras, summed from the integer (floored) subsidies of each era
+    full = _CUMULATIVE_ERA_BTC[era_c]
     within = (h - era_c * HALVING_INTERVAL_BLOCKS) * subsidy_btc(era_c * HALVING_INTERVAL_BLOCKS)
     out = full + np.where(era_c >= _MAX_HALVINGS, 0.0, within)
     return np.asarray(out, dtype=np.float64)
