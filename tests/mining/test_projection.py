@@ -203,3 +203,22 @@ def test_fleet_refresh_refills_the_power_envelope() -> None:
     assert r.energy_mwh[0, 3] / r.chain.days[3] == pytest.approx(
         r.energy_mwh[0, 2] / r.chain.days[2]
     )
+
+
+@pytest.mark.parametrize("power_price", [40.0, 200.0])
+def test_breakevens_of_the_hand_worked_month(power_price: float) -> None:
+    """One month (June 2027): revenue $256,500 (2.56500 BTC x $100,000), other opex $10,000,
+    2,520 MWh: the power price at which EBITDA is zero is (256,500 - 10,000) / 2,520 =
+    $97.82/MWh, whether or not a $200 power price switches the fleet off; the BTC price at
+    which it is zero is (2,520 x price + 10,000) / 2.565 BTC."""
+    from hashpivot.valuation.mining import value_mining
+
+    site = make_site(power_price_usd_per_mwh=power_price, shutdown_when_unprofitable=True)
+    v = value_mining(MiningModel(site, state_at(1_000_000), make_market(1)).run())
+    btc = 1.9e-4 * (13_500 + 13_500 * 0.02 / 0.98) * 0.98
+    assert float(v.breakeven_power_usd_per_mwh[0]) == pytest.approx(
+        (btc * 100_000 - 10_000) / 2520, rel=1e-9
+    )
+    assert float(v.breakeven_btc_usd[0]) == pytest.approx(
+        (2520 * power_price + 10_000) / btc, rel=1e-9
+    )

@@ -107,6 +107,8 @@ class MiningResult:
     energy_mwh : energy drawn by the site [MWh]
     fleet_hashrate_th_s : effective fleet hashrate (degraded, before uptime) [TH/s], ``(months,)``
     uptime_frac : share of hours hashing [0-1]
+    running_uptime_frac : the uptime if the fleet ran every month (before the shutdown rule)
+    power_price_usd_per_mwh : the power price per MWh drawn used for the costs [USD/MWh]
     chain : block production (blocks, height, difficulty) for these months
     """
 
@@ -123,6 +125,8 @@ class MiningResult:
     fleet_hashrate_th_s: FloatArray
     uptime_frac: FloatArray
     chain: ChainPath
+    running_uptime_frac: FloatArray  # uptime before the monthly shutdown rule [0-1]
+    power_price_usd_per_mwh: FloatArray  # price per MWh drawn the costs assume [USD/MWh]
 
     @property
     def ebitda_usd(self) -> FloatArray:
@@ -217,7 +221,7 @@ class MiningModel:
         hashprice = hashvalue * price
 
         fleet_th_s = site.fleet_hashrate_th_s(site.horizon_months)
-        uptime = np.broadcast_to(
+        running = uptime = np.broadcast_to(
             np.asarray(site.uptime_frac if uptime_frac is None else uptime_frac, dtype=np.float64),
             price.shape,
         )
@@ -278,5 +282,7 @@ class MiningModel:
             energy_mwh=energy,
             fleet_hashrate_th_s=fleet_th_s,
             uptime_frac=np.asarray(uptime),
+            running_uptime_frac=np.asarray(running),
+            power_price_usd_per_mwh=np.asarray(power_price),
             chain=chain,
         )

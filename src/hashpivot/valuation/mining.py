@@ -2,7 +2,8 @@
 
 Breakevens are measured over the first 12 months of the projection (or the horizon if
 shorter), the numbers a CFO quotes "today": the power price, BTC price or hashprice at which
-those months' EBITDA (revenue - power - other opex) is zero.
+those months' EBITDA (revenue - power - other opex) is zero with the fleet running (at the
+uptime it has before the monthly shutdown rule, at the power price the costs assume).
 """
 
 from __future__ import annotations
@@ -43,19 +44,20 @@ def value_mining(result: MiningResult) -> MiningValuation:
     site = result.site
     cf = result.cash_flows
     w = min(BREAKEVEN_WINDOW_MONTHS, cf.months)
-    revenue = cf.revenue_usd[:, :w].sum(axis=1)
-    power = result.power_cost_usd[:, :w].sum(axis=1)
+    # Breakevens are those of running the fleet (at the uptime it would have before the
+    # monthly shutdown rule), so a site that is switched off still gets its thresholds.
+    u = result.running_uptime_frac[:, :w]
+    th = result.fleet_hashrate_th_s[None, :w]
+    days = result.chain.days[None, :w]
+    keep = 1.0 - site.pool_fee_frac
+    ph_days = (th / 1000.0 * u * days).sum(axis=1)
+    btc = (result.hashvalue_btc_per_ph_day[:, :w] * th / 1000.0 * u * days).sum(axis=1) * keep
+    revenue = (result.hashprice_usd_per_ph_day[:, :w] * th / 1000.0 * u * days).sum(axis=1) * keep
+    energy_m = site.fleet.power_mw * u * days * 24.0 / (1.0 - site.overhead_frac)
+    energy = energy_m.sum(axis=1)
+    power = (energy_m * result.power_price_usd_per_mwh[:, :w]).sum(axis=1)
     other = result.other_opex_usd[:, :w].sum(axis=1)
-    energy = result.energy_mwh[:, :w].sum(axis=1)
-    btc = result.btc_mined[:, :w].sum(axis=1)
-    ph_days = (
-        result.fleet_hashrate_th_s[None, :w]
-        / 1000.0
-        * result.uptime_frac[:, :w]
-        * result.chain.days[None, :w]
-    ).sum(axis=1)
     # Hashprice breakeven: the hashprice (before pool fee) at which revenue = power + other.
-    # Revenue = hashprice x PH-days x (1 - pool fee) holds month by month by construction.
     be_hashprice = breakeven_hashprice_usd_per_ph_day(power + other, ph_days, site.pool_fee_frac)
     be_power = np.divide(
         revenue - other, energy, out=np.full_like(revenue, np.nan), where=energy > 0
