@@ -107,6 +107,12 @@ BAD = {
         GOOD.replace("price_usd_per_mwh = 40.0", "price_usd_per_mwh = 40.0\nai_load_mw = 3.0"),
         "ai_load_mw 3",
     ),
+    "a PPA needs an hourly price source": (
+        GOOD.replace(
+            "[[fleet]]", "[power.ppa]\ncontract_mw = 10.0\nprice_usd_per_mwh = 40.0\n\n[[fleet]]"
+        ),
+        "[power.ppa]",
+    ),
     "refresh without a model": (GOOD + "\n[mining]\nrefresh_month = 12\n", "mining"),
 }
 

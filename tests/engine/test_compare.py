@@ -135,7 +135,7 @@ def test_convert_now_value_barely_depends_on_the_horizon() -> None:
     convert-now NPV (the remaining drift: mining on the unconverted share, horizon effects of
     the escalator steps)."""
     vals = []
-    for months in (36, 60, 120):
+    for months in (36, 60, 180):  # 180 outlives the 15-year lease's base term + 12 months
         c = build_case(SITE, months=months)
         vals.append(
             compare(c, paths=BLOCK_PATHS, seed=2).strategies[StrategyName.LEASE].npv_mean_usd
@@ -145,11 +145,19 @@ def test_convert_now_value_barely_depends_on_the_horizon() -> None:
 
 def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case) -> None:  # type: ignore[no-untyped-def]
     """On the zero-volatility market the GPU path is the catalogue's age curve, so compare's
-    GPU NPV equals valuing the same flows at the same rate, month-end convention."""
+    GPU NPV equals valuing the builder's flows plus the ASICs sold at the GPU rate, month-end
+    convention (mining stopped when the works start, so no mining share is left)."""
+    from hashpivot.compute.conversion import MiningDuringConstruction, fleet_disposition_usd
     from hashpivot.compute.gpu_cloud import gpu_cloud_cash_flows
     from hashpivot.valuation.cashflow import monthly_rate, npv_end_of_month
 
-    flat = replace(case, market_params=case.market_params.with_zero_volatility())
+    assert case.gpu is not None
+    conv = replace(case.gpu.conversion, mining_during_construction=MiningDuringConstruction.STOP)
+    flat = replace(
+        case,
+        market_params=case.market_params.with_zero_volatility(),
+        gpu=replace(case.gpu, conversion=conv),
+    )
     one = simulate(
         flat.market_params, flat.start_state, flat.market_months + 1, 1, np.random.default_rng(0)
     )
@@ -157,7 +165,11 @@ def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case
     g = flat.gpu
     assert g is not None
     cf = gpu_cloud_cash_flows(g.terms, g.conversion, start=flat.mining.start, months=flat.horizon)
-    expected = float(npv_end_of_month(monthly_rate(g.discount_rate_per_year), cf.net_usd)[0])
+    flows = cf.net_usd + fleet_disposition_usd(g.conversion, flat.horizon)[None, :]
+    assert fleet_disposition_usd(g.conversion, flat.horizon).sum() == pytest.approx(
+        flat.mining.fleet_capex_usd
+    )
+    expected = float(npv_end_of_month(monthly_rate(g.discount_rate_per_year), flows)[0])
     assert float(det.npv_usd[StrategyName.GPU_CLOUD][0]) == pytest.approx(expected, rel=1e-9)
 
 
@@ -188,3 +200,47 @@ def test_gpu_flows_are_affine_in_the_market_rate(case, gpu_file: str) -> None:  
     np.testing.assert_allclose(
         t.fixed_usd + t.per_rate_usd * x, full, rtol=1e-9, atol=1e-6 * np.abs(full).max()
     )
+
+
+def test_no_cliff_when_the_hall_is_finished_after_the_horizon(case) -> None:  # type: ignore[no-untyped-def]
+    """Converting later than H minus the construction time leaves a hall under construction at
+    the horizon: it is worth its completion value (fleet sale included), so the NPV of
+    converting at month m moves smoothly with m (zero volatility); only "never" (m = H) jumps."""
+    flat = replace(
+        build_case(SITE, months=60), market_params=case.market_params.with_zero_volatility()
+    )
+    r = compare(flat, paths=BLOCK_PATHS, seed=1)
+    assert r.switch is not None
+    v = r.switch.npv_by_month_mean_usd
+    steps = np.abs(np.diff(v[:-1]))
+    assert steps.max() < 0.05 * abs(v[0])
+
+
+def test_ppa_is_a_contract_for_difference(tmp_path, shared_data) -> None:  # type: ignore[no-untyped-def]
+    """Take-or-pay at a fixed price with resale at the market price: the miners' decisions
+    price power at the index, so raising the contract price by $10/MWh lowers the mining NPV by
+    exactly the discounted 10 x contract MW x hours of every month (zero volatility)."""
+    from hashpivot.bitcoin.chain import month_seconds
+    from hashpivot.valuation.cashflow import monthly_rate
+
+    site = (REPO / "examples/sites/permian-west-100mw-s21-curtail.toml").read_text()
+    site = site.replace("${HASHPIVOT_SHARED_DATA}", str(shared_data))
+    npv = {}
+    for price in (30.0, 40.0):
+        f = tmp_path / f"ppa{price:g}.toml"
+        f.write_text(
+            site.replace(
+                "[[fleet]]",
+                f"[power.ppa]\ncontract_mw = 120.0\nprice_usd_per_mwh = {price}\n\n[[fleet]]",
+                1,
+            )
+        )
+        c = build_case(f, months=24)
+        flat = replace(c, market_params=c.market_params.with_zero_volatility())
+        npv[price] = (
+            compare(flat, paths=BLOCK_PATHS, seed=1).strategies[StrategyName.MINE].npv_mean_usd
+        )
+    hours = month_seconds(c.mining.start, 24) / 3600.0
+    r = float(monthly_rate(c.mining.discount_rate))
+    pv = float(np.sum(10.0 * 120.0 * hours / (1 + r) ** np.arange(1, 25)))
+    assert npv[30.0] - npv[40.0] == pytest.approx(pv, rel=1e-9)

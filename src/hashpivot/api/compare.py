@@ -18,6 +18,7 @@ from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase, GpuOption, LeaseOption, SaleTerms
 from hashpivot.errors import InputError
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState
+from hashpivot.power.dispatch import PowerPayer
 from hashpivot.types import month_starts
 
 
@@ -60,6 +61,11 @@ def build_case(site_file: str | Path, *, months: int | None = None) -> CompareCa
             discount_rate_per_year=gc.assumptions.discount_rate_per_year,
         )
     c = doc.compare
+    ppa_mw = None
+    if doc.power.ppa is not None:
+        # the firm AI load's share, reimbursed by its tenant, is not the miners' to settle
+        tenant_pays = doc.power.ai_power_paid_by is PowerPayer.TENANT
+        ppa_mw = doc.power.ppa.contract_mw - (doc.power.ai_load_mw if tenant_pays else 0.0)
     return CompareCase(
         mining=mining,
         snapshot=SNAPSHOT,
@@ -74,8 +80,12 @@ def build_case(site_file: str | Path, *, months: int | None = None) -> CompareCa
         ),
         split_lease_frac=c.split_lease_frac,
         power_index_adder_usd_per_mwh=(
-            doc.power.adder_usd_per_mwh if doc.power.source is not None else None
+            doc.power.adder_usd_per_mwh
+            if doc.power.source is not None and doc.power.ppa is None
+            else None
         ),
+        ppa_contract_mw=ppa_mw,
+        ppa_price_usd_per_mwh=None if doc.power.ppa is None else doc.power.ppa.price_usd_per_mwh,
     )
 
 
@@ -175,6 +185,18 @@ def sensitivity(case: CompareCase, strategy: str) -> dict[str, Any]:
             "n_evaluations": sob.n_evaluations,
         },
     }
+
+
+def _power_text(case: CompareCase) -> str:
+    if case.ppa_contract_mw is not None:
+        return (
+            f"PPA {case.ppa_contract_mw:g} MW at ${case.ppa_price_usd_per_mwh:g}/MWh, take-or-pay "
+            "with resale at the market power path (a contract for difference); after a "
+            "conversion the contract passes to the tenant (NNN)"
+        )
+    if case.power_index_adder_usd_per_mwh is not None:
+        return f"market power path + ${case.power_index_adder_usd_per_mwh:g}/MWh (monthly)"
+    return f"fixed ${case.mining.power_price_usd_per_mwh:g}/MWh"
 
 
 def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 import pydantic
+from rich.markup import escape
 
 from hashpivot.cli import ai, decide, mining, network, power  # noqa: F401  (commands register)
 from hashpivot.cli._app import app, err_console
@@ -44,11 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, prog_name="hashpivot", standalone_mode=False)
     except HashpivotError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         return 2
     except pydantic.ValidationError as exc:
         err_console.print(
-            f"[bold red]error:[/] {describe_validation_error(exc)}", highlight=False, soft_wrap=True
+            f"[bold red]error:[/] {escape(describe_validation_error(exc))}",
+            highlight=False,
+            soft_wrap=True,
         )
         return 2
     except KeyboardInterrupt:

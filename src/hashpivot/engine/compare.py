@@ -335,7 +335,11 @@ def _summarise(
     npv = {k: np.concatenate([r.npv_usd[k] for r in results]) for k in names}
     n = npv[names[0]].size
     stacked = np.stack([npv[k] for k in names])
-    best = np.argmax(stacked, axis=0)
+    # P(best): a path's credit is split between strategies that tie on it (the switch policy
+    # that converts at once *is* the lease, to the cent)
+    top = stacked.max(axis=0)
+    ties = stacked >= top - 1e-9 * np.maximum(1.0, np.abs(top))
+    credit = ties / ties.sum(axis=0)
     capacity_w = case.mining.capacity_mw * 1e6
     h = case.horizon
     stats: dict[StrategyName, StrategyStats] = {}
@@ -361,7 +365,7 @@ def _summarise(
             npv_p50_usd=_pct(x, 50),
             npv_p90_usd=_pct(x, 90),
             prob_loss=float((x < 0).mean()),
-            prob_best=float((best == i).mean()),
+            prob_best=float(credit[i].mean()),
             irr_p50=irr_p50,
             irr_note=note,
             equity_usd_per_w_p50=_pct(x, 50) / capacity_w,

@@ -22,12 +22,13 @@ discounted prefix of length ``H - m`` and its exit value, all read off cumulativ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
 
-from hashpivot.compute.conversion import Conversion, mining_share_of_site
+from hashpivot.bitcoin.chain import month_seconds
+from hashpivot.compute.conversion import Conversion, fleet_disposition_usd, mining_share_of_site
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, gpu_cloud_cash_flows
 from hashpivot.compute.shell import LeaseTerms, lease_cash_flows, stabilisation_month
 from hashpivot.config.defaults import MarketSnapshot
@@ -98,6 +99,10 @@ class CompareCase:
     sale : selling the site as powered land; split_lease_frac : share leased in ``split``
     power_index_adder_usd_per_mwh : None = the site's fixed power price; else the site buys at
         the market power-price path plus this adder [USD/MWh]
+    ppa_contract_mw, ppa_price_usd_per_mwh : a fixed-price take-or-pay contract with resale at
+        the market power price, i.e. a contract for difference: the site pays
+        ``(price - index) x contract MW x hours`` every month and values each MWh it uses at
+        the index price (the contract share a tenant reimburses is left out)
     """
 
     mining: MiningSite
@@ -109,6 +114,8 @@ class CompareCase:
     sale: SaleTerms = field(default_factory=SaleTerms)
     split_lease_frac: float = 0.5
     power_index_adder_usd_per_mwh: float | None = None
+    ppa_contract_mw: float | None = None
+    ppa_price_usd_per_mwh: float | None = None
 
     @property
     def offset(self) -> int:
@@ -165,6 +172,7 @@ class LeaseTemplate:
 
     fixed_usd: FloatArray
     capex_usd: FloatArray
+    fleet_usd: FloatArray  # the displaced ASICs sold (or moved), at today's value
     rent_usd: FloatArray
     noi_fixed_usd: FloatArray
     noi_rent_usd: FloatArray
@@ -173,20 +181,24 @@ class LeaseTemplate:
     stabilised_month: int  # months from conversion to a delivered, fully ramped hall
 
     def values_at_age(self, disc: FloatArray, h: int) -> dict[str, tuple[FloatArray, FloatArray]]:
-        """For each part (fixed, capex, rent) and every age k = 0..h of the template (months
-        since converting): the PV at the template's start of its first k months, and its value
-        at age k (in age-k money) of everything after: the exit at forward 12-month NOI / cap
-        once stabilised; before that, the flows to stabilisation plus the exit then (a hall
-        still being built at the horizon is worth its completion value, not its sunk capex).
+        """For each part (fixed, capex, fleet, rent) and every age k = 0..h of the template
+        (months since converting): the PV at the template's start of its first k months, and
+        its value at age k (in age-k money) of everything after: past stabilisation (month s:
+        delivered and ramped), the exit at forward 12-month NOI / cap; up to it, the flows
+        through month s (the fleet sale and the last capex included) plus the exit at s + 1 (a
+        hall still being built at the horizon is worth its completion value, not its sunk
+        capex).
 
         ``disc`` is ``(p, L + 1)`` with ``disc[:, t] = (1 + r_m)^-t`` over the template length.
         Returns ``{part: (pv_first_k, value_after_k)}``, each ``(p, h + 1)``.
         """
-        s = self.stabilised_month
+        s = self.stabilised_month + 1  # the exit point of a hall not yet stabilised
         out = {}
+        none = np.zeros_like(self.capex_usd)
         parts = (
             ("fixed", self.fixed_usd, self.noi_fixed_usd),
-            ("capex", self.capex_usd, np.zeros_like(self.capex_usd)),
+            ("capex", self.capex_usd, none),
+            ("fleet", self.fleet_usd, none),
             ("rent", self.rent_usd, self.noi_rent_usd),
         )
         k = np.arange(h + 1)
@@ -210,19 +222,28 @@ def lease_template(case: CompareCase) -> LeaseTemplate:
     assert case.lease is not None
     lo = case.lease
     stab = stabilisation_month(lo.terms, lo.conversion)
-    n = max(case.horizon, stab) + 13  # flows to stabilisation and its forward year
-    one = lease_cash_flows(lo.terms, lo.conversion, start=case.mining.start, months=n)
+    n = max(case.horizon, stab + 1) + 13  # flows to the exit point and its forward year
+    # At any truncation age the hall is let: where the template outlives the base term, the
+    # renewals (at the renewal rent) run on, as the exit's forward year assumes anyway.
+    terms = lo.terms
+    base_end = terms.commencement_month + terms.term_months
+    if n > terms.lease_end_month:
+        renewals = -(-(n - base_end) // max(terms.renewal_term_months, 1))
+        terms = replace(terms, renewals_assumed=max(terms.renewals_assumed, renewals))
+    one = lease_cash_flows(terms, lo.conversion, start=case.mining.start, months=n)
     two = lease_cash_flows(
-        lo.terms, lo.conversion, start=case.mining.start, months=n, rent_multiplier=2.0
+        terms, lo.conversion, start=case.mining.start, months=n, rent_multiplier=2.0
     )
     net1 = (one.revenue_usd + one.opex_usd + one.capex_usd)[0]
     net2 = (two.revenue_usd + two.opex_usd + two.capex_usd)[0]
     rent = net2 - net1
-    capex = one.capex_usd[0]
+    fleet = fleet_disposition_usd(lo.conversion, n)
+    capex = one.capex_usd[0] - fleet
     noi1, noi2 = one.extras["noi_usd"][0], two.extras["noi_usd"][0]
     return LeaseTemplate(
-        fixed_usd=net1 - rent - capex,
+        fixed_usd=net1 - rent - capex - fleet,
         capex_usd=capex,
+        fleet_usd=fleet,
         rent_usd=rent,
         noi_fixed_usd=noi1 - (noi2 - noi1),
         noi_rent_usd=noi2 - noi1,
@@ -364,8 +385,15 @@ def evaluate_batch(
     else:
         level = scen.power_price_usd_per_mwh[:, off : off + h] + case.power_index_adder_usd_per_mwh
         power = level * _col(f.power_price)
+    settlement = None
+    if case.ppa_contract_mw is not None and case.ppa_price_usd_per_mwh is not None:
+        # take-or-pay + resale = a contract for difference on the whole contract; each MWh
+        # the miners draw costs what it would have fetched at the index
+        power = scen.power_price_usd_per_mwh[:, off : off + h] * _col(f.power_price)
+        hours = month_seconds(site.start, h)[None, :] / 3600.0
+        settlement = -(case.ppa_price_usd_per_mwh - power) * case.ppa_contract_mw * hours
     mined = MiningModel(site, case.snapshot.network_state, market).run(
-        power_price_usd_per_mwh=power
+        power_price_usd_per_mwh=power, other_revenue_usd=settlement
     )
     mine_net = mined.cash_flows.net_usd
     cum_mine = np.zeros((n, h + 1))
@@ -376,19 +404,26 @@ def evaluate_batch(
         rent_path = np.concatenate([rent_path, rent_path[:, -1:]], axis=1)
     rent_mult = rent_path / scen.rent_usd_per_kw_month[:, :1] * _col(f.rent)  # (n, H+1)
 
-    # Powered-land value of the site at each month: today's price x the rent multiplier.
+    # What the site is worth at each month if sold: the powered land (today's price x the
+    # rent multiplier) and the ASICs (TH/s left x the ASIC price, which tracks hashprice).
     sale = case.sale
-    land_usd = sale.price_usd_per_mw * site.capacity_mw * rent_mult * (1.0 - sale.cost_frac)
+    hp = mined.hashprice_usd_per_ph_day
+    hp_ratio = hp[:, np.minimum(np.arange(h + 1), h - 1)] / hp[:, :1]
+    th = site.fleet_hashrate_th_s(h + 1)
+    fleet_mult = th[None, :] / th[0] * hp_ratio  # fleet value at m / value today, (n, H+1)
+    fleet_usd = site.fleet_capex_usd * fleet_mult
+    land_usd = sale.price_usd_per_mw * site.capacity_mw * rent_mult
+    residual_usd = (land_usd + fleet_usd) * (1.0 - sale.cost_frac)
     npv: dict[StrategyName, FloatArray] = {}
     nets: dict[StrategyName, FloatArray] = {}
-    npv[StrategyName.MINE] = cum_mine[:, h] + land_usd[:, h] * disc[:, h]
+    npv[StrategyName.MINE] = cum_mine[:, h] + residual_usd[:, h] * disc[:, h]
     mine_net_tv = mine_net.copy()
-    mine_net_tv[:, -1] += land_usd[:, h]
+    mine_net_tv[:, -1] += residual_usd[:, h]
     nets[StrategyName.MINE] = mine_net_tv
 
-    # Selling: the powered land plus the ASICs at the site's ASIC price, at closing.
+    # Selling the site (land and ASICs) at closing, after mining until then.
     k = min(sale.months_to_close, h)
-    proceeds = land_usd[:, k] + site.fleet_capex_usd * (1.0 - sale.cost_frac)
+    proceeds = residual_usd[:, k]
     npv[StrategyName.SELL] = cum_mine[:, k] + proceeds * disc[:, k]
     sell_net = np.zeros((n, h))
     sell_net[:, :k] = mine_net[:, :k]
@@ -414,20 +449,24 @@ def evaluate_batch(
             pv, after = parts[name]
             return np.asarray(pv[:, kk] + dk_lease * after[:, kk])
 
-        lease_value_at_m = part("fixed") + cap * part("capex") + s_m * part("rent")
-        lease_value_at_m[:, h] = land_usd[:, h]  # "switch" at the horizon = keep the land
+        lease_value_at_m = (
+            part("fixed") + cap * part("capex") + fleet_mult * part("fleet") + s_m * part("rent")
+        )
+        lease_value_at_m[:, h] = residual_usd[:, h]  # "switch" at the horizon = never
         still_mining = _mining_while_converting(template.mining_share, cum_mine)  # time-0 money
         switch_npv = cum_mine + disc * lease_value_at_m + still_mining  # (n, H+1)
         npv[StrategyName.LEASE] = switch_npv[:, 0]
         lease_net = (
             template.fixed_usd[None, :h]
             + cap * template.capex_usd[None, :h]
+            + template.fleet_usd[None, :h]
             + s_m[:, :1] * template.rent_usd[None, :h]
         )
         lease_net = lease_net + mine_net * template.mining_share[None, :h]
         lease_net[:, -1] += (
             parts["fixed"][1][:, h]
             + cap[:, 0] * parts["capex"][1][:, h]
+            + parts["fleet"][1][:, h]
             + s_m[:, 0] * parts["rent"][1][:, h]
         )
         nets[StrategyName.LEASE] = lease_net
@@ -437,7 +476,7 @@ def evaluate_batch(
         # Longstaff-Schwartz inputs: decide at the start of month m (m = 0..H-1)
         exercise = lease_value_at_m[:, :h] + still_mining[:, :h] / disc[:, :h]
         cont = mine_net / (1.0 + r_m)  # received at month end, in month-m money
-        cont[:, -1] += land_usd[:, h] / (1.0 + r_m[:, 0])
+        cont[:, -1] += residual_usd[:, h] / (1.0 + r_m[:, 0])
         basis = np.stack([mined.hashprice_usd_per_ph_day, rent_path[:, :h]], axis=2)
 
     if case.gpu is not None and with_gpu:
@@ -461,10 +500,16 @@ def evaluate_batch(
             ).net_usd
         if gnet.shape[0] != n:
             gnet = np.broadcast_to(gnet, (n, h)).copy()
-        nets[StrategyName.GPU_CLOUD] = gnet
+        # Like the lease: the displaced ASICs are sold (at today's value, as the GPU builder
+        # leaves them out) and the site's unconverted share keeps mining, at the site's rate.
+        gnet = gnet + fleet_disposition_usd(g.conversion, h)[None, :]
+        gmine = mine_net * mining_share_of_site(g.conversion, h)[None, :]
+        nets[StrategyName.GPU_CLOUD] = gnet + gmine
         r_gpu = _col(monthly_rate(g.discount_rate_per_year + shift))
         disc_g = (1.0 + r_gpu) ** -np.arange(1, h + 1, dtype=np.float64)[None, :]
-        npv[StrategyName.GPU_CLOUD] = (gnet * disc_g).sum(axis=1)
+        npv[StrategyName.GPU_CLOUD] = (gnet * disc_g).sum(axis=1) + (gmine * disc[:, 1:]).sum(
+            axis=1
+        )
 
     return BatchValues(
         npv_usd=npv,
