@@ -435,7 +435,7 @@ def _shocks(
     shocks: dict[Factor, FloatArray] = {}
     if cholesky is not None and steps > 0:
         z = pr.correlated_normals(rng, cholesky, paths, steps)
-        shocks = {f: z[i] for i, f in enumerate(active)}
+        shocks = {f: z[i] for i, f in enumerate(active)}  # views of one (k, steps, paths) array
     b = params.btc
     extra = None
     eps = shocks.get(Factor.BTC_PRICE)
@@ -481,7 +481,10 @@ def _simulate_block_compiled(
         Factor.POWER_PRICE,
     )
     if shocks:
-        z = np.stack([shocks[f] for f in active]) if len(active) > 1 else shocks[active[0]][None]
+        # the shocks are views of one (k, steps, paths) array: hand the kernel its base
+        z = shocks[active[0]].base
+        if z is None or z.ndim != 3 or z.shape[0] != len(active):
+            z = np.stack([shocks[f] for f in active])
         rows = np.array([active.index(f) if f in shocks else -1 for f in order], dtype=np.int64)
     else:
         z = np.zeros((1, steps, paths))
