@@ -54,7 +54,7 @@ TRAIN_PATHS = 10_000  # paths of a separate stream used to fit the switch policy
 TRAIN_STREAM = 0x5EED  # second entropy word of the training stream: SeedSequence([seed, this])
 SAMPLE_PATHS = 2_000  # paths kept whole for monthly tables, IRR and fan charts
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
-DESCRIBE_PATHS = 2_000  # paths used to state the fitted policy as thresholds
+DESCRIBE_PATHS = 1_000  # paths used to state the fitted policy as thresholds
 
 
 class MapFn(Protocol):
@@ -136,7 +136,16 @@ class ValueTask:
 
     def __call__(self, batch: Batch) -> BatchResult:
         scen = _simulate(self.case, batch)
-        v: BatchValues = evaluate_batch(self.case, scen, self.template, gpu=self.gpu)
+        keep = max(0, min(SAMPLE_PATHS - batch.first_path, batch.paths))
+        training = self.template is not None and self.policy is None
+        v: BatchValues = evaluate_batch(
+            self.case,
+            scen,
+            self.template,
+            gpu=self.gpu,
+            with_gpu=not training,  # the fit needs only mining and the lease
+            net_rows=0 if training else keep,
+        )
         npv = dict(v.npv_usd)
         sums = stop = lsm = None
         if v.switch_npv_usd is not None:
@@ -155,7 +164,8 @@ class ValueTask:
             sums = np.stack(
                 [v.switch_npv_usd[a:b].sum(axis=0) for a, b in itertools.pairwise(bounds)]
             )
-        keep = max(0, min(SAMPLE_PATHS - batch.first_path, batch.paths))
+        if training:
+            keep = 0
         return BatchResult(
             index=batch.index,
             first_path=batch.first_path,

@@ -356,10 +356,13 @@ def evaluate_batch(
     *,
     with_gpu: bool = True,
     gpu: GpuTemplate | None = None,
+    net_rows: int | None = None,
 ) -> BatchValues:
     """Value every strategy on one batch of market paths (column 0 = the snapshot's month).
 
-    ``with_gpu=False`` skips the GPU cloud (the switch-policy fit needs only mining and lease).
+    ``with_gpu=False`` skips the GPU cloud (the switch-policy fit needs only mining and lease);
+    ``net_rows`` limits the monthly net cash flows (``net_usd``) to the first rows (the sample
+    kept for monthly tables; the NPVs never need them).
     """
     f = factors or Factors()
     site = case.mining
@@ -417,17 +420,18 @@ def evaluate_batch(
     npv: dict[StrategyName, FloatArray] = {}
     nets: dict[StrategyName, FloatArray] = {}
     npv[StrategyName.MINE] = cum_mine[:, h] + residual_usd[:, h] * disc[:, h]
-    mine_net_tv = mine_net.copy()
-    mine_net_tv[:, -1] += residual_usd[:, h]
+    r = n if net_rows is None else min(net_rows, n)
+    mine_net_tv = mine_net[:r].copy()
+    mine_net_tv[:, -1] += residual_usd[:r, h]
     nets[StrategyName.MINE] = mine_net_tv
 
     # Selling the site (land and ASICs) at closing, after mining until then.
     k = min(sale.months_to_close, h)
     proceeds = residual_usd[:, k]
     npv[StrategyName.SELL] = cum_mine[:, k] + proceeds * disc[:, k]
-    sell_net = np.zeros((n, h))
-    sell_net[:, :k] = mine_net[:, :k]
-    sell_net[:, max(k - 1, 0)] += proceeds  # closes at the end of month k - 1
+    sell_net = np.zeros((r, h))
+    sell_net[:, :k] = mine_net[:r, :k]
+    sell_net[:, max(k - 1, 0)] += proceeds[:r]  # closes at the end of month k - 1
     nets[StrategyName.SELL] = sell_net
 
     switch_npv = exercise = cont = basis = None
@@ -456,18 +460,19 @@ def evaluate_batch(
         still_mining = _mining_while_converting(template.mining_share, cum_mine)  # time-0 money
         switch_npv = cum_mine + disc * lease_value_at_m + still_mining  # (n, H+1)
         npv[StrategyName.LEASE] = switch_npv[:, 0]
+        cap_r = cap[: min(r, cap.shape[0])]
         lease_net = (
             template.fixed_usd[None, :h]
-            + cap * template.capex_usd[None, :h]
+            + cap_r * template.capex_usd[None, :h]
             + template.fleet_usd[None, :h]
-            + s_m[:, :1] * template.rent_usd[None, :h]
+            + s_m[:r, :1] * template.rent_usd[None, :h]
         )
-        lease_net = lease_net + mine_net * template.mining_share[None, :h]
+        lease_net = lease_net + mine_net[:r] * template.mining_share[None, :h]
         lease_net[:, -1] += (
-            parts["fixed"][1][:, h]
-            + cap[:, 0] * parts["capex"][1][:, h]
-            + parts["fleet"][1][:, h]
-            + s_m[:, 0] * parts["rent"][1][:, h]
+            parts["fixed"][1][: min(r, parts["fixed"][1].shape[0]), h]
+            + cap_r[:, 0] * parts["capex"][1][: min(r, parts["capex"][1].shape[0]), h]
+            + parts["fleet"][1][: min(r, parts["fleet"][1].shape[0]), h]
+            + s_m[:r, 0] * parts["rent"][1][: min(r, parts["rent"][1].shape[0]), h]
         )
         nets[StrategyName.LEASE] = lease_net
         w = case.split_lease_frac
@@ -504,7 +509,7 @@ def evaluate_batch(
         # leaves them out) and the site's unconverted share keeps mining, at the site's rate.
         gnet = gnet + fleet_disposition_usd(g.conversion, h)[None, :]
         gmine = mine_net * mining_share_of_site(g.conversion, h)[None, :]
-        nets[StrategyName.GPU_CLOUD] = gnet + gmine
+        nets[StrategyName.GPU_CLOUD] = gnet[:r] + gmine[:r]
         r_gpu = _col(monthly_rate(g.discount_rate_per_year + shift))
         disc_g = (1.0 + r_gpu) ** -np.arange(1, h + 1, dtype=np.float64)[None, :]
         npv[StrategyName.GPU_CLOUD] = (gnet * disc_g).sum(axis=1) + (gmine * disc[:, 1:]).sum(
