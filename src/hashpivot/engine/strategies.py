@@ -253,6 +253,58 @@ def lease_template(case: CompareCase) -> LeaseTemplate:
     )
 
 
+#: Run the compiled kernels (bitcoin/_chain_kernel, engine/_switch_kernel) where numba is here;
+#: the numpy code paths stay as their references (tests compare the two).
+try:
+    from hashpivot.engine._switch_kernel import switch_block as _switch_block
+
+    USE_KERNELS = True
+except ImportError:  # pragma: no cover - numba is a dependency
+    USE_KERNELS = False
+
+
+def _switch_compiled(
+    mine_net: FloatArray,
+    disc: FloatArray,
+    r_m: FloatArray,
+    parts: dict[str, FloatArray],
+    cap: FloatArray,
+    fleet_mult: FloatArray,
+    rent_mult: FloatArray,
+    residual: FloatArray,
+    share: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The switch arithmetic of :func:`evaluate_batch` in one compiled pass per path."""
+    n, h = mine_net.shape
+    steps = np.nonzero(np.diff(share))[0] + 1
+    out_cum = np.empty((n, h + 1))
+    out_sw = np.empty((n, h + 1))
+    out_ex = np.empty((n, h))
+    out_cont = np.empty((n, h))
+    c = np.ascontiguousarray
+    _switch_block(
+        c(mine_net),
+        c(disc),
+        c(r_m[:, 0]),
+        c(parts["fixed"]),
+        c(parts["capex"]),
+        c(parts["fleet"]),
+        c(parts["rent"]),
+        c(cap[:, 0]),
+        c(fleet_mult),
+        c(rent_mult),
+        c(residual),
+        float(share[h]),
+        steps.astype(np.int64),
+        c(share[steps - 1] - share[steps]),
+        out_cum,
+        out_sw,
+        out_ex,
+        out_cont,
+    )
+    return out_sw, out_ex, out_cont
+
+
 def _mining_while_converting(share: FloatArray, cum_mine: FloatArray) -> FloatArray:
     """PV at time 0 of the mining that continues on the unconverted share of the site after a
     switch at month m, for every m: ``sum_{t >= m} share[t - m] x PV(mining in month t)``.
@@ -453,12 +505,32 @@ def evaluate_batch(
             pv, after = parts[name]
             return np.asarray(pv[:, kk] + dk_lease * after[:, kk])
 
-        lease_value_at_m = (
-            part("fixed") + cap * part("capex") + fleet_mult * part("fleet") + s_m * part("rent")
-        )
-        lease_value_at_m[:, h] = residual_usd[:, h]  # "switch" at the horizon = never
-        still_mining = _mining_while_converting(template.mining_share, cum_mine)  # time-0 money
-        switch_npv = cum_mine + disc * lease_value_at_m + still_mining  # (n, H+1)
+        if USE_KERNELS:
+            switch_npv, exercise, cont = _switch_compiled(
+                mine_net,
+                disc,
+                r_m,
+                {k: part(k) for k in parts},
+                cap,
+                fleet_mult,
+                s_m,
+                residual_usd,
+                template.mining_share,
+            )
+        else:
+            lease_value_at_m = (
+                part("fixed")
+                + cap * part("capex")
+                + fleet_mult * part("fleet")
+                + s_m * part("rent")
+            )
+            lease_value_at_m[:, h] = residual_usd[:, h]  # "switch" at the horizon = never
+            still_mining = _mining_while_converting(template.mining_share, cum_mine)  # time 0
+            switch_npv = cum_mine + disc * lease_value_at_m + still_mining  # (n, H+1)
+            # Longstaff-Schwartz inputs: decide at the start of month m (m = 0..H-1)
+            exercise = lease_value_at_m[:, :h] + still_mining[:, :h] / disc[:, :h]
+            cont = mine_net / (1.0 + r_m)  # received at month end, in month-m money
+            cont[:, -1] += residual_usd[:, h] / (1.0 + r_m[:, 0])
         npv[StrategyName.LEASE] = switch_npv[:, 0]
         cap_r = cap[: min(r, cap.shape[0])]
         lease_net = (
@@ -478,10 +550,6 @@ def evaluate_batch(
         w = case.split_lease_frac
         npv[StrategyName.SPLIT] = (1.0 - w) * npv[StrategyName.MINE] + w * npv[StrategyName.LEASE]
         nets[StrategyName.SPLIT] = (1.0 - w) * mine_net_tv + w * lease_net
-        # Longstaff-Schwartz inputs: decide at the start of month m (m = 0..H-1)
-        exercise = lease_value_at_m[:, :h] + still_mining[:, :h] / disc[:, :h]
-        cont = mine_net / (1.0 + r_m)  # received at month end, in month-m money
-        cont[:, -1] += residual_usd[:, h] / (1.0 + r_m[:, 0])
         basis = np.stack([mined.hashprice_usd_per_ph_day, rent_path[:, :h]], axis=2)
 
     if case.gpu is not None and with_gpu:
