@@ -1,12 +1,14 @@
 """Speed of ``compare()`` (switch timing included) against two yardsticks, in one run.
 
 - RNG floor: the time to draw the same count of standard normals with numpy that the market
-  model draws (six factors per path and month), in the same blocks of paths the engine uses
-  (fresh arrays per block, as a bounded-memory run must allocate them). The ratio says how many
+  model draws (six factors per path and month, for the valued paths and the 10,000 paths of the
+  switch policy's own training stream), in the same blocks of paths the engine uses (fresh
+  arrays per block, as a bounded-memory run must allocate them). The ratio says how many
   "random-number budgets" the whole model costs.
-- Reference speed-up: the same model run one path at a time (a straightforward per-path loop:
-  simulate one path, value its strategies, apply the fitted switch policy to it), timed on a
-  few paths in this run and scaled per path.
+- Reference speed-up: the same model run one path at a time, straightforwardly: each path
+  simulated, valued and put through the fitted switch policy on its own, with the compiled
+  kernels switched off (their numpy references run instead); timed on a few paths in this run
+  and scaled per path.
 
 Usage: python benchmarks/compare_bench.py [--paths 100000] [--months 180] [--json]
 The last line printed is one JSON object.
@@ -24,6 +26,7 @@ import numpy as np
 from hashpivot.api.compare import build_case
 from hashpivot.engine.compare import (
     BLOCK_PATHS,
+    TRAIN_PATHS,
     ValueTask,
     compare,
     fit_switch_policy,
@@ -50,20 +53,29 @@ def rng_floor_seconds(paths: int, months: int, seed: int) -> float:
 
 
 def reference_seconds_per_path(case, n: int) -> float:  # type: ignore[no-untyped-def]
-    """The same model, one path at a time."""
+    """The same model, one path at a time, numpy references instead of the compiled kernels."""
+    from hashpivot.bitcoin import chain
+    from hashpivot.engine import strategies, switching
+
     template = lease_template(case)
     train = [ValueTask(case, template, None)(b) for b in make_batches(BLOCK_PATHS, 99, BLOCK_PATHS)]
     policy, _ = fit_switch_policy(train)
     rng = np.random.default_rng(1)
+    flags = (chain.COMPILED, strategies.USE_KERNELS, switching.COMPILED)
+    chain.COMPILED = strategies.USE_KERNELS = switching.COMPILED = False
     t0 = time.perf_counter()
     for _ in range(n):
-        scen = simulate(case.market_params, case.start_state, case.market_months + 1, 1, rng)
+        scen = simulate(
+            case.market_params, case.start_state, case.market_months + 1, 1, rng, compiled=False
+        )
         v = evaluate_batch(case, scen, template)
         assert v.exercise_value_usd is not None and v.basis is not None
         df = v.discount_per_month[0, : case.horizon]
         apply_policy(policy, v.exercise_value_usd, v.continuation_usd, df, v.basis)
         _ = v.npv_usd[StrategyName.MINE]
-    return (time.perf_counter() - t0) / n
+    seconds = (time.perf_counter() - t0) / n
+    chain.COMPILED, strategies.USE_KERNELS, switching.COMPILED = flags
+    return seconds
 
 
 def main() -> None:
@@ -79,13 +91,15 @@ def main() -> None:
     cmp = compare(case, paths=a.paths, seed=1)
     seconds = time.perf_counter() - t0
     market_months = case.market_months + 1
-    floor = rng_floor_seconds(a.paths, market_months, 2)
+    drawn = a.paths + (TRAIN_PATHS if case.lease is not None else 0)
+    floor = rng_floor_seconds(drawn, market_months, 2)
     ref = reference_seconds_per_path(case, a.reference_paths)
     out = {
         "paths": a.paths,
         "months": a.months,
         "seconds": round(seconds, 3),
         "rng_floor_seconds": round(floor, 3),
+        "normals_drawn": len(FACTORS) * drawn * market_months,
         "ratio_to_rng_floor": round(seconds / floor, 2),
         "reference_seconds_per_path": round(ref, 5),
         "reference_speedup": round(ref / (seconds / a.paths), 1),

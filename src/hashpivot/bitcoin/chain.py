@@ -30,7 +30,9 @@ from hashpivot.bitcoin.protocol import (
 from hashpivot.errors import InputError
 from hashpivot.types import FloatArray
 
-_MAX_SEGMENTS_PER_MONTH = 16  # 4 retargets in a 31-day month need 4x normal speed; 16 is ample
+_MAX_SEGMENTS_PER_MONTH = 16
+#: simulate_chain runs the compiled kernel (False: the numpy version, e.g. as a reference)
+COMPILED = True  # 4 retargets in a 31-day month need 4x normal speed; 16 is ample
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,6 +137,8 @@ def simulate_chain(
     try:
         from hashpivot.bitcoin._chain_kernel import chain_kernel
     except ImportError:  # pragma: no cover - numba is a dependency
+        chain_kernel = None  # type: ignore[assignment]
+    if chain_kernel is None or not COMPILED:
         return simulate_chain_numpy(
             state, hashrate_eh_s, seconds, first_month_elapsed_s=first_month_elapsed_s
         )

@@ -312,16 +312,20 @@ def compare(
         progress(len(results), len(batches))
     interrupted = False
     if map_fn is local_map:
-        step = max(1, os.cpu_count() or 1)
+        workers = max(1, min(len(todo), os.cpu_count() or 1))
+        pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            for i in range(0, len(todo), step):
-                results.extend(local_map(task, todo[i : i + step]))
+            for res in pool.map(task, todo):  # in order, a thread per core
+                results.append(res)
                 if progress:
                     progress(len(results), len(batches))
         except KeyboardInterrupt:
             interrupted = True
+            pool.shutdown(wait=False, cancel_futures=True)
             if not results:
                 raise
+        finally:
+            pool.shutdown(wait=True)
     else:
         results.extend(map_fn(task, todo))
         if progress:

@@ -165,6 +165,13 @@ def _col(x: FloatArray | float) -> FloatArray:
     return np.asarray(x, dtype=np.float64).reshape(-1, 1)
 
 
+def _scaled(a: FloatArray, factor: FloatArray | float) -> FloatArray:
+    """``a x factor`` per path, without a copy where the factor is the scalar 1."""
+    if np.ndim(factor) == 0 and float(factor) == 1.0:  # type: ignore[arg-type]
+        return a
+    return np.asarray(a * _col(factor))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LeaseTemplate:
     """The lease's monthly net flows at rent multiplier ``s``: ``fixed + capex + s x rent``,
@@ -429,22 +436,25 @@ def evaluate_batch(
     first = case.snapshot.as_of
     market = MarketPaths(
         start=scen.start,
-        btc_price_usd=scen.btc_price_usd * _col(f.btc_price),
-        network_hashrate_eh_s=scen.network_hashrate_eh_s * _col(f.network_hashrate),
+        btc_price_usd=_scaled(scen.btc_price_usd, f.btc_price),
+        network_hashrate_eh_s=_scaled(scen.network_hashrate_eh_s, f.network_hashrate),
         fee_share_frac=scen.fee_share_frac,
         fees_btc_per_block=scen.fees_btc_per_block,
         first_month_elapsed_s=(first.day - 1) * 86_400.0,
     )
+    power: FloatArray | float
     if case.power_index_adder_usd_per_mwh is None:
-        power = np.full((n, h), site.power_price_usd_per_mwh) * _col(f.power_price)
+        power = site.power_price_usd_per_mwh
+        if np.ndim(f.power_price) or float(f.power_price) != 1.0:  # type: ignore[arg-type]
+            power = np.full((n, h), site.power_price_usd_per_mwh) * _col(f.power_price)
     else:
         level = scen.power_price_usd_per_mwh[:, off : off + h] + case.power_index_adder_usd_per_mwh
-        power = level * _col(f.power_price)
+        power = _scaled(level, f.power_price)
     settlement = None
     if case.ppa_contract_mw is not None and case.ppa_price_usd_per_mwh is not None:
         # take-or-pay + resale = a contract for difference on the whole contract; each MWh
         # the miners draw costs what it would have fetched at the index
-        power = scen.power_price_usd_per_mwh[:, off : off + h] * _col(f.power_price)
+        power = _scaled(scen.power_price_usd_per_mwh[:, off : off + h], f.power_price)
         hours = month_seconds(site.start, h)[None, :] / 3600.0
         settlement = -(case.ppa_price_usd_per_mwh - power) * case.ppa_contract_mw * hours
     mined = MiningModel(site, case.snapshot.network_state, market).run(
@@ -457,7 +467,7 @@ def evaluate_batch(
     rent_path = scen.rent_usd_per_kw_month[:, off : off + h + 1]
     if rent_path.shape[1] < h + 1:  # the market ends at the horizon: hold the last rent
         rent_path = np.concatenate([rent_path, rent_path[:, -1:]], axis=1)
-    rent_mult = rent_path / scen.rent_usd_per_kw_month[:, :1] * _col(f.rent)  # (n, H+1)
+    rent_mult = _scaled(rent_path / scen.rent_usd_per_kw_month[:, :1], f.rent)  # (n, H+1)
 
     # What the site is worth at each month if sold: the powered land (today's price x the
     # rent multiplier) and the ASICs (TH/s left x the ASIC price, which tracks hashprice).
@@ -560,7 +570,7 @@ def evaluate_batch(
         gt = gpu if gpu is not None else gpu_template(case)
         assert gt is not None
         dev = scen.gpu_rate_usd_per_gpu_hour[:, off : off + h] / _gpu_trend(case, off, h)
-        rate_path = gt.curve_usd_per_gpu_hour * dev * _col(f.gpu_rate)
+        rate_path = _scaled(gt.curve_usd_per_gpu_hour * dev, f.gpu_rate)
         if gt.affine:
             gnet = gt.fixed_usd[None, :] + gt.per_rate_usd[None, :] * rate_path
         else:

@@ -269,6 +269,37 @@ def longstaff_schwartz(
     )
 
 
+def _result(
+    pv: FloatArray,
+    stop: np.ndarray[tuple[int], np.dtype[np.int64]],
+    ev: FloatArray,
+    cf: FloatArray,
+    df: FloatArray,
+    policy: ExercisePolicy,
+) -> LsmResult:
+    paths, dates = ev.shape
+    exercised = stop[:, None] == np.arange(dates)[None, :]
+    return LsmResult(
+        value=float(pv.mean()),
+        std_error=float(pv.std(ddof=1) / math.sqrt(paths)) if paths > 1 else 0.0,
+        path_values=pv,
+        stopping_index=stop,
+        exercised=exercised,
+        exercise_now_value=float(ev[:, 0].mean() * df[0]),
+        never_exercise_value=float((cf * df).sum(axis=1).mean()),
+        policy=policy,
+    )
+
+
+#: apply_policy runs the compiled kernel where numba is here (the numpy loop is its reference)
+try:
+    from hashpivot.engine._policy_kernel import apply_policy_kernel as _apply_policy_kernel
+
+    COMPILED = True
+except ImportError:  # pragma: no cover - numba is a dependency
+    COMPILED = False
+
+
 def apply_policy(
     policy: ExercisePolicy,
     exercise_value: ArrayLike,
@@ -284,6 +315,34 @@ def apply_policy(
     if dates != policy.dates:
         raise InputError("exercise_value", ev.shape, f"{policy.dates} dates as the policy")
     x = _as_basis(basis, paths, dates)
+    if COMPILED:
+        pv = np.empty(paths)
+        stop = np.empty(paths, dtype=np.int64)
+        k_state = x.shape[2]
+        powers = np.array(
+            [
+                [combo.count(j) for j in range(k_state)]
+                for d in range(policy.degree + 1)
+                for combo in combinations_with_replacement(range(k_state), d)
+            ],
+            dtype=np.int64,
+        )
+        c = np.ascontiguousarray
+        _apply_policy_kernel(
+            c(ev),
+            c(cf),
+            c(df),
+            c(x),
+            c(policy.coef),
+            c(policy.center),
+            c(policy.scale),
+            powers,
+            policy.difference,
+            policy.itm_only,
+            pv,
+            stop,
+        )
+        return _result(pv, stop, ev, cf, df, policy)
     ex = np.zeros((paths, dates), dtype=bool)
     for k in range(dates - 1):
         ex[:, k] = policy.decide(k, x[:, k, :], ev[:, k])
@@ -300,17 +359,7 @@ def apply_policy(
     pv = (np.where(alive, cf, 0.0) * df).sum(axis=1)
     idx = np.minimum(stop, dates - 1)
     pv += np.where(any_ex, ev[np.arange(paths), idx] * df[idx], 0.0)
-    exercised = stop[:, None] == np.arange(dates)[None, :]
-    return LsmResult(
-        value=float(pv.mean()),
-        std_error=float(pv.std(ddof=1) / math.sqrt(paths)) if paths > 1 else 0.0,
-        path_values=pv,
-        stopping_index=stop,
-        exercised=exercised,
-        exercise_now_value=float(ev[:, 0].mean() * df[0]),
-        never_exercise_value=float((cf * df).sum(axis=1).mean()),
-        policy=policy,
-    )
+    return _result(pv, stop, ev, cf, df, policy)
 
 
 # --------------------------------------------------------------------------------------------
