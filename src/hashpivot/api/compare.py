@@ -203,13 +203,15 @@ def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
     """(name, value, source) rows behind a comparison."""
     p = case.market_params
     s0 = case.start_state
+    m = case.mining
     rows = [
         ("snapshot", f"{case.snapshot.as_of}", "config/defaults.py (retarget of 2025-11-27)"),
         ("btc_price_usd today", f"{s0.btc_price_usd:,.0f}", "public indices 2025-11-27"),
         (
-            "btc drift / vol",
-            f"{p.btc.log_drift_per_year:.3f} / {p.btc.vol_per_year:.2f} per yr",
-            "base drift ln(1.10); vol fitted on Coin Metrics 2017-01..2025-08",
+            "btc price",
+            f"expected +10%/yr: log drift {p.btc.log_drift_per_year:.3f} = ln(1.10) - "
+            f"vol^2/2, vol {p.btc.vol_per_year:.2f}/yr",
+            "base scenario; vol fitted on Coin Metrics 2017-01..2025-08",
         ),
         (
             "hashrate gap speed",
@@ -236,23 +238,30 @@ def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
             f"${s0.power_price_usd_per_mwh:.0f}/MWh",
             "ERCOT HB_WEST RT 2025 mean",
         ),
+        ("site power", _power_text(case), "site file [power]"),
         (
-            "discount rate",
-            f"{case.mining.discount_rate:.1%}/yr",
-            "site file; one rate for all paths",
+            "discount rate (mining, waiting)",
+            f"{m.discount_rate:.1%}/yr",
+            "site file: mining cash flows, the months before a conversion, the site sale",
         ),
         (
-            "sale of the site",
-            f"${case.sale.price_usd_per_mw / 1e6:.2f}M/MW after "
-            f"{case.sale.months_to_close} months, moves with rent",
-            "B. Riley powered land $0.4-0.55M/MW (market-facts.md)",
+            "site value (sale, horizon)",
+            f"powered land ${case.sale.price_usd_per_mw / 1e6:.2f}M/MW x rent multiplier + ASICs "
+            f"(TH/s left x ${m.asic_price_usd_per_th:g}/TH x hashprice / today's), less "
+            f"{case.sale.cost_frac:.0%}; sale after {case.sale.months_to_close} months",
+            "B. Riley powered land $0.4-0.55M/MW (market-facts.md); site file [mining], [compare]",
+        ),
+        (
+            "fleet sold on conversion",
+            f"${m.fleet_capex_usd / 1e6:,.1f}M today ({m.fleet.hashrate_ph_s:,.0f} PH/s x "
+            f"${m.asic_price_usd_per_th:g}/TH), tracking hashprice",
+            "site file [mining] asic_price_usd_per_th unless [conversion] sets the proceeds",
         ),
         (
             "split",
             f"{case.split_lease_frac:.0%} leased, rest mining (linear)",
             "site file [compare]",
         ),
-        ("mining at the horizon", "the site is worth its powered-land value", "methodology"),
     ]
     if case.lease is not None:
         t = case.lease.terms
