@@ -17,10 +17,9 @@ Per-block sums are combined in block order, so averages are bit-identical across
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -52,6 +51,7 @@ from hashpivot.valuation.cashflow import irr_annual
 BLOCK_PATHS = 5_000  # paths per RNG block: fixes the random numbers whatever the batching
 TRAIN_PATHS = 10_000  # paths of a separate stream used to fit the switch policy
 TRAIN_STREAM = 0x5EED  # second entropy word of the training stream: SeedSequence([seed, this])
+SUB_PATHS = 1_000  # paths valued at a time inside a block (work arrays that stay in cache)
 SAMPLE_PATHS = 1_000  # paths kept whole for monthly tables, IRR and fan charts
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 DESCRIBE_PATHS = 1_000  # paths used to state the fitted policy as thresholds
@@ -131,52 +131,104 @@ class ValueTask:
 
     case: CompareCase
     template: LeaseTemplate | None
-    policy: ExercisePolicy | None
+    policy: ExercisePolicy | Future[ExercisePolicy] | None
     gpu: GpuTemplate | None = None
 
     def __call__(self, batch: Batch) -> BatchResult:
         scen = _simulate(self.case, batch)
-        keep = max(0, min(SAMPLE_PATHS - batch.first_path, batch.paths))
         training = self.template is not None and self.policy is None
-        v: BatchValues = evaluate_batch(
-            self.case,
-            scen,
-            self.template,
-            gpu=self.gpu,
-            with_gpu=not training,  # the fit needs only mining and the lease
-            net_rows=0 if training else keep,
-        )
-        npv = dict(v.npv_usd)
+        keep = 0 if training else max(0, min(SAMPLE_PATHS - batch.first_path, batch.paths))
+        # value in sub-blocks (aligned on the RNG blocks) whose (paths, months) work arrays
+        # stay in cache; policies are applied once the fit is done (local runs overlap the
+        # fit with this work), so nothing waits for it before the batch is valued
+        parts: list[_Part] = []
+        first = 0
+        for i, block in enumerate(batch.blocks):
+            for a in range(0, block.paths, SUB_PATHS):
+                lo, hi = first + a, first + min(a + SUB_PATHS, block.paths)
+                parts.append(self._value(scen.take(slice(lo, hi)), training, keep - lo))
+                parts[-1].block = i
+                self._apply(parts[-1], wait=False)
+            first += block.paths
+        for part in parts:
+            self._apply(part, wait=True)
+        names = list(parts[0].npv)
+        npv = {k: np.concatenate([p.npv[k] for p in parts]) for k in names}
         sums = stop = lsm = None
-        if v.switch_npv_usd is not None:
-            assert v.exercise_value_usd is not None and v.basis is not None
-            assert v.continuation_usd is not None
-            df = v.discount_per_month[0, : self.case.horizon]
-            if self.policy is None:
-                lsm = (v.exercise_value_usd, v.continuation_usd, v.basis, df)
+        if parts[0].sums is not None:
+            sums = np.zeros((len(batch.blocks), self.case.horizon + 1))
+            for part in parts:  # in path order within each block: the same for any batching
+                assert part.sums is not None
+                sums[part.block] += part.sums
+            if training:
+                ev, cont, basis, df = zip(*(p.lsm for p in parts if p.lsm is not None), strict=True)
+                lsm = (np.concatenate(ev), np.concatenate(cont), np.concatenate(basis), df[0])
             else:
-                res = apply_policy(
-                    self.policy, v.exercise_value_usd, v.continuation_usd, df, v.basis
-                )
-                npv[StrategyName.SWITCH] = res.path_values
-                stop = res.stopping_index.astype(np.float64)
-            bounds = np.cumsum([0] + [b.paths for b in batch.blocks])
-            sums = np.stack(
-                [v.switch_npv_usd[a:b].sum(axis=0) for a, b in itertools.pairwise(bounds)]
-            )
-        if training:
-            keep = 0
+                stop = np.concatenate([p.stop for p in parts if p.stop is not None])
         return BatchResult(
             index=batch.index,
             first_path=batch.first_path,
             npv_usd=npv,
             switch_sums_usd=sums,
             switch_stop_month=stop,
-            sample_net_usd={k: a[:keep] for k, a in v.net_usd.items()},
-            sample_hashprice=v.hashprice_usd_per_ph_day[:keep],
-            sample_btc_price=v.btc_price_usd[:keep],
+            sample_net_usd={k: np.concatenate([p.net[k] for p in parts]) for k in parts[0].net},
+            sample_hashprice=np.concatenate([p.hashprice for p in parts]),
+            sample_btc_price=np.concatenate([p.btc_price for p in parts]),
             lsm_inputs=lsm,
         )
+
+    def _value(self, scen: MarketScenarios, training: bool, keep: int) -> _Part:
+        rows = max(0, min(keep, scen.paths))
+        v: BatchValues = evaluate_batch(
+            self.case,
+            scen,
+            self.template,
+            gpu=self.gpu,
+            with_gpu=not training,  # the fit needs only mining and the lease
+            net_rows=rows,
+        )
+        part = _Part(
+            npv=dict(v.npv_usd),
+            net={k: a[:rows] for k, a in v.net_usd.items()},
+            hashprice=v.hashprice_usd_per_ph_day[:rows],
+            btc_price=v.btc_price_usd[:rows],
+        )
+        if v.switch_npv_usd is not None:
+            assert v.exercise_value_usd is not None and v.basis is not None
+            assert v.continuation_usd is not None
+            part.sums = v.switch_npv_usd.sum(axis=0)
+            df = v.discount_per_month[0, : self.case.horizon]
+            part.lsm = (v.exercise_value_usd, v.continuation_usd, v.basis, df)
+        return part
+
+    def _apply(self, part: _Part, *, wait: bool) -> None:
+        """Value the switch on ``part`` under the fitted policy (once it is fitted)."""
+        if part.lsm is None or self.policy is None:
+            return
+        policy = self.policy
+        if isinstance(policy, Future):
+            if not (wait or policy.done()):
+                return
+            policy = policy.result()
+        ev, cont, basis, df = part.lsm
+        res = apply_policy(policy, ev, cont, df, basis)
+        part.npv[StrategyName.SWITCH] = res.path_values
+        part.stop = res.stopping_index.astype(np.float64)
+        part.lsm = None
+
+
+@dataclass(slots=True, kw_only=True)
+class _Part:
+    """What one sub-block of a batch gives (mutable while the batch is valued)."""
+
+    npv: dict[StrategyName, FloatArray]
+    net: dict[StrategyName, FloatArray]
+    hashprice: FloatArray
+    btc_price: FloatArray
+    block: int = 0
+    sums: FloatArray | None = None
+    stop: FloatArray | None = None
+    lsm: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -262,13 +314,12 @@ def fit_switch_policy(train: Sequence[BatchResult]) -> tuple[ExercisePolicy, lis
         (0, 1, Side.BELOW, "hashprice $/PH/day", "rent $/kW-mo"),
     ):
         pts = exercise_boundary(
-            res, ev[sub], basis[sub], variable=var, given=given, given_bins=3, side=side
+            res, ev[sub], basis[sub], variable=var, given=given, given_bins=3, side=side, every=12
         )
         active = [p for p in pts if p.exercise_frac > 0.0]
         score = float(np.mean([p.agreement_frac for p in active])) if active else 0.0
         if score > best[0]:
-            yearly = [p for p in active if p.date_index % 12 == 0]
-            lines = describe_boundary(yearly, variable_name=vname, given_name=gname, every=12)
+            lines = describe_boundary(active, variable_name=vname, given_name=gname, every=12)
             best = (score, lines)
         if best[0] >= 0.97:  # the rule describes the policy well enough: stop looking
             break
@@ -298,40 +349,60 @@ def compare(
     gpu = gpu_template(case)
     results: list[BatchResult] = []
     lines: list[str] = []
-    todo = list(batches)
-    if template is not None:
+    train_batches = (
+        []
+        if template is None
+        else make_batches(TRAIN_PATHS, np.random.SeedSequence([seed, TRAIN_STREAM]), batch_paths)
+    )
+    interrupted = False
+    if map_fn is not local_map:
         # pass 1: fit the policy on TRAIN_PATHS paths of their own random stream, so every
         # valued path is out of sample (the policy value is then a low-biased estimate)
-        train_batches = make_batches(
-            TRAIN_PATHS, np.random.SeedSequence([seed, TRAIN_STREAM]), batch_paths
-        )
-        train = map_fn(ValueTask(case, template, None, gpu), train_batches)
-        policy, lines = fit_switch_policy(train)
-        task = ValueTask(case, template, policy, gpu)
+        task = ValueTask(case, template, None, gpu)
+        if template is not None:
+            policy, lines = fit_switch_policy(
+                map_fn(ValueTask(case, template, None, gpu), train_batches)
+            )
+            task = ValueTask(case, template, policy, gpu)
+        if progress:
+            progress(0, len(batches))
+        results.extend(map_fn(task, batches))
+        if progress:
+            progress(len(batches), len(batches))
     else:
-        task = ValueTask(case, None, None, gpu)
-    if progress:
-        progress(len(results), len(batches))
-    interrupted = False
-    if map_fn is local_map:
-        workers = max(1, min(len(todo), os.cpu_count() or 1))
+        # the same two passes on a thread per core, overlapped: the valued batches start while
+        # the policy is fitted here and wait for it only to apply it
+        workers = max(1, min(len(batches) + len(train_batches), os.cpu_count() or 1))
         pool = ThreadPoolExecutor(max_workers=workers)
+        pending: Future[ExercisePolicy] = Future()
         try:
-            for res in pool.map(task, todo):  # in order, a thread per core
-                results.append(res)
+            train_jobs = [
+                pool.submit(ValueTask(case, template, None, gpu), b) for b in train_batches
+            ]
+            task = ValueTask(case, template, pending if template is not None else None, gpu)
+            jobs = [pool.submit(task, b) for b in batches]
+            if progress:
+                progress(0, len(batches))
+            if template is not None:
+                try:
+                    policy, lines = fit_switch_policy([j.result() for j in train_jobs])
+                except BaseException as exc:
+                    pending.set_exception(exc)
+                    raise
+                pending.set_result(policy)
+            for job in jobs:  # in order
+                results.append(job.result())
                 if progress:
                     progress(len(results), len(batches))
         except KeyboardInterrupt:
             interrupted = True
+            if not pending.done():
+                pending.set_exception(KeyboardInterrupt())
             pool.shutdown(wait=False, cancel_futures=True)
             if not results:
                 raise
         finally:
             pool.shutdown(wait=True)
-    else:
-        results.extend(map_fn(task, todo))
-        if progress:
-            progress(len(batches), len(batches))
     results.sort(key=lambda r: r.index)
     return _summarise(
         case, results, paths_asked=paths, seed=seed, lines=lines, interrupted=interrupted

@@ -47,6 +47,38 @@ def polynomial_features(x: FloatArray, degree: int) -> FloatArray:
     return np.column_stack(cols)
 
 
+def _feature_rows(z: FloatArray, degree: int) -> FloatArray:
+    """:func:`polynomial_features` of the columns of ``z`` ``(k, n)``, laid out as rows
+    ``(n_features, n)`` (same order)."""
+    k, n = z.shape
+    rows = [np.ones(n)]
+    for d in range(1, degree + 1):
+        for combo in combinations_with_replacement(range(k), d):
+            r = z[combo[0]].copy()
+            for j in combo[1:]:
+                r *= z[j]
+            rows.append(r)
+    return np.stack(rows)
+
+
+def _least_squares(feats: FloatArray, y: FloatArray) -> FloatArray:
+    """Coefficients ``beta`` minimising ``|beta @ feats - y|`` for ``feats`` ``(p, n)``, n >> p.
+
+    Normal equations on the standardised features (a p x p solve: the features are
+    standardised, so the Gram matrix is well conditioned); an SVD least-squares solve where
+    the Gram matrix is singular or the solve is not finite (collinear features)."""
+    gram = feats @ feats.T
+    rhs = feats @ y
+    try:
+        beta = np.linalg.solve(gram, rhs)
+        if np.all(np.isfinite(beta)) and np.linalg.cond(gram) < 1e10:
+            return np.asarray(beta, dtype=np.float64)
+    except np.linalg.LinAlgError:
+        pass
+    beta, *_ = np.linalg.lstsq(feats.T, y, rcond=None)
+    return np.asarray(beta, dtype=np.float64)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExercisePolicy:
     """The fitted continuation-value regressions, one per decision date.
@@ -226,25 +258,32 @@ def longstaff_schwartz(
         stop = np.where(ex_last, last, dates).astype(np.int64)
         first = last - 1
 
+    # state-major copy: each date's regression reads contiguous rows
+    xt = np.ascontiguousarray(x.transpose(1, 2, 0))  # (dates, k, paths)
     for k in range(first, -1, -1):
         cont_realised = future + cf[:, k] * df[k]  # time-0 money
-        cand = ev[:, k] > 0 if itm_only else np.ones(paths, dtype=bool)
-        if cand.sum() >= min_regression_paths:
-            s = x[cand, k, :]
-            c = s.mean(axis=0)
-            sd = s.std(axis=0)
+        cand = ev[:, k] > 0 if itm_only else None
+        n_cand = paths if cand is None else int(cand.sum())
+        ex = np.zeros(paths, dtype=bool)
+        if n_cand >= min_regression_paths:
+            s = xt[k] if cand is None else xt[k][:, cand]  # (k, n_cand)
+            c = s.mean(axis=1)
+            sd = s.std(axis=1)
             sd = np.where(sd > 0, sd, 1.0)
-            feats = polynomial_features((s - c) / sd, degree)
-            y = cont_realised[cand] / df[k]  # date-k money for conditioning
+            feats = _feature_rows((s - c[:, None]) / sd[:, None], degree)  # (n_feat, n_cand)
+            y = cont_realised if cand is None else cont_realised[cand]
+            y = y / df[k]  # date-k money for conditioning
+            e_k = ev[:, k] if cand is None else ev[cand, k]
             if not exercise_known:
-                y = y - ev[cand, k]
-            beta, *_ = np.linalg.lstsq(feats, y, rcond=None)
+                y = y - e_k
+            beta = _least_squares(feats, y)
             coef[k], center[k], scale[k] = beta, c, sd
-            fitted = feats @ beta
-            ex = np.zeros(paths, dtype=bool)
-            ex[cand] = fitted < 0 if not exercise_known else ev[cand, k] > fitted
-        else:
-            ex = np.zeros(paths, dtype=bool)
+            fitted = beta @ feats
+            hit = fitted < 0 if not exercise_known else e_k > fitted
+            if cand is None:
+                ex = hit
+            else:
+                ex[cand] = hit
         future = np.where(ex, ev[:, k] * df[k], cont_realised)
         stop = np.where(ex, k, stop)
 
@@ -431,19 +470,21 @@ def exercise_boundary(
     given: int | None = None,
     given_bins: int = 3,
     side: Side = Side.BELOW,
+    every: int = 1,
 ) -> list[BoundaryPoint]:
     """Summarise the fitted policy as thresholds on one state variable per date, within bins
     (quantiles) of another: "convert when hashprice < X given rent in [a, b]".
 
     The decision at each date is the policy's (exercise value > fitted continuation, and in the
     money if ``itm_only``) evaluated on every path, whether or not the path stopped earlier.
+    ``every``: summarise only the dates ``k`` with ``k % every == 0`` (e.g. 12: yearly).
     """
     ev = np.asarray(exercise_value, dtype=np.float64)
     paths, dates = ev.shape
     x = _as_basis(basis, paths, dates)
     pol = result.policy
     out: list[BoundaryPoint] = []
-    for k in range(dates - 1):
+    for k in range(0, dates - 1, max(1, every)):
         if np.isnan(pol.coef[k]).any():
             continue
         dec = pol.decide(k, x[:, k, :], ev[:, k])
