@@ -212,7 +212,10 @@ class LeaseTemplate:
         for name, flows, noi in parts:
             pv = np.zeros((disc.shape[0], flows.size + 1))
             np.cumsum(flows[None, :] * disc[:, 1 : flows.size + 1], axis=1, out=pv[:, 1:])
-            fwd = np.array([noi[i : i + 12].sum() for i in range(max(h, s) + 1)])
+            # forward 12-month NOI at each age (fewer months near the template's end)
+            cum_noi = np.concatenate([[0.0], np.cumsum(noi)])
+            ages = np.arange(max(h, s) + 1)
+            fwd = cum_noi[np.minimum(ages + 12, noi.size)] - cum_noi[np.minimum(ages, noi.size)]
             after = np.where(
                 k[None, :] >= s,
                 self.exit_factor * fwd[None, : h + 1] * np.ones((disc.shape[0], 1)),
