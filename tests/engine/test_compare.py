@@ -244,3 +244,31 @@ def test_ppa_is_a_contract_for_difference(tmp_path, shared_data) -> None:  # typ
     r = float(monthly_rate(c.mining.discount_rate))
     pv = float(np.sum(10.0 * 120.0 * hours / (1 + r) ** np.arange(1, 25)))
     assert npv[30.0] - npv[40.0] == pytest.approx(pv, rel=1e-9)
+
+
+def test_interrupted_run_keeps_and_summarises_the_finished_batches(case) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C (a KeyboardInterrupt in the main thread) after two batches: those two batches
+    are summarised, flagged, and are exactly the first 10,000 paths of an uninterrupted run."""
+
+    def ctrl_c_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    cut = compare(case, paths=4 * BLOCK_PATHS, seed=5, progress=ctrl_c_after_two)
+    assert cut.interrupted
+    assert cut.paths == 2 * BLOCK_PATHS
+    assert any(n.startswith("interrupted: 10000 of 20000 paths") for n in cut.notes)
+    whole = compare(case, paths=2 * BLOCK_PATHS, seed=5)
+    assert not whole.interrupted
+    for k, s in whole.strategies.items():
+        np.testing.assert_array_equal(cut.strategies[k].npv_usd, s.npv_usd)
+    assert cut.switch is not None and whole.switch is not None
+    assert cut.switch.option_value_usd == whole.switch.option_value_usd
+
+
+def test_ctrl_c_before_any_batch_finishes_propagates(case) -> None:  # type: ignore[no-untyped-def]
+    def ctrl_c_at_once(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        compare(case, paths=2 * BLOCK_PATHS, seed=5, progress=ctrl_c_at_once)
