@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -170,4 +171,40 @@ def test_calibrate_prints_fitted_parameters(
     vol = float(str(out["btc.vol_per_year"]).split()[0])
     assert 0.6 < vol < 0.85
     code = main(["calibrate", "--since", "not-a-date", "--json"])
+    assert code == 2
+
+
+def test_calibrate_writes_a_market_table_a_site_file_accepts(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tomllib
+
+    from hashpivot.api.compare import build_case
+
+    table = tmp_path / "market.toml"
+    history = str(shared_data / "btc_daily.csv")
+    code = main(["calibrate", "--history", history, "--market-toml", str(table), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    written = tomllib.loads(table.read_text())["market"]
+    assert written == out["market_table"]
+    # the fitted vol, as printed, and the 2017-2025 monthly tails: normal
+    assert written["btc_vol_per_year"] == pytest.approx(
+        float(out["btc.vol_per_year"].split()[0]), abs=1e-3
+    )
+    assert written["btc_tails"] == "normal"
+    site = tmp_path / "site.toml"
+    site.write_text(SITE.read_text() + "\n" + table.read_text())
+    case = build_case(site, months=12)
+    p = case.market_params
+    assert p.btc.vol_per_year == written["btc_vol_per_year"]
+    assert p.hashrate.gap_speed_per_month == written["hashrate_gap_speed_per_month"]
+    assert p.correlation[0][1] == written["correlation"]["btc_price:hashrate"]
+    # the drift keeps the +10%/yr expected growth at the fitted vol
+    assert p.btc.log_drift_per_year == pytest.approx(
+        np.log(1.10) - 0.5 * written["btc_vol_per_year"] ** 2, abs=1e-12
+    )
+    code = main(
+        ["calibrate", "--history", history, "--market-toml", str(tmp_path / "no/such/dir.toml")]
+    )
     assert code == 2

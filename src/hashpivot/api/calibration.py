@@ -22,7 +22,8 @@ def _date(name: str, text: str | None) -> date | None:
 def calibrate_from_history(
     history: str | Path | None, *, since: str | None = "2017-01-01", until: str | None = None
 ) -> dict[str, Any]:
-    """Fit BTC price, hashrate response and fee share on ``btc_daily.csv``."""
+    """Fit BTC price, hashrate response and fee share on ``btc_daily.csv``; the flat summary
+    plus ``"market_table"``: the fitted values as ``[market]`` keys of a site file."""
     import pandas as pd
 
     from hashpivot.adapters.history import resolve_history_path
@@ -42,4 +43,26 @@ def calibrate_from_history(
         since=_date("--since", since),
         until=_date("--until", until),
     )
-    return {"source": str(path), **fit.as_dict()}
+    return {"source": str(path), **fit.as_dict(), "market_table": fit.market_table()}
+
+
+def market_table_toml(fitted: dict[str, Any]) -> str:
+    """The ``[market]`` table of a :func:`calibrate_from_history` result, as TOML text to
+    append to a site file."""
+    table = dict(fitted["market_table"])
+    corr = table.pop("correlation")
+
+    def value(v: Any) -> str:
+        return f'"{v}"' if isinstance(v, str) else repr(v)
+
+    lines = [
+        f"# fitted by `hashpivot calibrate` on {fitted.get('source', 'the history')}, "
+        f"{fitted['window']}",
+        "# (the BTC expected growth and today's levels keep their defaults: docs/site-file.md)",
+        "[market]",
+        *(f"{k} = {value(v)}" for k, v in table.items()),
+        "",
+        "[market.correlation]",
+        *(f'"{k}" = {value(v)}' for k, v in corr.items()),
+    ]
+    return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -13,10 +14,12 @@ from hashpivot.compute.conversion import Conversion, FleetDisposition
 from hashpivot.config.defaults import SNAPSHOT
 from hashpivot.config.gpu_cloud import load_gpu_cloud_file
 from hashpivot.config.lease import load_lease_file
+from hashpivot.config.market import apply_market_table
 from hashpivot.config.site import load_mining_site, load_site
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase, GpuOption, LeaseOption, SaleTerms
 from hashpivot.errors import InputError
+from hashpivot.market.processes import FACTORS, MeanRevertingParams, PriceTails
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState
 from hashpivot.power.dispatch import PowerPayer
 from hashpivot.types import month_starts
@@ -66,11 +69,17 @@ def build_case(site_file: str | Path, *, months: int | None = None) -> CompareCa
         # the firm AI load's share, reimbursed by its tenant, is not the miners' to settle
         tenant_pays = doc.power.ai_power_paid_by is PowerPayer.TENANT
         ppa_mw = doc.power.ppa.contract_mw - (doc.power.ai_load_mw if tenant_pays else 0.0)
+    try:
+        market_params, start_state = apply_market_table(
+            doc.market, DEFAULT_PARAMS, StartState.late_2025()
+        )
+    except InputError as exc:
+        raise InputError(exc.field, exc.value, exc.allowed, source=str(site_file)) from None
     return CompareCase(
         mining=mining,
         snapshot=SNAPSHOT,
-        market_params=DEFAULT_PARAMS,
-        start_state=StartState.late_2025(),
+        market_params=market_params,
+        start_state=start_state,
         lease=lease,
         gpu=gpu,
         sale=SaleTerms(
@@ -199,45 +208,175 @@ def _power_text(case: CompareCase) -> str:
     return f"fixed ${case.mining.power_price_usd_per_mwh:g}/MWh"
 
 
-def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
-    """(name, value, source) rows behind a comparison."""
-    p = case.market_params
-    s0 = case.start_state
-    m = case.mining
+_FILE = "site file [market]"
+
+
+def market_assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
+    """(name, value, source) of every market parameter; a value that differs from the
+    documented default is the site file's ``[market]``."""
+    p, d = case.market_params, DEFAULT_PARAMS
+    s0, d0 = case.start_state, StartState.late_2025()
+
+    def src(value: object, default: object, source: str) -> str:
+        return source if value == default else _FILE
+
+    b, db = p.btc, d.btc
+    tails = b.tails.value
+    if b.tails is PriceTails.STUDENT_T:
+        tails += f" (df {b.student_t_df:g})"
+    elif b.tails is PriceTails.MERTON:
+        tails += (
+            f" ({b.jump_intensity_per_year:g} jumps/yr, mean log size {b.jump_mean_log:+.3f}, "
+            f"sd {b.jump_vol_log:.3f})"
+        )
+    fit = "fit on Coin Metrics 2017-01..2025-08 (hashpivot calibrate)"
     rows = [
         ("snapshot", f"{case.snapshot.as_of}", "config/defaults.py (retarget of 2025-11-27)"),
-        ("btc_price_usd today", f"{s0.btc_price_usd:,.0f}", "public indices 2025-11-27"),
         (
-            "btc price",
-            f"expected +10%/yr: log drift {p.btc.log_drift_per_year:.3f} = ln(1.10) - "
-            f"vol^2/2, vol {p.btc.vol_per_year:.2f}/yr",
-            "base scenario; vol fitted on Coin Metrics 2017-01..2025-08",
+            "btc_price_usd today",
+            f"{s0.btc_price_usd:,.0f}",
+            src(s0.btc_price_usd, d0.btc_price_usd, "public indices 2025-11-27"),
         ),
         (
-            "hashrate gap speed",
-            f"{p.hashrate.gap_speed_per_month:.4f}/month",
-            "error-correction fit on Coin Metrics 2017-01..2025-08",
+            "btc expected price growth",
+            f"{math.exp(b.log_drift_per_year + 0.5 * b.vol_per_year**2) - 1:+.1%}/yr "
+            f"(log drift {b.log_drift_per_year:+.4f}/yr = ln(1 + g) - vol^2/2"
+            + (", less the jumps' mean" if b.tails is PriceTails.MERTON else "")
+            + ")",
+            src(b.log_drift_per_year, db.log_drift_per_year, "base scenario +10%/yr"),
+        ),
+        ("btc volatility", f"{b.vol_per_year:.2f}/yr", src(b.vol_per_year, db.vol_per_year, fit)),
+        (
+            "btc return tails",
+            tails,
+            src(
+                (b.tails, b.student_t_df, b.jump_intensity_per_year),
+                (db.tails, db.student_t_df, db.jump_intensity_per_year),
+                fit + ": monthly excess kurtosis -0.01",
+            ),
+        ),
+    ]
+    h, dh = p.hashrate, d.hashrate
+    rows += [
+        (
+            "hashrate response",
+            f"closes {h.gap_speed_per_month:.4f} of the log gap to the economic hashrate per "
+            f"month, + {h.hashprice_change_response:.3f} x last month's log hashprice change; "
+            f"vol {h.vol_per_year:.3f}/yr",
+            src(
+                (h.gap_speed_per_month, h.hashprice_change_response, h.vol_per_year),
+                (dh.gap_speed_per_month, dh.hashprice_change_response, dh.vol_per_year),
+                "error-correction " + fit,
+            ),
         ),
         (
             "equilibrium hashprice",
-            f"${p.hashrate.equilibrium_hashprice_usd_per_ph_day:.1f}/PH/day",
-            "fit, carried to Nov 2025",
+            f"${h.equilibrium_hashprice_usd_per_ph_day:.1f}/PH/day, "
+            f"{h.equilibrium_hashprice_log_trend_per_year:+.3f}/yr (log)",
+            src(
+                (
+                    h.equilibrium_hashprice_usd_per_ph_day,
+                    h.equilibrium_hashprice_log_trend_per_year,
+                ),
+                (
+                    dh.equilibrium_hashprice_usd_per_ph_day,
+                    dh.equilibrium_hashprice_log_trend_per_year,
+                ),
+                "fit, carried to Nov 2025",
+            ),
         ),
+    ]
+
+    def reverting(
+        name: str,
+        unit: str,
+        now: float,
+        now_default: float,
+        now_source: str,
+        q: MeanRevertingParams,
+        dq: MeanRevertingParams,
+        source: str,
+        fmt: str = ".2f",
+    ) -> None:
+        rows.append((f"{name} today", f"{now:{fmt}} {unit}", src(now, now_default, now_source)))
+        rows.append(
+            (
+                f"{name} process",
+                f"long-run {q.long_run_level:{fmt}} {unit}, "
+                f"trend {q.long_run_log_trend_per_year:+.3f}/yr (log), "
+                f"reversion {q.reversion_per_year:g}/yr, vol {q.vol_per_year:.3f}/yr",
+                src(q, dq, source),
+            )
+        )
+
+    reverting(
+        "fee share",
+        "of block revenue",
+        s0.fee_share_frac,
+        d0.fee_share_frac,
+        "snapshot fees per block",
+        p.fee_share,
+        d.fee_share,
+        "logit mean-reverting, " + fit,
+        fmt=".4f",
+    )
+    reverting(
+        "rent",
+        "USD/kW-month",
+        s0.rent_usd_per_kw_month,
+        d0.rent_usd_per_kw_month,
+        "CBRE wholesale colocation 2025",
+        p.rent,
+        d.rent,
+        "CBRE 2025 $195/kW-month, +3%/yr escalator; reversion and vol: assumptions",
+        fmt=".0f",
+    )
+    reverting(
+        "gpu rate",
+        "USD/GPU-hour",
+        s0.gpu_rate_usd_per_gpu_hour,
+        d0.gpu_rate_usd_per_gpu_hour,
+        "H100 1-year contracts 2025 (market-facts.md)",
+        p.gpu_rate,
+        d.gpu_rate,
+        "-35% per 2-year generation; reversion and vol: assumptions",
+    )
+    reverting(
+        "power price",
+        "USD/MWh",
+        s0.power_price_usd_per_mwh,
+        d0.power_price_usd_per_mwh,
+        "ERCOT HB_WEST RT 2025 mean",
+        p.power_price,
+        d.power_price,
+        "ERCOT HB_WEST RT monthly means 2024-01..2026-02",
+        fmt=".1f",
+    )
+    pairs = [
+        (a, c)
+        for i, a in enumerate(FACTORS)
+        for j, c in enumerate(FACTORS)
+        if i < j and (p.correlation[i][j] or d.correlation[i][j])
+    ]
+    rows.append(
         (
-            "rent today",
-            f"${s0.rent_usd_per_kw_month:.0f}/kW-month",
-            "CBRE wholesale colocation 2025",
-        ),
-        (
-            "gpu rate today",
-            f"${s0.gpu_rate_usd_per_gpu_hour:.2f}/GPU-hour",
-            "H100 1-year contracts 2025 (market-facts.md)",
-        ),
-        (
-            "power price level",
-            f"${s0.power_price_usd_per_mwh:.0f}/MWh",
-            "ERCOT HB_WEST RT 2025 mean",
-        ),
+            "shock correlations",
+            ", ".join(
+                f"{a.value}:{c.value} {p.correlation[FACTORS.index(a)][FACTORS.index(c)]:+.2f}"
+                for a, c in pairs
+            )
+            or "none",
+            src(p.correlation, d.correlation, fit + "; rent:gpu_rate 0.30 assumption"),
+        )
+    )
+    return rows
+
+
+def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
+    """(name, value, source) rows behind a comparison."""
+    m = case.mining
+    rows = market_assumptions(case)
+    rows += [
         ("site power", _power_text(case), "site file [power]"),
         (
             "discount rate (mining, waiting)",

@@ -143,12 +143,22 @@ def calibrate(
     ),
     since: str = typer.Option("2017-01-01", "--since", help="Window start YYYY-MM-DD."),
     until: str | None = typer.Option(None, "--until", help="Window end YYYY-MM-DD."),
+    market_toml: Path | None = typer.Option(
+        None, "--market-toml", help="Also write the fit as a site file's [market] table here."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Fit the market processes on the daily history and print the parameters."""
-    from hashpivot.api.calibration import calibrate_from_history
+    from hashpivot.api.calibration import calibrate_from_history, market_table_toml
 
     fitted = calibrate_from_history(history, since=since, until=until)
+    if market_toml is not None:
+        try:
+            market_toml.write_text(market_table_toml(fitted))
+        except OSError as exc:
+            raise InputError(
+                "--market-toml", str(market_toml), f"a writable file ({exc})"
+            ) from None
     if as_json:
         emit_json(fitted)
         return

@@ -19,6 +19,7 @@ from hashpivot.config.errors import first_input_error
 from hashpivot.config.files import read_toml
 from hashpivot.config.gpu_cloud import GpuCloudConfig
 from hashpivot.config.lease import LeaseConfig
+from hashpivot.config.market import MarketTable
 from hashpivot.config.power import PowerConfig
 from hashpivot.errors import InputError
 from hashpivot.mining.fleet import Fleet, FleetLine, asic_power_available_mw
@@ -122,6 +123,7 @@ class SiteFile(BaseModel):
     gpu_cloud: GpuCloudConfig | None = None
     conversion: ConversionConfig | None = None
     compare: CompareTable = CompareTable()
+    market: MarketTable = MarketTable()
 
     def build_fleet(self) -> Fleet:
         """Resolve catalogue names; one line per entry."""

@@ -597,6 +597,42 @@ class MarketCalibration:
         }
         return out
 
+    def market_table(self) -> dict[str, Any]:
+        """The fitted values as keys of the site file's ``[market]`` table (docs/site-file.md).
+
+        Left out on purpose: the BTC drift (a past mean log-return is not a forecast: the table
+        keeps the expected growth of the default, +10%/yr) and today's levels. Tails are
+        Student-t where the fitted df is below 30, else normal. The equilibrium hashprice is
+        the fit's at the window's last month.
+        """
+        b, h, f = self.btc_price, self.hashrate, self.fee_share
+        out: dict[str, Any] = {"btc_vol_per_year": round(b.vol_per_year.value, 4)}
+        if b.student_t_df.value < 30:
+            out |= {"btc_tails": "student_t", "btc_student_t_df": round(b.student_t_df.value, 2)}
+        else:
+            out["btc_tails"] = "normal"
+        out |= {
+            "hashrate_gap_speed_per_month": round(h.gap_speed_per_month.value, 4),
+            "hashrate_hashprice_change_response": round(h.hashprice_change_response.value, 4),
+            "equilibrium_hashprice_usd_per_ph_day": round(
+                h.equilibrium_hashprice_usd_per_ph_day.value, 2
+            ),
+            "equilibrium_hashprice_trend_per_year": round(
+                h.equilibrium_hashprice_log_trend_per_year.value, 4
+            ),
+            "hashrate_vol_per_year": round(h.vol_per_year.value, 4),
+            "fee_share_long_run_frac": round(float(special.expit(f.long_run_transformed.value)), 4),
+            "fee_share_reversion_per_year": round(max(f.reversion_per_year.value, 0.0), 4),
+            "fee_share_vol_per_year": round(f.vol_per_year.value, 4),
+        }
+        c = self.correlation
+        out["correlation"] = {
+            "btc_price:hashrate": round(c[0][1], 3),
+            "btc_price:fee_share": round(c[0][2], 3),
+            "hashrate:fee_share": round(c[1][2], 3),
+        }
+        return out
+
 
 def _month_date(m: np.datetime64) -> date:
     return date.fromisoformat(str(m.astype("datetime64[D]")))

@@ -111,6 +111,36 @@ class BtcPriceParams:
         return self.vol_per_year > 0 or jumps
 
 
+def log_drift_for_expected_growth(
+    expected_growth_per_year: float,
+    vol_per_year: float,
+    tails: PriceTails = PriceTails.NORMAL,
+    *,
+    jump_intensity_per_year: float = 0.0,
+    jump_mean_log: float = 0.0,
+    jump_vol_log: float = 0.0,
+) -> float:
+    """Log drift ``mu`` [1/yr] that makes the *expected* price grow by ``g`` a year.
+
+    Normal shocks: ``E[S_t] = S_0 exp((mu + sigma^2/2) t)``, so ``mu = ln(1 + g) - sigma^2/2``
+    (Hull, ch. 14). Merton jumps (compensated in the mean log-return, see
+    :func:`merton_jump_increments`) add ``lambda (e^(mu_J + sigma_J^2/2) - 1 - mu_J)`` to the
+    growth of the mean, which is taken off (Merton 1976). Student-t shocks have no finite
+    ``E[e^(c t)]``: the normal case's drift is used (the median path is the same).
+    """
+    _require(
+        "expected_growth_per_year",
+        expected_growth_per_year,
+        expected_growth_per_year > -1,
+        "a growth rate > -1 (e.g. 0.10 = +10%/yr)",
+    )
+    mu = math.log1p(expected_growth_per_year) - 0.5 * vol_per_year**2
+    if tails is PriceTails.MERTON:
+        mean_jump = math.exp(jump_mean_log + 0.5 * jump_vol_log**2) - 1.0
+        mu -= jump_intensity_per_year * (mean_jump - jump_mean_log)
+    return mu
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HashrateParams:
     """Network hashrate, an error-correction model on log hashrate ``h`` and log hashprice ``x``.

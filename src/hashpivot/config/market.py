@@ -1,0 +1,288 @@
+"""``[market]``: the Monte Carlo market of ``hashpivot compare``, overriding the defaults.
+
+Every key is optional; an absent key keeps the documented default
+(:data:`hashpivot.market.scenarios.DEFAULT_PARAMS` and :meth:`StartState.late_2025`, each with
+its source in docs/methodology.md). Keys name the process and the parameter with its unit::
+
+    [market]
+    btc_price_usd = 95000                 # today's price (start of the paths)
+    btc_expected_growth_per_year = 0.10   # mean price growth; the log drift follows from it
+    btc_vol_per_year = 0.60
+    btc_tails = "merton"                  # normal | student_t | merton
+    btc_jump_intensity_per_year = 1.0
+    btc_jump_mean_log = -0.15
+    btc_jump_vol_log = 0.20
+    rent_long_run_usd_per_kw_month = 180
+
+    [market.correlation]
+    "btc_price:hashrate" = 0.2            # any pair of btc_price, hashrate, fee_share, rent,
+                                          # gpu_rate, power_price
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hashpivot.config.defaults import SCENARIOS, ScenarioName
+from hashpivot.errors import InputError
+from hashpivot.market.processes import (
+    FACTORS,
+    Factor,
+    MeanRevertingParams,
+    PriceTails,
+    gpu_decay_log_trend_per_year,
+    log_drift_for_expected_growth,
+)
+from hashpivot.market.scenarios import MarketParams, StartState
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+#: the expected BTC growth of the default market: the base scenario's
+DEFAULT_BTC_EXPECTED_GROWTH_PER_YEAR = SCENARIOS[ScenarioName.BASE].btc_price_growth_per_year
+
+
+def _num(lo: float | None = None, hi: float | None = None, *, gt: float | None = None) -> Any:
+    return Field(default=None, ge=lo, le=hi, gt=gt, allow_inf_nan=False)
+
+
+class MarketTable(BaseModel):
+    """``[market]``: overrides of the market model's start and parameters."""
+
+    model_config = _STRICT
+
+    # BTC price
+    btc_price_usd: float | None = _num(hi=1e8, gt=0)
+    btc_expected_growth_per_year: float | None = _num(hi=10.0, gt=-1.0)
+    btc_log_drift_per_year: float | None = _num(-5.0, 5.0)
+    btc_vol_per_year: float | None = _num(0.0, 5.0)
+    btc_tails: Literal["normal", "student_t", "merton"] | None = None
+    btc_student_t_df: float | None = _num(hi=1e6, gt=2.0)
+    btc_jump_intensity_per_year: float | None = _num(0.0, 100.0)
+    btc_jump_mean_log: float | None = _num(-5.0, 5.0)
+    btc_jump_vol_log: float | None = _num(0.0, 5.0)
+    # network hashrate (error correction on hashprice)
+    hashrate_gap_speed_per_month: float | None = _num(0.0, 1.0)
+    hashrate_hashprice_change_response: float | None = _num(-1.0, 1.0)
+    equilibrium_hashprice_usd_per_ph_day: float | None = _num(hi=10_000.0, gt=0)
+    equilibrium_hashprice_trend_per_year: float | None = _num(-2.0, 2.0)
+    hashrate_vol_per_year: float | None = _num(0.0, 5.0)
+    # fee share of block revenue
+    fee_share_frac: float | None = Field(default=None, gt=0, lt=1)
+    fee_share_long_run_frac: float | None = Field(default=None, gt=0, lt=1)
+    fee_share_reversion_per_year: float | None = _num(0.0, 100.0)
+    fee_share_vol_per_year: float | None = _num(0.0, 10.0)
+    # wholesale colocation / powered-shell rent
+    rent_usd_per_kw_month: float | None = _num(hi=10_000.0, gt=0)
+    rent_long_run_usd_per_kw_month: float | None = _num(hi=10_000.0, gt=0)
+    rent_trend_per_year: float | None = _num(-1.0, 1.0)
+    rent_reversion_per_year: float | None = _num(0.0, 100.0)
+    rent_vol_per_year: float | None = _num(0.0, 5.0)
+    # GPU rental rate
+    gpu_rate_usd_per_gpu_hour: float | None = _num(hi=1_000.0, gt=0)
+    gpu_rate_long_run_usd_per_gpu_hour: float | None = _num(hi=1_000.0, gt=0)
+    gpu_rate_decay_per_generation_frac: float | None = Field(default=None, ge=0, lt=1)
+    gpu_rate_generation_years: float | None = _num(hi=20.0, gt=0)
+    gpu_rate_reversion_per_year: float | None = _num(0.0, 100.0)
+    gpu_rate_vol_per_year: float | None = _num(0.0, 5.0)
+    # power price (monthly average)
+    power_price_usd_per_mwh: float | None = _num(hi=10_000.0, gt=0)
+    power_long_run_usd_per_mwh: float | None = _num(hi=10_000.0, gt=0)
+    power_trend_per_year: float | None = _num(-1.0, 1.0)
+    power_reversion_per_year: float | None = _num(0.0, 100.0)
+    power_vol_per_year: float | None = _num(0.0, 5.0)
+    # correlation of the monthly shocks: "factor_a:factor_b" = rho
+    correlation: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MarketTable:
+        if (
+            self.btc_expected_growth_per_year is not None
+            and self.btc_log_drift_per_year is not None
+        ):
+            raise ValueError(
+                "either btc_expected_growth_per_year or btc_log_drift_per_year, not both"
+            )
+        if (self.gpu_rate_decay_per_generation_frac is None) != (
+            self.gpu_rate_generation_years is None
+        ):
+            raise ValueError(
+                "gpu_rate_decay_per_generation_frac and gpu_rate_generation_years together"
+            )
+        return self
+
+    @property
+    def overridden(self) -> frozenset[str]:
+        """The keys the file sets."""
+        keys = {k for k in self.model_fields_set if getattr(self, k) is not None}
+        keys.discard("correlation")
+        return frozenset(keys | {f"correlation.{k}" for k in self.correlation})
+
+
+def _pair(key: str) -> tuple[Factor, Factor]:
+    names = [f.value for f in FACTORS]
+    parts = key.split(":")
+    if len(parts) != 2 or parts[0] not in names or parts[1] not in names or parts[0] == parts[1]:
+        raise InputError(
+            f"market.correlation.{key}",
+            key,
+            f"a pair 'a:b' of two different factors among {', '.join(names)}",
+        )
+    return Factor(parts[0]), Factor(parts[1])
+
+
+def _reverting(
+    base: MeanRevertingParams,
+    level: float | None,
+    trend: float | None,
+    reversion: float | None,
+    vol: float | None,
+) -> MeanRevertingParams:
+    return replace(
+        base,
+        long_run_level=base.long_run_level if level is None else level,
+        long_run_log_trend_per_year=base.long_run_log_trend_per_year if trend is None else trend,
+        reversion_per_year=base.reversion_per_year if reversion is None else reversion,
+        vol_per_year=base.vol_per_year if vol is None else vol,
+    )
+
+
+def apply_market_table(
+    table: MarketTable, params: MarketParams, start: StartState
+) -> tuple[MarketParams, StartState]:
+    """The market of ``params`` / ``start`` with the table's overrides.
+
+    The BTC log drift is re-derived from the expected growth (the table's, else the default
+    +10%/yr) whenever the volatility, tails or jumps change, so that the mean price path keeps
+    its growth (:func:`log_drift_for_expected_growth`); ``btc_log_drift_per_year`` sets it
+    directly instead.
+    """
+    t = table
+    b = params.btc
+    tails = PriceTails(t.btc_tails) if t.btc_tails is not None else b.tails
+    vol = b.vol_per_year if t.btc_vol_per_year is None else t.btc_vol_per_year
+    lam = b.jump_intensity_per_year
+    lam = lam if t.btc_jump_intensity_per_year is None else t.btc_jump_intensity_per_year
+    mu_j = b.jump_mean_log if t.btc_jump_mean_log is None else t.btc_jump_mean_log
+    sd_j = b.jump_vol_log if t.btc_jump_vol_log is None else t.btc_jump_vol_log
+    btc_keys = {k for k in t.overridden if k.startswith("btc_") and k != "btc_price_usd"}
+    if t.btc_log_drift_per_year is not None:
+        drift = t.btc_log_drift_per_year
+    elif btc_keys:
+        growth = t.btc_expected_growth_per_year
+        drift = log_drift_for_expected_growth(
+            DEFAULT_BTC_EXPECTED_GROWTH_PER_YEAR if growth is None else growth,
+            vol,
+            tails,
+            jump_intensity_per_year=lam,
+            jump_mean_log=mu_j,
+            jump_vol_log=sd_j,
+        )
+    else:
+        drift = b.log_drift_per_year
+    btc = replace(
+        b,
+        log_drift_per_year=drift,
+        vol_per_year=vol,
+        tails=tails,
+        student_t_df=b.student_t_df if t.btc_student_t_df is None else t.btc_student_t_df,
+        jump_intensity_per_year=lam,
+        jump_mean_log=mu_j,
+        jump_vol_log=sd_j,
+    )
+    h = params.hashrate
+    hashrate = replace(
+        h,
+        gap_speed_per_month=(
+            h.gap_speed_per_month
+            if t.hashrate_gap_speed_per_month is None
+            else t.hashrate_gap_speed_per_month
+        ),
+        hashprice_change_response=(
+            h.hashprice_change_response
+            if t.hashrate_hashprice_change_response is None
+            else t.hashrate_hashprice_change_response
+        ),
+        equilibrium_hashprice_usd_per_ph_day=(
+            h.equilibrium_hashprice_usd_per_ph_day
+            if t.equilibrium_hashprice_usd_per_ph_day is None
+            else t.equilibrium_hashprice_usd_per_ph_day
+        ),
+        equilibrium_hashprice_log_trend_per_year=(
+            h.equilibrium_hashprice_log_trend_per_year
+            if t.equilibrium_hashprice_trend_per_year is None
+            else t.equilibrium_hashprice_trend_per_year
+        ),
+        vol_per_year=h.vol_per_year if t.hashrate_vol_per_year is None else t.hashrate_vol_per_year,
+    )
+    gpu_trend = None
+    if t.gpu_rate_decay_per_generation_frac is not None and t.gpu_rate_generation_years:
+        gpu_trend = gpu_decay_log_trend_per_year(
+            t.gpu_rate_decay_per_generation_frac, t.gpu_rate_generation_years
+        )
+    corr = [list(row) for row in params.correlation]
+    for key, rho in t.correlation.items():
+        a, c = _pair(key)
+        if not (math.isfinite(rho) and -1.0 < rho < 1.0):
+            raise InputError(f"market.correlation.{key}", rho, "a correlation in (-1, 1)")
+        i, j = FACTORS.index(a), FACTORS.index(c)
+        corr[i][j] = corr[j][i] = rho
+    try:
+        out = MarketParams(
+            btc=btc,
+            hashrate=hashrate,
+            fee_share=_reverting(
+                params.fee_share,
+                t.fee_share_long_run_frac,
+                None,
+                t.fee_share_reversion_per_year,
+                t.fee_share_vol_per_year,
+            ),
+            rent=_reverting(
+                params.rent,
+                t.rent_long_run_usd_per_kw_month,
+                t.rent_trend_per_year,
+                t.rent_reversion_per_year,
+                t.rent_vol_per_year,
+            ),
+            gpu_rate=_reverting(
+                params.gpu_rate,
+                t.gpu_rate_long_run_usd_per_gpu_hour,
+                gpu_trend,
+                t.gpu_rate_reversion_per_year,
+                t.gpu_rate_vol_per_year,
+            ),
+            power_price=_reverting(
+                params.power_price,
+                t.power_long_run_usd_per_mwh,
+                t.power_trend_per_year,
+                t.power_reversion_per_year,
+                t.power_vol_per_year,
+            ),
+            correlation=tuple(tuple(row) for row in corr),
+        )
+    except InputError as exc:
+        raise InputError(f"market.{exc.field}", exc.value, exc.allowed) from None
+    s = start
+    new_start = replace(
+        s,
+        btc_price_usd=s.btc_price_usd if t.btc_price_usd is None else t.btc_price_usd,
+        fee_share_frac=s.fee_share_frac if t.fee_share_frac is None else t.fee_share_frac,
+        rent_usd_per_kw_month=(
+            s.rent_usd_per_kw_month if t.rent_usd_per_kw_month is None else t.rent_usd_per_kw_month
+        ),
+        gpu_rate_usd_per_gpu_hour=(
+            s.gpu_rate_usd_per_gpu_hour
+            if t.gpu_rate_usd_per_gpu_hour is None
+            else t.gpu_rate_usd_per_gpu_hour
+        ),
+        power_price_usd_per_mwh=(
+            s.power_price_usd_per_mwh
+            if t.power_price_usd_per_mwh is None
+            else t.power_price_usd_per_mwh
+        ),
+    )
+    return out, new_start
