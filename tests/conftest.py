@@ -1,12 +1,16 @@
-"""Shared fixtures: the shared data folder (skip with a reason where it is absent)."""
+"""Shared fixtures: the shared data folder (skip with a reason where it is absent), and a loopback
+server replaying the recorded network/price API responses (no test touches the internet)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from replay import Recorded, recorded_routes, serve
 
 # CI runs the property tests on a fixed seed (reproducible); locally they explore anew each run.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -30,3 +34,10 @@ def shared_data() -> Path:
     if not (path / "SOURCES.md").is_file():
         pytest.skip(f"shared data not found at {path} (set HASHPIVOT_SHARED_DATA)")
     return path
+
+
+@pytest.fixture
+def server() -> Iterator[Recorded]:
+    """The recorded mempool.space / CoinGecko responses, served on 127.0.0.1."""
+    with serve(recorded_routes()) as state:
+        yield state

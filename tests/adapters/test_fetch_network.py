@@ -7,13 +7,7 @@ figures below are worked out by hand from those files (see tests/data/fetch/READ
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,77 +20,10 @@ from hashpivot.adapters.fetch.network import (
 )
 from hashpivot.config.defaults import MarketSnapshot
 from hashpivot.errors import DataError, FetchError
+from replay import FETCH_DATA as DATA
+from replay import Recorded, Route
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "fetch"
 FIXED_DAY = date(2025, 11, 27)
-
-
-@dataclass
-class Route:
-    status: int
-    body: bytes
-    content_type: str = "application/json"
-    delay_s: float = 0.0
-
-
-@dataclass
-class Recorded:
-    """A loopback server replaying recorded responses; ``routes`` may be edited per test."""
-
-    base_url: str
-    routes: dict[str, Route] = field(default_factory=dict)
-    hits: list[str] = field(default_factory=list)
-
-
-def recorded_routes() -> dict[str, Route]:
-    def f(name: str) -> bytes:
-        return (DATA / name).read_bytes()
-
-    return {
-        "/api/blocks/tip/height": Route(200, f("mempool_blocks_tip_height.txt"), "text/plain"),
-        "/api/v1/difficulty-adjustment": Route(200, f("mempool_difficulty_adjustment.json")),
-        "/api/v1/mining/hashrate/3d": Route(200, f("mempool_hashrate_3d.json")),
-        "/api/v1/mining/reward-stats/144": Route(200, f("mempool_reward_stats_144.json")),
-        "/api/v1/prices": Route(200, f("mempool_prices.json")),
-        "/api/v3/simple/price?ids=bitcoin&vs_currencies=usd": Route(
-            200, f("coingecko_simple_price.json")
-        ),
-    }
-
-
-@pytest.fixture
-def server() -> Iterator[Recorded]:
-    state = Recorded(base_url="", routes=recorded_routes())
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            state.hits.append(self.path)
-            route = state.routes.get(self.path) or Route(404, b'{"error": "not found"}')
-            if route.delay_s:
-                time.sleep(route.delay_s)
-            try:
-                self.send_response(route.status)
-                self.send_header("Content-Type", route.content_type)
-                self.send_header("Content-Length", str(len(route.body)))
-                self.end_headers()
-                self.wfile.write(route.body)
-            except OSError:  # the client gave up (timeout test)
-                pass
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    state.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 # --- one contract every NetworkSource passes (gridstatus-style) -----------------------------

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from hashpivot.compute.conversion import Conversion, FleetDisposition
-from hashpivot.config.defaults import SNAPSHOT
+from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.config.gpu_cloud import load_gpu_cloud_file
 from hashpivot.config.lease import load_lease_file
 from hashpivot.config.market import apply_market_table
@@ -20,14 +20,17 @@ from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase, GpuOption, LeaseOption, SaleTerms
 from hashpivot.errors import InputError
 from hashpivot.market.processes import FACTORS, MeanRevertingParams, PriceTails
-from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState
+from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
 from hashpivot.power.dispatch import PowerPayer
 from hashpivot.types import month_starts
 
 
-def build_case(site_file: str | Path, *, months: int | None = None) -> CompareCase:
+def build_case(
+    site_file: str | Path, *, months: int | None = None, snapshot: MarketSnapshot = SNAPSHOT
+) -> CompareCase:
     """Read a site file (with optional ``[lease]``, ``[gpu_cloud]``, ``[conversion]``,
-    ``[compare]`` tables) into the engine's :class:`CompareCase`."""
+    ``[compare]``, ``[market]`` tables) into the engine's :class:`CompareCase`, starting from
+    ``snapshot`` (the dated default, or one fetched live)."""
     doc = load_site(site_file)
     mining = load_mining_site(site_file)
     if months is not None:
@@ -71,13 +74,15 @@ def build_case(site_file: str | Path, *, months: int | None = None) -> CompareCa
         ppa_mw = doc.power.ppa.contract_mw - (doc.power.ai_load_mw if tenant_pays else 0.0)
     try:
         market_params, start_state = apply_market_table(
-            doc.market, DEFAULT_PARAMS, StartState.late_2025()
+            doc.market,
+            carry_forward(DEFAULT_PARAMS, SNAPSHOT.as_of, snapshot.as_of),
+            StartState.from_snapshot(snapshot),
         )
     except InputError as exc:
         raise InputError(exc.field, exc.value, exc.allowed, source=str(site_file)) from None
     return CompareCase(
         mining=mining,
-        snapshot=SNAPSHOT,
+        snapshot=snapshot,
         market_params=market_params,
         start_state=start_state,
         lease=lease,
@@ -121,6 +126,12 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "seed": cmp.seed,
         "months": cmp.months,
         "start": months[0],
+        "snapshot": {
+            "as_of": case.snapshot.as_of.isoformat(),
+            "height": case.snapshot.height,
+            "btc_price_usd": case.snapshot.btc_price_usd,
+            "live": case.snapshot != SNAPSHOT,
+        },
         "discount_rate": case.mining.discount_rate,
         "capacity_mw": case.mining.capacity_mw,
         "equity_usd_per_w_basis": "gross",
@@ -214,8 +225,11 @@ _FILE = "site file [market]"
 def market_assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
     """(name, value, source) of every market parameter; a value that differs from the
     documented default is the site file's ``[market]``."""
-    p, d = case.market_params, DEFAULT_PARAMS
-    s0, d0 = case.start_state, StartState.late_2025()
+    snap = case.snapshot
+    p, d = case.market_params, carry_forward(DEFAULT_PARAMS, SNAPSHOT.as_of, snap.as_of)
+    s0, d0 = case.start_state, StartState.from_snapshot(snap)
+    where = dict(snap.sources)
+    dated = snap == SNAPSHOT
 
     def src(value: object, default: object, source: str) -> str:
         return source if value == default else _FILE
@@ -231,11 +245,24 @@ def market_assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
         )
     fit = "fit on Coin Metrics 2017-01..2025-08 (hashpivot calibrate)"
     rows = [
-        ("snapshot", f"{case.snapshot.as_of}", "config/defaults.py (retarget of 2025-11-27)"),
+        (
+            "snapshot",
+            f"{snap.as_of}: height {snap.height:,}, difficulty {snap.difficulty / 1e12:.2f} T, "
+            f"{snap.network_hashrate_eh_s:,.0f} EH/s",
+            "config/defaults.py (retarget of 2025-11-27)"
+            if dated
+            else f"fetched live: {where.get('height', 'network source')}",
+        ),
         (
             "btc_price_usd today",
             f"{s0.btc_price_usd:,.0f}",
-            src(s0.btc_price_usd, d0.btc_price_usd, "public indices 2025-11-27"),
+            src(
+                s0.btc_price_usd,
+                d0.btc_price_usd,
+                "public indices 2025-11-27"
+                if dated
+                else f"fetched live: {where.get('btc_price_usd', 'price source')}",
+            ),
         ),
         (
             "btc expected price growth",
@@ -282,7 +309,7 @@ def market_assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
                     dh.equilibrium_hashprice_usd_per_ph_day,
                     dh.equilibrium_hashprice_log_trend_per_year,
                 ),
-                "fit, carried to Nov 2025",
+                f"fit, carried to {snap.as_of:%b %Y} along its trend",
             ),
         ),
     ]

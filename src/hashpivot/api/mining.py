@@ -189,7 +189,11 @@ def run_mining(
         ),
     }
     assumptions = [
-        ("snapshot", f"network and market as of {snapshot.as_of} (config/defaults.py)"),
+        (
+            "snapshot",
+            f"network and market as of {snapshot.as_of} "
+            + ("(config/defaults.py)" if snapshot == SNAPSHOT else "(fetched live)"),
+        ),
         *[(k, v) for k, v in snapshot.sources],
         ("scenario", f"{name.value}: {sc.rationale}"),
         ("btc_price_growth_per_year", f"{sc.btc_price_growth_per_year:+.0%}"),

@@ -20,6 +20,9 @@ import numpy as np
 import typer
 from rich.console import Console
 
+from hashpivot.adapters.fetch.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, LiveNetworkSource
+from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
+
 app = typer.Typer(
     name="hashpivot",
     help="Mine, lease or compute: value a Bitcoin mining site's three paths.",
@@ -63,3 +66,28 @@ def emit_json(payload: Mapping[str, Any]) -> None:
     """Print one JSON object on stdout."""
     sys.stdout.write(json.dumps(to_jsonable(payload), allow_nan=False) + "\n")
     sys.stdout.flush()
+
+
+LIVE_OPTION = typer.Option(
+    False, "--live", help="Start from the network and BTC price fetched now (else the snapshot)."
+)
+MEMPOOL_URL_OPTION = typer.Option(
+    None,
+    "--mempool-url",
+    envvar=MEMPOOL_URL_ENV,
+    help="mempool.space-style API base URL (with --live).",
+)
+PRICE_URL_OPTION = typer.Option(
+    None,
+    "--price-url",
+    envvar=PRICE_URL_ENV,
+    help="CoinGecko-style price API base URL (with --live; default: the mempool.space price).",
+)
+
+
+def market_snapshot(live: bool, mempool_url: str | None, price_url: str | None) -> MarketSnapshot:
+    """The dated default snapshot, or (``live``) one fetched now from the network sources;
+    a failed fetch is a :class:`~hashpivot.errors.FetchError` naming the URL (exit 2)."""
+    if not live:
+        return SNAPSHOT
+    return LiveNetworkSource.from_urls(mempool_url, price_url).snapshot()

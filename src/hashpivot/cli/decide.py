@@ -11,7 +11,16 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hashpivot.api.compare import assumptions, build_case, sensitivity, summary
-from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
+from hashpivot.cli._app import (
+    JSON_OPTION,
+    LIVE_OPTION,
+    MEMPOOL_URL_OPTION,
+    PRICE_URL_OPTION,
+    app,
+    console,
+    emit_json,
+    market_snapshot,
+)
 from hashpivot.engine.backends import open_backend
 from hashpivot.engine.compare import compare as run_compare
 from hashpivot.errors import InputError
@@ -86,6 +95,9 @@ def compare(
     batch_paths: int = typer.Option(
         5_000, "--batch-paths", help="Paths per task (a multiple of 5,000)."
     ),
+    live: bool = LIVE_OPTION,
+    mempool_url: str | None = MEMPOOL_URL_OPTION,
+    price_url: str | None = PRICE_URL_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Mine, lease, GPU cloud, switch, split or sell: the paths side by side under Monte Carlo."""
@@ -93,7 +105,9 @@ def compare(
         raise InputError("--paths", paths, "1..10,000,000")
     if seed < 0:
         raise InputError("--seed", seed, "an integer >= 0")
-    case = build_case(site_file, months=months)
+    case = build_case(
+        site_file, months=months, snapshot=market_snapshot(live, mempool_url, price_url)
+    )
     with open_backend(backend, scheduler=scheduler, workers=workers) as map_fn:
         if as_json:
             cmp = run_compare(case, paths=paths, seed=seed, batch_paths=batch_paths, map_fn=map_fn)

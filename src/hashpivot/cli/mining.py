@@ -10,7 +10,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from hashpivot.api.mining import EXAMPLE_SITE, MiningReport, run_mining
-from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
+from hashpivot.cli._app import (
+    JSON_OPTION,
+    LIVE_OPTION,
+    MEMPOOL_URL_OPTION,
+    PRICE_URL_OPTION,
+    app,
+    console,
+    emit_json,
+    market_snapshot,
+)
 from hashpivot.config.catalogue import asic_catalogue
 from hashpivot.config.defaults import ScenarioName
 from hashpivot.errors import InputError
@@ -90,12 +99,17 @@ def mine(
     scenario: str | None = typer.Option(
         None, help="bear | base | bull (default: the site file's)."
     ),
+    live: bool = LIVE_OPTION,
+    mempool_url: str | None = MEMPOOL_URL_OPTION,
+    price_url: str | None = PRICE_URL_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Project the keep-mining path of a site: monthly cash flows, NPV, breakevens."""
     if scenario is not None and scenario not in {s.value for s in ScenarioName}:
         raise InputError("--scenario", scenario, "one of bear, base, bull")
-    report = run_mining(site_file, scenario=scenario)
+    report = run_mining(
+        site_file, scenario=scenario, snapshot=market_snapshot(live, mempool_url, price_url)
+    )
     if as_json:
         emit_json(
             {**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly}
@@ -173,6 +187,9 @@ def demo(
             scheduler=None,
             workers=None,
             batch_paths=5_000,
+            live=False,  # the demo runs offline, on the dated snapshot
+            mempool_url=None,
+            price_url=None,
             as_json=False,
         )
     console.print(

@@ -12,14 +12,18 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from hashpivot.adapters.fetch.network import (
-    MEMPOOL_URL_ENV,
-    PRICE_URL_ENV,
-    LiveNetworkSource,
-)
+from hashpivot.adapters.fetch.network import LiveNetworkSource
 from hashpivot.adapters.history import history_day, load_btc_daily
 from hashpivot.bitcoin.daily import spot_economics, subsidy_at
-from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
+from hashpivot.cli._app import (
+    JSON_OPTION,
+    LIVE_OPTION,
+    MEMPOOL_URL_OPTION,
+    PRICE_URL_OPTION,
+    app,
+    console,
+    emit_json,
+)
 from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.errors import InputError
 
@@ -110,16 +114,9 @@ def hashprice(
         "--history",
         help="btc_daily.csv or its folder (default: $HASHPIVOT_SHARED_DATA, ../shared/data).",
     ),
-    live: bool = typer.Option(False, "--live", help="Fetch the network and price now."),
-    mempool_url: str | None = typer.Option(
-        None, "--mempool-url", envvar=MEMPOOL_URL_ENV, help="mempool.space-style API base URL."
-    ),
-    price_url: str | None = typer.Option(
-        None,
-        "--price-url",
-        envvar=PRICE_URL_ENV,
-        help="CoinGecko-style price API base URL (default: the mempool.space price).",
-    ),
+    live: bool = LIVE_OPTION,
+    mempool_url: str | None = MEMPOOL_URL_OPTION,
+    price_url: str | None = PRICE_URL_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Hashprice (USD per PH/s per day) and hashvalue (BTC per PH/s per day).

@@ -23,8 +23,12 @@ import numpy as np
 from scipy import special
 
 from hashpivot.bitcoin.chain import month_seconds
-from hashpivot.bitcoin.protocol import TARGET_BLOCK_INTERVAL_S, cumulative_subsidy_btc
-from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, ScenarioName
+from hashpivot.bitcoin.protocol import (
+    TARGET_BLOCK_INTERVAL_S,
+    cumulative_subsidy_btc,
+    subsidy_btc,
+)
+from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
 from hashpivot.market.processes import (
@@ -183,6 +187,21 @@ DEFAULT_PARAMS = MarketParams(
 )
 
 
+def carry_forward(params: MarketParams, anchor: date, as_of: date) -> MarketParams:
+    """``params`` dated ``anchor`` restated for a start at ``as_of``: the equilibrium hashprice
+    moves along its log trend for the years between (the default is fitted to late 2025; a
+    live start a year later meets an equilibrium ``e^trend`` times it). Other long-run levels
+    are market facts of their date and stay (override them in ``[market]``)."""
+    years = (as_of - anchor).days / 365.25
+    if years == 0.0:
+        return params
+    h = params.hashrate
+    eq = h.equilibrium_hashprice_usd_per_ph_day * math.exp(
+        h.equilibrium_hashprice_log_trend_per_year * years
+    )
+    return replace(params, hashrate=replace(h, equilibrium_hashprice_usd_per_ph_day=eq))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StartState:
     """The market today; column 0 of every simulated array.
@@ -227,13 +246,19 @@ class StartState:
     def late_2025(cls) -> StartState:
         """2025-11-27 (config.defaults.SNAPSHOT) plus CBRE 2025 rent $195/kW-month, H100
         $2.2/GPU-hour (2025 typical 1-year rate) and ERCOT West RT 2025 mean $33/MWh."""
-        s = SNAPSHOT
+        return cls.from_snapshot(SNAPSHOT)
+
+    @classmethod
+    def from_snapshot(cls, s: MarketSnapshot) -> StartState:
+        """The network and BTC price of a snapshot (the dated default or one fetched live), with
+        the documented 2025 levels of rent, GPU rate and power price (see :meth:`late_2025`)."""
         return cls(
             as_of=s.as_of,
             height=float(s.height),
             btc_price_usd=s.btc_price_usd,
             network_hashrate_eh_s=s.network_hashrate_eh_s,
-            fee_share_frac=s.fees_btc_per_block / (3.125 + s.fees_btc_per_block),
+            fee_share_frac=s.fees_btc_per_block
+            / (float(subsidy_btc(s.height)) + s.fees_btc_per_block),
             rent_usd_per_kw_month=195.0,
             gpu_rate_usd_per_gpu_hour=2.2,
             power_price_usd_per_mwh=33.0,
