@@ -15,13 +15,15 @@ from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.config.gpu_cloud import load_gpu_cloud_file
 from hashpivot.config.lease import load_lease_file
 from hashpivot.config.market import apply_market_table
+from hashpivot.config.power import PowerConfig
 from hashpivot.config.site import load_mining_site, load_site
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase, GpuOption, LeaseOption, SaleTerms
 from hashpivot.errors import InputError
 from hashpivot.market.processes import FACTORS, MeanRevertingParams, PriceTails
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
-from hashpivot.power.dispatch import PowerPayer
+from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
+from hashpivot.power.dispatch import DispatchPolicy, PowerPayer
 from hashpivot.types import month_starts
 
 
@@ -80,7 +82,11 @@ def build_case(
         )
     except InputError as exc:
         raise InputError(exc.field, exc.value, exc.allowed, source=str(site_file)) from None
+    curtailment = None
+    if doc.power.source is not None and doc.power.dispatch is DispatchPolicy.CURTAIL:
+        curtailment = _curtailment_curve(doc.power, Path(site_file).parent)
     return CompareCase(
+        curtailment=curtailment,
         mining=mining,
         snapshot=snapshot,
         market_params=market_params,
@@ -100,6 +106,26 @@ def build_case(
         ),
         ppa_contract_mw=ppa_mw,
         ppa_price_usd_per_mwh=None if doc.power.ppa is None else doc.power.ppa.price_usd_per_mwh,
+    )
+
+
+def _curtailment_curve(power: PowerConfig, base_dir: Path) -> CurtailmentCurve:
+    """The site's price history (as ``hashpivot mine`` reads it) as a curtailment curve."""
+    from hashpivot.adapters.prices import FilePriceSource
+    from hashpivot.power.prices import select_year
+
+    path = power.source_path(base_dir)
+    assert path is not None and power.location is not None  # checked by PowerConfig
+    series = FilePriceSource(path).get_prices(power.location, power.market)
+    if power.year is not None:
+        series = select_year(series, power.year)
+    label = f"{power.market} {power.location}" + (f" {power.year}" if power.year else "")
+    return curtailment_curve(
+        series.price_usd_per_mwh,
+        series.interval_start_utc,
+        constraints=power.constraints(series.interval_minutes),
+        fourcp=None if power.fourcp is None else power.fourcp.terms(),
+        source=f"{label} hourly shape from {path.name}",
     )
 
 
@@ -208,14 +234,20 @@ def sensitivity(case: CompareCase, strategy: str) -> dict[str, Any]:
 
 
 def _power_text(case: CompareCase) -> str:
+    curtail = (
+        ""
+        if case.curtailment is None
+        else f"; curtailed hour by hour within each month on the {case.curtailment.source}"
+    )
     if case.ppa_contract_mw is not None:
         return (
             f"PPA {case.ppa_contract_mw:g} MW at ${case.ppa_price_usd_per_mwh:g}/MWh, take-or-pay "
             "with resale at the market power path (a contract for difference); after a "
-            "conversion the contract passes to the tenant (NNN)"
+            f"conversion the contract passes to the tenant (NNN){curtail}"
         )
     if case.power_index_adder_usd_per_mwh is not None:
-        return f"market power path + ${case.power_index_adder_usd_per_mwh:g}/MWh (monthly)"
+        adder = case.power_index_adder_usd_per_mwh
+        return f"market power path + ${adder:g}/MWh (monthly){curtail}"
     return f"fixed ${case.mining.power_price_usd_per_mwh:g}/MWh"
 
 

@@ -22,6 +22,7 @@ discounted prefix of length ``H - m`` and its exit value, all read off cumulativ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -34,6 +35,7 @@ from hashpivot.compute.shell import LeaseTerms, lease_cash_flows, stabilisation_
 from hashpivot.config.defaults import MarketSnapshot
 from hashpivot.market.scenarios import MarketParams, MarketScenarios, StartState
 from hashpivot.mining.projection import MiningModel, MiningSite
+from hashpivot.power.curtailment import CurtailmentCurve
 from hashpivot.types import FloatArray, MarketPaths
 from hashpivot.valuation.cashflow import monthly_rate
 
@@ -103,6 +105,8 @@ class CompareCase:
         the market power price, i.e. a contract for difference: the site pays
         ``(price - index) x contract MW x hours`` every month and values each MWh it uses at
         the index price (the contract share a tenant reimburses is left out)
+    curtailment : with a market power path (index + adder, or a PPA), curtail hour by hour
+        within each month on the site history's price shape (None: run the month or not)
     """
 
     mining: MiningSite
@@ -116,6 +120,7 @@ class CompareCase:
     power_index_adder_usd_per_mwh: float | None = None
     ppa_contract_mw: float | None = None
     ppa_price_usd_per_mwh: float | None = None
+    curtailment: CurtailmentCurve | None = None
 
     @property
     def offset(self) -> int:
@@ -410,6 +415,27 @@ def _gpu_trend(case: CompareCase, off: int, h: int) -> FloatArray:
     return np.exp(y[off:])[None, :]
 
 
+def _curtailing(
+    case: CompareCase, decision_usd_per_mwh: FloatArray, first_month_of_year: int, h: int
+) -> Callable[[FloatArray], tuple[FloatArray, FloatArray]]:
+    """Hour-by-hour curtailment within each path-month (:mod:`hashpivot.power.curtailment`):
+    the month's hourly prices have the site history's shape around the path's monthly level;
+    the fleet runs where its value per MWh beats the hour's price + adder."""
+    curve = case.curtailment
+    assert curve is not None
+    adder = case.power_index_adder_usd_per_mwh or 0.0
+    level = decision_usd_per_mwh - adder  # the monthly mean index price, (n, h)
+    moy = (first_month_of_year + np.arange(h)) % 12
+
+    def dispatch(value_usd_per_mwh: FloatArray) -> tuple[FloatArray, FloatArray]:
+        run, cost_shape = curve.evaluate((value_usd_per_mwh - adder) / level, moy)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            paid = np.where(run > 0, level * cost_shape / run + adder, decision_usd_per_mwh)
+        return run, paid
+
+    return dispatch
+
+
 def evaluate_batch(
     case: CompareCase,
     scen: MarketScenarios,
@@ -460,8 +486,11 @@ def evaluate_batch(
         power = _scaled(scen.power_price_usd_per_mwh[:, off : off + h], f.power_price)
         hours = month_seconds(site.start, h)[None, :] / 3600.0
         settlement = -(case.ppa_price_usd_per_mwh - power) * case.ppa_contract_mw * hours
+    dispatch = None
+    if case.curtailment is not None and not isinstance(power, float):
+        dispatch = _curtailing(case, power, site.start.month - 1, h)
     mined = MiningModel(site, case.snapshot.network_state, market).run(
-        power_price_usd_per_mwh=power, other_revenue_usd=settlement
+        power_price_usd_per_mwh=power, other_revenue_usd=settlement, dispatch=dispatch
     )
     mine_net = mined.cash_flows.net_usd
     cum_mine = np.zeros((n, h + 1))

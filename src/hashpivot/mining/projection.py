@@ -15,6 +15,7 @@ and returns a :class:`MiningResult` whose arrays are all ``(paths, months)``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -193,11 +194,17 @@ class MiningModel:
         power_price_usd_per_mwh: FloatArray | float | None = None,
         power_cost_usd: FloatArray | None = None,
         other_revenue_usd: FloatArray | None = None,
+        dispatch: Callable[[FloatArray], tuple[FloatArray, FloatArray]] | None = None,
     ) -> MiningResult:
         """Project the site. ``uptime_frac`` / ``power_price_usd_per_mwh`` override the site's
         flat values with ``(paths, months)`` arrays (e.g. from curtailment dispatch);
         ``power_cost_usd`` replaces the energy x price cost (a take-or-pay contract) and
-        ``other_revenue_usd`` adds revenue (power sold back), both ``(paths, months)``."""
+        ``other_revenue_usd`` adds revenue (power sold back), both ``(paths, months)``.
+        ``dispatch`` decides within each month from the mining value of a MWh the site draws
+        [USD/MWh, (paths, months)]: it returns the share of the month the fleet runs and the
+        average price paid per MWh drawn (e.g. a curtailment curve,
+        :mod:`hashpivot.power.curtailment`); it replaces the monthly shutdown rule and the run
+        share multiplies the site's availability ``uptime_frac``."""
         site, market = self.site, self.market
         lo, hi = self.offset, self.offset + site.horizon_months
         seconds_all = month_seconds(market.start, hi)
@@ -234,15 +241,18 @@ class MiningModel:
         else:
             power_price = np.full(price.shape, site.power_price_usd_per_mwh)
 
-        if site.shutdown_when_unprofitable and uptime_frac is None:
-            # Revenue per MWh drawn = hashprice x PH/s x (1 - fee) / (MW x 24 h / (1 - overhead)).
-            revenue_per_mwh = (
-                hashprice
-                * (fleet_th_s / 1000.0)
-                * (1.0 - site.pool_fee_frac)
-                * (1.0 - site.overhead_frac)
-                / (site.fleet.power_mw * 24.0)
-            )
+        # Revenue per MWh drawn = hashprice x PH/s x (1 - fee) / (MW x 24 h / (1 - overhead)).
+        revenue_per_mwh = (
+            hashprice
+            * (fleet_th_s / 1000.0)
+            * (1.0 - site.pool_fee_frac)
+            * (1.0 - site.overhead_frac)
+            / (site.fleet.power_mw * 24.0)
+        )
+        if dispatch is not None:
+            run_frac, power_price = dispatch(revenue_per_mwh)
+            uptime = uptime * run_frac
+        elif site.shutdown_when_unprofitable and uptime_frac is None:
             uptime = np.where(revenue_per_mwh >= power_price, uptime, 0.0)
         btc = btc_mined(
             fleet_th_s * H_PER_TH * uptime,
