@@ -272,3 +272,31 @@ def test_ctrl_c_before_any_batch_finishes_propagates(case) -> None:  # type: ign
 
     with pytest.raises(KeyboardInterrupt):
         compare(case, paths=2 * BLOCK_PATHS, seed=5, progress=ctrl_c_at_once)
+
+
+@pytest.mark.parametrize("when", [0, 1])
+def test_an_error_stops_the_run_promptly(case, when: int) -> None:  # type: ignore[no-untyped-def]
+    """An error raised while batches wait for the policy (progress at 0) or after a batch (1)
+    propagates at once: nothing hangs on the policy and the queued batches are dropped."""
+    import threading
+
+    calls: list[int] = []
+    outcome: list[BaseException] = []
+
+    def failing(done: int, total: int) -> None:
+        calls.append(done)
+        if done == when:
+            raise RuntimeError("progress display failed")
+
+    def run() -> None:
+        try:
+            compare(case, paths=30 * BLOCK_PATHS, seed=5, progress=failing)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(timeout=120)
+    assert not t.is_alive(), "compare() hung after an error"
+    assert len(outcome) == 1 and isinstance(outcome[0], RuntimeError)
+    assert calls[-1] == when

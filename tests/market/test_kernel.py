@@ -32,10 +32,10 @@ def test_compiled_equals_numpy(tails: PriceTails, zero_vol: bool) -> None:
         np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-11, err_msg=name)
 
 
-def test_exp_tile_within_an_ulp_or_two_of_numpy() -> None:
+def test_exp_tile_within_two_ulp_of_numpy() -> None:
     """The kernel's vectorisable exp against libm's (numpy) over the range the levels use and
-    beyond, multiples of ln 2 (where the reduction is exact) included: relative error <= 2.5e-16
-    (about 1 ulp)."""
+    beyond, multiples of ln 2 (where the reduction is exact) included: relative error <= 4.5e-16
+    (2 ulp)."""
     from hashpivot.market._kernel import exp_tile
 
     rng = np.random.default_rng(11)
@@ -50,6 +50,6 @@ def test_exp_tile_within_an_ulp_or_two_of_numpy() -> None:
     out = np.empty_like(x)
     exp_tile(x, out, np.empty(x.size, dtype=np.int64))
     rel = np.abs(out / np.exp(x) - 1.0)
-    assert rel.max() <= 2.5e-16
+    assert rel.max() <= 4.5e-16
     assert out[x == 0.0][0] == 1.0
     assert out[x.size - 101] == 1.0  # 0 x ln 2

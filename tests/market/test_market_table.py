@@ -163,3 +163,36 @@ def test_the_documented_market_table_parses_and_matches_the_defaults() -> None:
     np.testing.assert_allclose(p.correlation, d.correlation)
     assert s.btc_price_usd == START.btc_price_usd
     assert s.fee_share_frac == pytest.approx(START.fee_share_frac, abs=5e-4)
+
+
+def test_the_growth_row_states_the_simulated_mean_growth_under_jumps(tmp_path: Path) -> None:
+    """Merton jumps with a negative mean size: the drift is lowered so that the mean still
+    grows +10%/yr, and the assumptions row says +10.0%, not the diffusion part alone."""
+    f = _site_with(
+        tmp_path,
+        'btc_tails = "merton"\nbtc_jump_intensity_per_year = 1.0\n'
+        "btc_jump_mean_log = -0.15\nbtc_jump_vol_log = 0.2\n",
+    )
+    case = build_case(f, months=12)
+    rows = {name: value for name, value, _ in assumptions(case)}
+    assert rows["btc expected price growth"].startswith("+10.0%/yr")
+    scen = simulate(case.market_params, case.start_state, 13, 100_000, np.random.default_rng(4))
+    g = scen.btc_price_usd[:, 12] / scen.btc_price_usd[:, :1].ravel()
+    assert abs(g.mean() - 1.10) < 4 * g.std() / math.sqrt(g.size)
+
+
+def test_a_set_trend_carries_the_default_level_to_a_live_start(tmp_path: Path) -> None:
+    from dataclasses import replace as dc_replace
+    from datetime import date
+
+    from hashpivot.config.defaults import SNAPSHOT
+
+    live = dc_replace(SNAPSHOT, as_of=date(2026, 11, 27))  # one year (365 days) later
+    f = _site_with(tmp_path, "equilibrium_hashprice_trend_per_year = -0.2\n")
+    case = build_case(f, months=12, snapshot=live)
+    eq = case.market_params.hashrate.equilibrium_hashprice_usd_per_ph_day
+    assert eq == pytest.approx(32.3 * math.exp(-0.2 * 365 / 365.25), rel=1e-12)
+    g = _site_with(tmp_path, "equilibrium_hashprice_usd_per_ph_day = 28.0\n")
+    assert build_case(g, months=12, snapshot=live).market_params.hashrate == dc_replace(
+        DEFAULT_PARAMS.hashrate, equilibrium_hashprice_usd_per_ph_day=28.0
+    )

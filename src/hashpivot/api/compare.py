@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +19,12 @@ from hashpivot.config.site import load_mining_site, load_site
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase, GpuOption, LeaseOption, SaleTerms
 from hashpivot.errors import InputError
-from hashpivot.market.processes import FACTORS, MeanRevertingParams, PriceTails
+from hashpivot.market.processes import (
+    FACTORS,
+    MeanRevertingParams,
+    PriceTails,
+    expected_growth_per_year,
+)
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
 from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
 from hashpivot.power.dispatch import DispatchPolicy, PowerPayer
@@ -76,10 +80,11 @@ def build_case(
         ppa_mw = doc.power.ppa.contract_mw - (doc.power.ai_load_mw if tenant_pays else 0.0)
     try:
         market_params, start_state = apply_market_table(
-            doc.market,
-            carry_forward(DEFAULT_PARAMS, SNAPSHOT.as_of, snapshot.as_of),
-            StartState.from_snapshot(snapshot),
+            doc.market, DEFAULT_PARAMS, StartState.from_snapshot(snapshot)
         )
+        if doc.market.equilibrium_hashprice_usd_per_ph_day is None:
+            # the default level is late Nov 2025's: carry it to the start along the trend used
+            market_params = carry_forward(market_params, SNAPSHOT.as_of, snapshot.as_of)
     except InputError as exc:
         raise InputError(exc.field, exc.value, exc.allowed, source=str(site_file)) from None
     curtailment = None
@@ -298,9 +303,10 @@ def market_assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
         ),
         (
             "btc expected price growth",
-            f"{math.exp(b.log_drift_per_year + 0.5 * b.vol_per_year**2) - 1:+.1%}/yr "
+            f"{expected_growth_per_year(b):+.1%}/yr "
             f"(log drift {b.log_drift_per_year:+.4f}/yr = ln(1 + g) - vol^2/2"
             + (", less the jumps' mean" if b.tails is PriceTails.MERTON else "")
+            + (", the normal case's" if b.tails is PriceTails.STUDENT_T else "")
             + ")",
             src(b.log_drift_per_year, db.log_drift_per_year, "base scenario +10%/yr"),
         ),

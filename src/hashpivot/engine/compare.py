@@ -384,23 +384,21 @@ def compare(
             if progress:
                 progress(0, len(batches))
             if template is not None:
-                try:
-                    policy, lines = fit_switch_policy([j.result() for j in train_jobs])
-                except BaseException as exc:
-                    pending.set_exception(exc)
-                    raise
+                policy, lines = fit_switch_policy([j.result() for j in train_jobs])
                 pending.set_result(policy)
             for job in jobs:  # in order
                 results.append(job.result())
                 if progress:
                     progress(len(results), len(batches))
-        except KeyboardInterrupt:
-            interrupted = True
+        except BaseException as exc:
+            # whatever stops the run (Ctrl-C, a failed batch or fit, a progress callback):
+            # release the batches waiting for the policy and drop the queued ones
             if not pending.done():
-                pending.set_exception(KeyboardInterrupt())
+                pending.set_exception(exc)
             pool.shutdown(wait=False, cancel_futures=True)
-            if not results:
+            if not isinstance(exc, KeyboardInterrupt) or not results:
                 raise
+            interrupted = True  # Ctrl-C after some batches: summarise those
         finally:
             pool.shutdown(wait=True)
     results.sort(key=lambda r: r.index)

@@ -141,6 +141,16 @@ def log_drift_for_expected_growth(
     return mu
 
 
+def expected_growth_per_year(btc: BtcPriceParams) -> float:
+    """The growth of the expected price a year [-] that ``btc``'s log drift implies: the
+    inverse of :func:`log_drift_for_expected_growth` (Student-t tails: the normal case's)."""
+    growth = btc.log_drift_per_year + 0.5 * btc.vol_per_year**2
+    if btc.tails is PriceTails.MERTON:
+        mean_jump = math.exp(btc.jump_mean_log + 0.5 * btc.jump_vol_log**2) - 1.0
+        growth += btc.jump_intensity_per_year * (mean_jump - btc.jump_mean_log)
+    return math.expm1(growth)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HashrateParams:
     """Network hashrate, an error-correction model on log hashrate ``h`` and log hashprice ``x``.
