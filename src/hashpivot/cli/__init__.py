@@ -12,7 +12,7 @@ import sys
 import pydantic
 from rich.markup import escape
 
-from hashpivot.cli import ai, decide, mining, network, power  # noqa: F401  (commands register)
+from hashpivot.cli import ai, company, decide, mining, network, power  # noqa: F401  (commands register)
 from hashpivot.cli._app import app, err_console
 from hashpivot.config.errors import describe_validation_error
 from hashpivot.errors import HashpivotError

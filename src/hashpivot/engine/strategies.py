@@ -107,6 +107,8 @@ class CompareCase:
         the index price (the contract share a tenant reimburses is left out)
     curtailment : with a market power path (index + adder, or a PPA), curtail hour by hour
         within each month on the site history's price shape (None: run the month or not)
+    min_market_months : simulate at least this many market months (a company's sites share
+        one set of market paths for one seed only if they draw paths of one length)
     """
 
     mining: MiningSite
@@ -121,6 +123,7 @@ class CompareCase:
     ppa_contract_mw: float | None = None
     ppa_price_usd_per_mwh: float | None = None
     curtailment: CurtailmentCurve | None = None
+    min_market_months: int = 0
 
     @property
     def offset(self) -> int:
@@ -134,8 +137,9 @@ class CompareCase:
 
     @property
     def market_months(self) -> int:
-        """Months of market paths needed: from the snapshot's month to the horizon's end."""
-        return self.offset + self.horizon
+        """Months of market paths simulated: from the snapshot's month to the horizon's end, or
+        ``min_market_months`` if longer (sites valued together draw the same market paths)."""
+        return max(self.offset + self.horizon, self.min_market_months)
 
     @property
     def strategies(self) -> tuple[StrategyName, ...]:

@@ -1,0 +1,181 @@
+"""The company job: company file -> every site through ``compare()`` on shared market paths ->
+sum of the parts (``company.portfolio``) -> a JSON-ready summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hashpivot.api.compare import build_case
+from hashpivot.company.portfolio import (
+    CompanyValue,
+    SiteValue,
+    corporate_ga_pv_usd,
+    sum_of_the_parts,
+)
+from hashpivot.config.company import load_company
+from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
+from hashpivot.engine.compare import Comparison, MapFn, compare, local_map
+from hashpivot.engine.strategies import StrategyName
+from hashpivot.errors import InputError
+
+
+def _stats(x: np.ndarray, prefix: str) -> dict[str, float]:
+    return {
+        f"{prefix}mean_usd": float(x.mean()),
+        f"{prefix}p10_usd": float(np.percentile(x, 10)),
+        f"{prefix}p50_usd": float(np.percentile(x, 50)),
+        f"{prefix}p90_usd": float(np.percentile(x, 90)),
+    }
+
+
+def value_company(
+    company_file: str | Path,
+    *,
+    paths: int,
+    seed: int,
+    snapshot: MarketSnapshot = SNAPSHOT,
+    map_fn: MapFn = local_map,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[dict[str, Any], CompanyValue, list[Comparison]]:
+    """Value every site of the company on the same ``paths`` market paths of ``seed`` and add
+    them up. ``progress(site, done, total)`` follows each site's batches."""
+    doc = load_company(company_file)
+    files = doc.site_paths(Path(company_file).parent)
+    for i, (entry, f) in enumerate(zip(doc.site, files, strict=True)):
+        if not f.is_file():
+            raise InputError(
+                f"site[{i}].file",
+                entry.file,
+                "an existing site file (relative to the company file's folder)",
+                source=str(company_file),
+            )
+    cases = [build_case(f, snapshot=snapshot) for f in files]
+    # one path length for all, so that path i is the same market for every site
+    months = max(c.market_months for c in cases)
+    cases = [replace(c, min_market_months=months) for c in cases]
+    values: list[SiteValue] = []
+    comparisons: list[Comparison] = []
+    rows: list[dict[str, Any]] = []
+    for i, (entry, path, case) in enumerate(zip(doc.site, files, cases, strict=True)):
+        name = case.mining.name
+
+        def tick(done: int, total: int, name: str = name) -> None:
+            if progress:
+                progress(name, done, total)
+
+        cmp = compare(case, paths=paths, seed=seed, map_fn=map_fn, progress=tick)
+        comparisons.append(cmp)
+        if entry.value_as == "recommended":
+            strategy = cmp.recommendation
+        else:
+            strategy = StrategyName(entry.value_as)
+            if strategy not in cmp.strategies:
+                raise InputError(
+                    f"site[{i}].value_as",
+                    entry.value_as,
+                    "one of recommended, " + ", ".join(s.value for s in cmp.strategies),
+                    source=str(company_file),
+                )
+        stats = cmp.strategies[strategy]
+        mine = cmp.strategies[StrategyName.MINE]
+        value = SiteValue(
+            name=name,
+            capacity_mw=case.mining.capacity_mw,
+            fleet_eh_s=case.mining.fleet.hashrate_ph_s / 1000.0,
+            ownership_frac=entry.ownership_frac,
+            strategy=strategy.value,
+            npv_usd=stats.npv_usd,
+            mine_npv_usd=mine.npv_usd,
+        )
+        values.append(value)
+        rows.append(
+            {
+                "name": name,
+                "file": str(path),
+                "capacity_mw": value.capacity_mw,
+                "fleet_eh_s": value.fleet_eh_s,
+                "ownership_frac": value.ownership_frac,
+                "value_as": entry.value_as,
+                "strategy": strategy.value,
+                "recommendation": cmp.recommendation.value,
+                **_stats(stats.npv_usd, "npv_"),
+                "mine_npv_mean_usd": mine.npv_mean_usd,
+                "usd_per_w": stats.npv_mean_usd / (value.capacity_mw * 1e6),
+                "prob_best": stats.prob_best,
+            }
+        )
+    c = doc.company
+    ga = corporate_ga_pv_usd(c.corporate_ga_usd_per_year, c.discount_rate, c.ga_months)
+    co = sum_of_the_parts(
+        values,
+        net_debt_usd=c.net_debt_usd,
+        corporate_ga_pv_usd=ga,
+        shares_outstanding=c.shares_outstanding,
+    )
+    equity = {
+        **_stats(co.equity_usd, ""),
+        "prob_negative": float((co.equity_usd < 0).mean()),
+    }
+    per_share = co.equity_usd_per_share()
+    if per_share is not None:
+        equity |= {
+            "per_share_mean_usd": float(per_share.mean()),
+            "per_share_p10_usd": float(np.percentile(per_share, 10)),
+            "per_share_p90_usd": float(np.percentile(per_share, 90)),
+        }
+    out: dict[str, Any] = {
+        "company": c.name,
+        "paths": paths,
+        "seed": seed,
+        "market_months": months,
+        "snapshot": {"as_of": snapshot.as_of.isoformat(), "live": snapshot != SNAPSHOT},
+        "capacity_mw": co.capacity_mw,
+        "fleet_eh_s": co.fleet_eh_s,
+        "sites": rows,
+        "by_megawatts": {
+            **_stats(co.ev_usd, "ev_"),
+            "ev_usd_per_mw": co.ev_usd_per_mw(),
+            "usd_per_w": co.ev_usd_per_mw() / 1e6,
+            "ev_usd_per_eh_s": co.ev_usd_per_eh_s(),
+        },
+        "as_miner": {
+            **_stats(co.ev_as_miner_usd, "ev_"),
+            "ev_usd_per_mw": co.ev_usd_per_mw(as_miner=True),
+            "usd_per_w": co.ev_usd_per_mw(as_miner=True) / 1e6,
+            "ev_usd_per_eh_s": co.ev_usd_per_eh_s(as_miner=True),
+        },
+        "megawatt_premium_usd": co.megawatt_premium_usd,
+        "net_debt_usd": co.net_debt_usd,
+        "corporate_ga_pv_usd": co.corporate_ga_pv_usd,
+        "equity": equity,
+        "assumptions": [
+            {
+                "name": "shared paths",
+                "value": f"{paths:,} market paths of seed {seed}, {months} months, for every site",
+                "source": "one state of the world per path: site values add path by path",
+            },
+            {
+                "name": "corporate G&A",
+                "value": f"${c.corporate_ga_usd_per_year:,.0f}/yr for {c.ga_months} months at "
+                f"{c.discount_rate:.1%}/yr: PV ${ga:,.0f}",
+                "source": "company file [company]",
+            },
+            {
+                "name": "net debt",
+                "value": f"${c.net_debt_usd:,.0f}",
+                "source": "company file [company]",
+            },
+            {
+                "name": "site values",
+                "value": "each site's NPV (discount rates and assumptions of its site file; "
+                "see `hashpivot compare SITE` for each)",
+                "source": "site files",
+            },
+        ],
+    }
+    return out, co, comparisons

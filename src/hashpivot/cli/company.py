@@ -1,0 +1,125 @@
+"""CLI command of the company: ``company`` (sum of the parts, by megawatts and as a miner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hashpivot.api.company import value_company
+from hashpivot.cli._app import (
+    JSON_OPTION,
+    LIVE_OPTION,
+    MEMPOOL_URL_OPTION,
+    PRICE_URL_OPTION,
+    app,
+    console,
+    emit_json,
+    market_snapshot,
+)
+from hashpivot.errors import InputError
+
+
+def _m(x: float) -> str:
+    return f"${x / 1e6:,.1f}M"
+
+
+def _render(out: dict[str, Any]) -> None:
+    t = Table(title=f"{out['company']}: sum of the parts ({out['paths']:,} shared paths)")
+    for col in (
+        "site",
+        "MW",
+        "EH/s",
+        "own",
+        "valued as",
+        "mean NPV",
+        "P10",
+        "P90",
+        "$/W",
+        "mining",
+    ):
+        t.add_column(col, justify="left" if col in ("site", "valued as") else "right")
+    for s in out["sites"]:
+        t.add_row(
+            escape(s["name"]),
+            f"{s['capacity_mw']:,.0f}",
+            f"{s['fleet_eh_s']:,.2f}",
+            f"{s['ownership_frac']:.0%}",
+            s["strategy"] + (" (best)" if s["value_as"] == "recommended" else ""),
+            _m(s["npv_mean_usd"]),
+            _m(s["npv_p10_usd"]),
+            _m(s["npv_p90_usd"]),
+            f"{s['usd_per_w']:.2f}",
+            _m(s["mine_npv_mean_usd"]),
+        )
+    console.print(t)
+    mw, miner, eq = out["by_megawatts"], out["as_miner"], out["equity"]
+    head = Table(show_header=True)
+    head.add_column("")
+    head.add_column("by its megawatts", justify="right")
+    head.add_column("as a miner", justify="right")
+    head.add_row("EV (mean)", _m(mw["ev_mean_usd"]), _m(miner["ev_mean_usd"]))
+    head.add_row(
+        "EV P10 / P90",
+        f"{_m(mw['ev_p10_usd'])} / {_m(mw['ev_p90_usd'])}",
+        f"{_m(miner['ev_p10_usd'])} / {_m(miner['ev_p90_usd'])}",
+    )
+    head.add_row("EV per MW", f"{_m(mw['ev_usd_per_mw'])}/MW", f"{_m(miner['ev_usd_per_mw'])}/MW")
+    head.add_row(
+        "EV per EH/s", f"{_m(mw['ev_usd_per_eh_s'])}/EH/s", f"{_m(miner['ev_usd_per_eh_s'])}/EH/s"
+    )
+    console.print(head)
+    console.print(
+        f"Megawatt premium {_m(out['megawatt_premium_usd'])}; net debt {_m(out['net_debt_usd'])}; "
+        f"corporate G&A PV {_m(out['corporate_ga_pv_usd'])}; equity {_m(eq['mean_usd'])} "
+        f"(P10 {_m(eq['p10_usd'])}, P90 {_m(eq['p90_usd'])}, P(< 0) {eq['prob_negative']:.0%})"
+        + (f"; per share ${eq['per_share_mean_usd']:,.2f}" if "per_share_mean_usd" in eq else "")
+    )
+    for a in out["assumptions"]:
+        console.print(
+            f"  [dim]{escape(a['name'])}: {escape(a['value'])} ({escape(a['source'])})[/]"
+        )
+
+
+@app.command()
+def company(
+    company_file: Path = typer.Argument(..., help="Company file (TOML); see examples/companies/."),
+    paths: int = typer.Option(10_000, "--paths", help="Monte Carlo paths (shared by every site)."),
+    seed: int = typer.Option(42, "--seed", help="Random seed (same seed, same numbers)."),
+    live: bool = LIVE_OPTION,
+    mempool_url: str | None = MEMPOOL_URL_OPTION,
+    price_url: str | None = PRICE_URL_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """A company valued by its megawatts: every site's best path on shared Monte Carlo paths,
+    summed, against the same sites kept mining (EV/MW, EV per EH/s, equity per share)."""
+    if not 1 <= paths <= 2_000_000:
+        raise InputError("--paths", paths, "1..2,000,000")
+    if seed < 0:
+        raise InputError("--seed", seed, "an integer >= 0")
+    snapshot = market_snapshot(live, mempool_url, price_url)
+    if as_json:
+        out, _, _ = value_company(company_file, paths=paths, seed=seed, snapshot=snapshot)
+        emit_json(out)
+        return
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} batches"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("company", total=None)
+
+        def tick(site: str, done: int, total: int) -> None:
+            bar.update(task, description=site, completed=done, total=total)
+
+        out, _, _ = value_company(
+            company_file, paths=paths, seed=seed, snapshot=snapshot, progress=tick
+        )
+    _render(out)
