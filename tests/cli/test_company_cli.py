@@ -91,3 +91,28 @@ def test_bad_company_files_exit_2(
     _, err = capsys.readouterr()
     assert code == 2
     assert needle in err and "Traceback" not in err
+
+
+def test_reports_open_and_match_the_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    args = ["company", str(COMPANY), "--paths", "5000", "--seed", "7", "--report", str(tmp_path)]
+    code = main([*args, "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert sorted(Path(f).name for f in out["report_files"]) == ["company.html", "company.xlsx"]
+    wb = openpyxl.load_workbook(tmp_path / "company.xlsx")
+    totals = {r[0].value: (r[1].value, r[2].value) for r in wb["Totals"].iter_rows(min_row=2)}
+    assert totals["ev_mean_usd"] == pytest.approx(
+        (out["by_megawatts"]["ev_mean_usd"], out["as_miner"]["ev_mean_usd"])
+    )
+    assert totals["equity_mean_usd"][0] == pytest.approx(out["equity"]["mean_usd"])
+    sites = [r[0].value for r in wb["Sites"].iter_rows(min_row=2)]
+    assert sites == [s["name"] for s in out["sites"]]
+    page = (tmp_path / "company.html").read_text()
+    # plotly.js inlined, no external script (the bundle's unused topojson default URL aside)
+    assert "<script src=" not in page and "Plotly.newPlot" in page
+    assert 'id="ev-distributions"' in page and 'id="equity-bridge"' in page
+    assert f"{out['by_megawatts']['ev_mean_usd'] / 1e6:,.1f}" in page

@@ -21,6 +21,7 @@ from hashpivot.cli._app import (
     emit_json,
     market_snapshot,
 )
+from hashpivot.company.portfolio import CompanyValue
 from hashpivot.errors import InputError
 
 
@@ -90,6 +91,7 @@ def company(
     company_file: Path = typer.Argument(..., help="Company file (TOML); see examples/companies/."),
     paths: int = typer.Option(10_000, "--paths", help="Monte Carlo paths (shared by every site)."),
     seed: int = typer.Option(42, "--seed", help="Random seed (same seed, same numbers)."),
+    report: Path | None = typer.Option(None, "--report", help="Write Excel + HTML reports here."),
     live: bool = LIVE_OPTION,
     mempool_url: str | None = MEMPOOL_URL_OPTION,
     price_url: str | None = PRICE_URL_OPTION,
@@ -103,7 +105,8 @@ def company(
         raise InputError("--seed", seed, "an integer >= 0")
     snapshot = market_snapshot(live, mempool_url, price_url)
     if as_json:
-        out, _, _ = value_company(company_file, paths=paths, seed=seed, snapshot=snapshot)
+        out, co, _ = value_company(company_file, paths=paths, seed=seed, snapshot=snapshot)
+        _write_reports(report, out, co)
         emit_json(out)
         return
     with Progress(
@@ -119,7 +122,17 @@ def company(
         def tick(site: str, done: int, total: int) -> None:
             bar.update(task, description=site, completed=done, total=total)
 
-        out, _, _ = value_company(
+        out, co, _ = value_company(
             company_file, paths=paths, seed=seed, snapshot=snapshot, progress=tick
         )
+    _write_reports(report, out, co)
     _render(out)
+    for f in out.get("report_files", []):
+        console.print(f"Wrote [bold]{f}[/]")
+
+
+def _write_reports(report: Path | None, out: dict[str, Any], co: CompanyValue) -> None:
+    if report is not None:
+        from hashpivot.adapters.reports.company import write_company_reports
+
+        out["report_files"] = [str(f) for f in write_company_reports(report, out, co)]
