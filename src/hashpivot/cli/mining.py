@@ -195,6 +195,7 @@ def demo(
     console.print(
         "\nNext: open the report (compare.html, compare.xlsx in "
         f"{out_dir}); try `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
-        "`hashpivot lease examples/leases/ms-hyperscaler.toml`, `hashpivot compare --help`; "
+        "`hashpivot lease examples/leases/ms-hyperscaler.toml`, "
+        "`hashpivot company examples/companies/example-co.toml`, `hashpivot compare --help`; "
         "the method is in docs/methodology.md."
     )
