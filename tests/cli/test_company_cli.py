@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 COMPANY = REPO / "examples/companies/example-co.toml"
 PERMIAN = REPO / "examples/sites/permian-west-100mw-s21.toml"
 OZARK = REPO / "examples/sites/ozark-50mw-s19jpro.toml"
+ABILENE = REPO / "examples/sites/abilene-jv-60mw-s21xp.toml"
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,7 @@ def test_json_adds_up(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     sites = out["sites"]
     assert [s["ownership_frac"] for s in sites] == [1.0, 1.0, 0.5]
+    assert [s["name"] for s in sites][2].startswith("Abilene JV")
     assert sites[2]["strategy"] == "mine" and sites[0]["strategy"] == sites[0]["recommendation"]
     ev = sum(s["ownership_frac"] * s["npv_mean_usd"] for s in sites)
     assert out["by_megawatts"]["ev_mean_usd"] == pytest.approx(ev, rel=1e-12)
@@ -42,9 +44,14 @@ def test_json_adds_up(capsys: pytest.CaptureFixture[str]) -> None:
     assert out["corporate_ga_pv_usd"] == pytest.approx(ga)
     assert out["equity"]["mean_usd"] == pytest.approx(ev - 150e6 - ga, rel=1e-9)
     assert out["equity"]["per_share_mean_usd"] == pytest.approx((ev - 150e6 - ga) / 120e6)
-    # 100 + 50 + 0.5 x 100 MW; EV per MW on it
-    assert out["capacity_mw"] == 200.0
-    assert out["by_megawatts"]["ev_usd_per_mw"] == pytest.approx(ev / 200.0)
+    # 100 + 50 + 0.5 x 60 MW; EV per MW on it
+    assert out["capacity_mw"] == 180.0
+    assert out["by_megawatts"]["ev_usd_per_mw"] == pytest.approx(ev / 180.0)
+    # every site starts 2026-12-01: 369 days after the snapshot of 2025-11-27, discounted at
+    # its own rate (12%, Ozark 14%)
+    years = 369 / 365.25
+    assert sites[0]["discount_to_snapshot"] == pytest.approx(1.12**-years, rel=1e-12)
+    assert sites[1]["discount_to_snapshot"] == pytest.approx(1.14**-years, rel=1e-12)
     assert out["megawatt_premium_usd"] == pytest.approx(ev - miner, rel=1e-9)
 
 
@@ -57,18 +64,22 @@ def test_sites_draw_the_same_market_paths(valued) -> None:  # type: ignore[no-un
 
 
 def test_each_site_is_its_own_compare_on_the_shared_length(valued) -> None:  # type: ignore[no-untyped-def]
+    """Path by path: EV = the sites' own `compare` values on the shared path length, brought
+    to the snapshot's date, weighted by ownership."""
     out, co, _ = valued
-    case = replace(build_case(OZARK), min_market_months=out["market_months"])
-    alone = compare(case, paths=5_000, seed=7)
-    site = out["sites"][1]
-    assert site["npv_mean_usd"] == alone.strategies[StrategyName(site["strategy"])].npv_mean_usd
-    # path by path: EV = Permian's best + Ozark's best + half the Permian twin's mining
-    perm = compare(
-        replace(build_case(PERMIAN), min_market_months=out["market_months"]), paths=5_000, seed=7
+    months = out["market_months"]
+    years = 369 / 365.25  # 2025-11-27 -> 2026-12-01
+
+    def alone(site: Path):  # type: ignore[no-untyped-def]
+        return compare(replace(build_case(site), min_market_months=months), paths=5_000, seed=7)
+
+    perm, ozark, abilene = alone(PERMIAN), alone(OZARK), alone(ABILENE)
+    o = out["sites"][1]["strategy"]
+    expected = (
+        perm.strategies[perm.recommendation].npv_usd * 1.12**-years
+        + ozark.strategies[StrategyName(o)].npv_usd * 1.14**-years
+        + 0.5 * abilene.strategies[StrategyName.MINE].npv_usd * 1.12**-years
     )
-    best = perm.strategies[perm.recommendation].npv_usd
-    expected = best + alone.strategies[StrategyName(site["strategy"])].npv_usd
-    expected = expected + 0.5 * perm.strategies[StrategyName.MINE].npv_usd
     np.testing.assert_allclose(co.ev_usd, expected, rtol=1e-12)
 
 
@@ -80,6 +91,11 @@ def test_each_site_is_its_own_compare_on_the_shared_length(valued) -> None:  # t
         ('[[site]]\nfile = "{ozark}"\nownership_frac = 0\n', "site[0].ownership_frac"),
         ('[[site]]\nfile = "{ozark}"\nowner = "me"\n', "site[0].owner"),
         ("", "site"),
+        (
+            '[[site]]\nfile = "{ozark}"\nownership_frac = 0.7\n'
+            '[[site]]\nfile = "{ozark}"\nownership_frac = 0.7\n',
+            "site[1].ownership_frac",
+        ),
     ],
 )
 def test_bad_company_files_exit_2(
@@ -116,3 +132,22 @@ def test_reports_open_and_match_the_json(
     assert "<script src=" not in page and "Plotly.newPlot" in page
     assert 'id="ev-distributions"' in page and 'id="equity-bridge"' in page
     assert f"{out['by_megawatts']['ev_mean_usd'] / 1e6:,.1f}" in page
+
+
+def test_sites_that_draw_different_shocks_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site whose [market] table switches a factor's volatility off (or changes the BTC
+    tails) draws a different random stream: its path i is not the others' state of the world."""
+    other = tmp_path / "ozark-no-gpu-vol.toml"
+    other.write_text(OZARK.read_text() + "\n[market]\ngpu_rate_vol_per_year = 0.0\n")
+    f = tmp_path / "co.toml"
+    f.write_text(
+        f'[company]\nname = "X"\n[[site]]\nfile = "{PERMIAN}"\n[[site]]\nfile = "{other}"\n'
+    )
+    code = main(["company", str(f), "--paths", "5000", "--json"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "site[1].file" in err and "same shocks" in err
+    # a level-only override keeps the stream: accepted
+    other.write_text(OZARK.read_text() + "\n[market]\npower_price_usd_per_mwh = 40.0\n")
+    assert main(["company", str(f), "--paths", "5000", "--json"]) == 0

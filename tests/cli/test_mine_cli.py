@@ -276,3 +276,32 @@ def test_ppa_take_or_pay_and_resale(
     f.write_text(site + "\n[power.ppa]\ncontract_mw = 50.0\nprice_usd_per_mwh = 40.0\n")
     code, _, err = run_json(capsys, "mine", str(f))
     assert code == 2 and "contract_mw" in err
+
+
+def test_ppa_resells_every_contracted_mwh_the_miners_do_not_draw(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Flat $25/MWh hub prices all 2025, a 120 MW contract at $40: the fleet runs every hour
+    (mining pays far more than $25) but is available 97% of the time, so it draws
+    99.47 MW x 0.97 and the rest of the contract, downtime included, is resold at $25:
+    December 2026 (744 h) resale = 25 x (120 - 99.47 x 0.97) x 744."""
+    import numpy as np
+
+    hours = np.arange(np.datetime64("2025-01-01T00"), np.datetime64("2026-01-01T00"))
+    csv = tmp_path / "flat.csv"
+    csv.write_text(
+        "timestamp_utc,location,market,price_usd_per_mwh\n"
+        + "".join(f"{h}:00:00Z,HB_WEST,RT,25.0\n" for h in hours)
+    )
+    site = (REPO / "examples/sites/permian-west-100mw-s21-curtail.toml").read_text()
+    site = site.replace("${HASHPIVOT_SHARED_DATA}/ercot_west_hourly.csv", str(csv))
+    f = tmp_path / "ppa.toml"
+    f.write_text(site + "\n[power.ppa]\ncontract_mw = 120.0\nprice_usd_per_mwh = 40.0\n")
+    code, out, _ = run_json(capsys, "mine", str(f))
+    assert code == 0
+    row = out["monthly"][0]  # type: ignore[index]
+    site_mw = 27_000 * 3.5 / 1000 / 0.95  # S21: 200 TH/s at 17.5 J/TH = 3,500 W; 5% overhead
+    assert row["uptime_frac"] == pytest.approx(0.97)
+    resale = row["revenue_usd"] - row["btc_mined"] * row["btc_price_usd"]
+    assert resale == pytest.approx(25.0 * (120.0 - site_mw * 0.97) * 744, rel=1e-9)
+    assert row["power_cost_usd"] == pytest.approx(40.0 * 120.0 * 744)

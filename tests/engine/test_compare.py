@@ -300,3 +300,44 @@ def test_an_error_stops_the_run_promptly(case, when: int) -> None:  # type: igno
     assert not t.is_alive(), "compare() hung after an error"
     assert len(outcome) == 1 and isinstance(outcome[0], RuntimeError)
     assert calls[-1] == when
+
+
+def test_ppa_landlord_paid_ai_load_and_contract_size(tmp_path, shared_data) -> None:  # type: ignore[no-untyped-def]
+    """Under the PPA, a firm AI load whose power the landlord pays costs the contract price on
+    its MW every hour: mining NPV (tenant pays) - mining NPV (landlord pays) = PV of
+    price x AI MW x hours, on every path. A contract below the site's draw is refused."""
+    from hashpivot.bitcoin.chain import month_seconds
+    from hashpivot.errors import InputError
+    from hashpivot.valuation.cashflow import monthly_rate
+
+    site = (REPO / "examples/sites/permian-west-100mw-s21-curtail.toml").read_text()
+    site = site.replace("${HASHPIVOT_SHARED_DATA}", str(shared_data))
+    npv = {}
+    for payer in ("tenant", "landlord"):
+        f = tmp_path / f"{payer}.toml"
+        f.write_text(
+            site.replace(
+                "[[fleet]]",
+                f'ai_load_mw = 0.5\nai_power_paid_by = "{payer}"\n'
+                "[power.ppa]\ncontract_mw = 120.0\nprice_usd_per_mwh = 40.0\n\n[[fleet]]",
+                1,
+            )
+        )
+        npv[payer] = (
+            compare(build_case(f, months=24), paths=BLOCK_PATHS, seed=2)
+            .strategies[StrategyName.MINE]
+            .npv_usd
+        )
+    c = build_case(tmp_path / "tenant.toml", months=24)
+    hours = month_seconds(c.mining.start, 24) / 3600.0
+    r = float(monthly_rate(c.mining.discount_rate))
+    pv = float(np.sum(40.0 * 0.5 * hours / (1 + r) ** np.arange(1, 25)))
+    np.testing.assert_allclose(npv["tenant"] - npv["landlord"], pv, rtol=1e-9)
+    short = tmp_path / "short.toml"
+    short.write_text(
+        site.replace(
+            "[[fleet]]", "[power.ppa]\ncontract_mw = 50.0\nprice_usd_per_mwh = 40.0\n\n[[fleet]]", 1
+        )
+    )
+    with pytest.raises(InputError, match=r"power\.ppa\.contract_mw"):
+        build_case(short)

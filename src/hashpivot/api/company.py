@@ -55,13 +55,41 @@ def value_company(
                 source=str(company_file),
             )
     cases = [build_case(f, snapshot=snapshot) for f in files]
+    src = str(company_file)
+    owned: dict[Path, float] = {}
+    for i, (entry, f, case) in enumerate(zip(doc.site, files, cases, strict=True)):
+        # one state of the world per path: every site must draw the same shocks
+        if case.market_params.shock_layout() != cases[0].market_params.shock_layout():
+            raise InputError(
+                f"site[{i}].file",
+                entry.file,
+                "a site whose [market] table draws the same shocks as site[0]'s (the same "
+                "factors with volatility, the same BTC tails): the sites share one set of paths",
+                source=src,
+            )
+        if entry.value_as != "recommended" and StrategyName(entry.value_as) not in case.strategies:
+            raise InputError(
+                f"site[{i}].value_as",
+                entry.value_as,
+                "one of recommended, " + ", ".join(s.value for s in case.strategies),
+                source=src,
+            )
+        key = f.resolve()
+        owned[key] = owned.get(key, 0.0) + entry.ownership_frac
+        if owned[key] > 1.0 + 1e-9:
+            raise InputError(
+                f"site[{i}].ownership_frac",
+                entry.ownership_frac,
+                f"shares of {entry.file} that add up to at most 1 across its entries",
+                source=src,
+            )
     # one path length for all, so that path i is the same market for every site
     months = max(c.market_months for c in cases)
     cases = [replace(c, min_market_months=months) for c in cases]
     values: list[SiteValue] = []
     comparisons: list[Comparison] = []
     rows: list[dict[str, Any]] = []
-    for i, (entry, path, case) in enumerate(zip(doc.site, files, cases, strict=True)):
+    for entry, path, case in zip(doc.site, files, cases, strict=True):
         name = case.mining.name
 
         def tick(done: int, total: int, name: str = name) -> None:
@@ -70,27 +98,23 @@ def value_company(
 
         cmp = compare(case, paths=paths, seed=seed, map_fn=map_fn, progress=tick)
         comparisons.append(cmp)
-        if entry.value_as == "recommended":
-            strategy = cmp.recommendation
-        else:
-            strategy = StrategyName(entry.value_as)
-            if strategy not in cmp.strategies:
-                raise InputError(
-                    f"site[{i}].value_as",
-                    entry.value_as,
-                    "one of recommended, " + ", ".join(s.value for s in cmp.strategies),
-                    source=str(company_file),
-                )
+        strategy = (
+            cmp.recommendation if entry.value_as == "recommended" else StrategyName(entry.value_as)
+        )
         stats = cmp.strategies[strategy]
         mine = cmp.strategies[StrategyName.MINE]
+        # a site's NPVs are at its first month: bring them to the snapshot's date, when the
+        # net debt and the G&A annuity are counted
+        years = (case.mining.start - snapshot.as_of).days / 365.25
+        to_today = float((1.0 + case.mining.discount_rate) ** -years)
         value = SiteValue(
             name=name,
             capacity_mw=case.mining.capacity_mw,
             fleet_eh_s=case.mining.fleet.hashrate_ph_s / 1000.0,
             ownership_frac=entry.ownership_frac,
             strategy=strategy.value,
-            npv_usd=stats.npv_usd,
-            mine_npv_usd=mine.npv_usd,
+            npv_usd=stats.npv_usd * to_today,
+            mine_npv_usd=mine.npv_usd * to_today,
         )
         values.append(value)
         rows.append(
@@ -103,9 +127,11 @@ def value_company(
                 "value_as": entry.value_as,
                 "strategy": strategy.value,
                 "recommendation": cmp.recommendation.value,
-                **_stats(stats.npv_usd, "npv_"),
-                "mine_npv_mean_usd": mine.npv_mean_usd,
-                "usd_per_w": stats.npv_mean_usd / (value.capacity_mw * 1e6),
+                "start": f"{case.mining.start:%Y-%m}",
+                "discount_to_snapshot": to_today,
+                **_stats(value.npv_usd, "npv_"),
+                "mine_npv_mean_usd": float(value.mine_npv_usd.mean()),
+                "usd_per_w": float(value.npv_usd.mean()) / (value.capacity_mw * 1e6),
                 "prob_best": stats.prob_best,
             }
         )
@@ -172,8 +198,11 @@ def value_company(
             },
             {
                 "name": "site values",
-                "value": "each site's NPV (discount rates and assumptions of its site file; "
-                "see `hashpivot compare SITE` for each)",
+                "value": "each site's NPV at its first month (the discount rate and every "
+                "assumption of its site file: `hashpivot compare SITE` lists them), brought to "
+                f"the snapshot's date {snapshot.as_of} at the site's rate; the company's paths "
+                "cover the longest horizon, so a site's figures differ from its own `compare` "
+                "run by Monte Carlo noise only",
                 "source": "site files",
             },
         ],

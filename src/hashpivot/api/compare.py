@@ -74,10 +74,22 @@ def build_case(
         )
     c = doc.compare
     ppa_mw = None
+    landlord_ai_mw = 0.0
     if doc.power.ppa is not None:
+        site_mw = mining.fleet.power_mw / (1.0 - mining.overhead_frac)
+        ai_mw = doc.power.ai_load_mw
+        if doc.power.ppa.contract_mw < (site_mw + ai_mw) * (1 - 1e-9):
+            raise InputError(
+                "power.ppa.contract_mw",
+                doc.power.ppa.contract_mw,
+                f"at least the site's draw at full run, {site_mw + ai_mw:.2f} MW "
+                "(ASICs + overhead + ai_load_mw)",
+                source=str(site_file),
+            )
         # the firm AI load's share, reimbursed by its tenant, is not the miners' to settle
         tenant_pays = doc.power.ai_power_paid_by is PowerPayer.TENANT
-        ppa_mw = doc.power.ppa.contract_mw - (doc.power.ai_load_mw if tenant_pays else 0.0)
+        ppa_mw = doc.power.ppa.contract_mw - (ai_mw if tenant_pays else 0.0)
+        landlord_ai_mw = 0.0 if tenant_pays else ai_mw
     try:
         market_params, start_state = apply_market_table(
             doc.market, DEFAULT_PARAMS, StartState.from_snapshot(snapshot)
@@ -110,6 +122,7 @@ def build_case(
             else None
         ),
         ppa_contract_mw=ppa_mw,
+        ppa_landlord_ai_mw=landlord_ai_mw,
         ppa_price_usd_per_mwh=None if doc.power.ppa is None else doc.power.ppa.price_usd_per_mwh,
     )
 

@@ -105,13 +105,16 @@ def project_site_with_dispatch(
         # beyond both loads are resold at the index price; a tenant paying for its power
         # (pass-through) reimburses the firm load at the contract price
         reimbursed = ai_mw * price if power.ai_power_paid_by is PowerPayer.TENANT else 0.0
+        # the hours dispatch runs the fleet but it is down (availability < 1) are resold too
+        index_run = mp.mean_index_price_usd_per_mwh - mp.sellback_credit_usd_per_mwh_contracted
+        downtime_resale = (1.0 - site.uptime_frac) * index_run
         result = model.run(
             uptime_frac=site.uptime_frac * mp.uptime_frac,
             power_cost_usd=np.broadcast_to(
                 price * contract_mw * hours, mp.uptime_frac.shape
             ).copy(),
             other_revenue_usd=(
-                mp.sellback_credit_usd_per_mwh_contracted * site_mw
+                (mp.sellback_credit_usd_per_mwh_contracted + downtime_resale) * site_mw
                 + mp.mean_index_price_usd_per_mwh * (contract_mw - site_mw - ai_mw)
                 + reimbursed
             )

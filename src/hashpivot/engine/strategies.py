@@ -105,6 +105,8 @@ class CompareCase:
         the market power price, i.e. a contract for difference: the site pays
         ``(price - index) x contract MW x hours`` every month and values each MWh it uses at
         the index price (the contract share a tenant reimburses is left out)
+    ppa_landlord_ai_mw : the firm AI load [MW] whose power the landlord pays under the PPA:
+        its draw is valued at the index every hour
     curtailment : with a market power path (index + adder, or a PPA), curtail hour by hour
         within each month on the site history's price shape (None: run the month or not)
     min_market_months : simulate at least this many market months (a company's sites share
@@ -122,6 +124,7 @@ class CompareCase:
     power_index_adder_usd_per_mwh: float | None = None
     ppa_contract_mw: float | None = None
     ppa_price_usd_per_mwh: float | None = None
+    ppa_landlord_ai_mw: float = 0.0
     curtailment: CurtailmentCurve | None = None
     min_market_months: int = 0
 
@@ -481,15 +484,20 @@ def evaluate_batch(
         if np.ndim(f.power_price) or float(f.power_price) != 1.0:  # type: ignore[arg-type]
             power = np.full((n, h), site.power_price_usd_per_mwh) * _col(f.power_price)
     else:
-        level = scen.power_price_usd_per_mwh[:, off : off + h] + case.power_index_adder_usd_per_mwh
-        power = _scaled(level, f.power_price)
+        # a power-price sensitivity moves the market index; the adder is a delivery charge
+        index = _scaled(scen.power_price_usd_per_mwh[:, off : off + h], f.power_price)
+        power = index + case.power_index_adder_usd_per_mwh
     settlement = None
     if case.ppa_contract_mw is not None and case.ppa_price_usd_per_mwh is not None:
         # take-or-pay + resale = a contract for difference on the whole contract; each MWh
-        # the miners draw costs what it would have fetched at the index
+        # the miners draw costs what it would have fetched at the index, and so does the firm
+        # AI load's draw where the landlord pays for it
         power = _scaled(scen.power_price_usd_per_mwh[:, off : off + h], f.power_price)
         hours = month_seconds(site.start, h)[None, :] / 3600.0
-        settlement = -(case.ppa_price_usd_per_mwh - power) * case.ppa_contract_mw * hours
+        settlement = (
+            -(case.ppa_price_usd_per_mwh - power) * case.ppa_contract_mw
+            - power * case.ppa_landlord_ai_mw
+        ) * hours
     dispatch = None
     if case.curtailment is not None and not isinstance(power, float):
         dispatch = _curtailing(case, power, site.start.month - 1, h)

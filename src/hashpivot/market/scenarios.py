@@ -108,6 +108,14 @@ class MarketParams:
             power_price=replace(self.power_price, vol_per_year=0.0),
         )
 
+    def shock_layout(self) -> tuple[object, ...]:
+        """What fixes the random stream's layout for a seed: the factors that draw shocks and
+        the BTC tail draws (Student-t mixing, Merton jumps). Two markets with the same layout
+        draw the same shocks from one seed (their paths are the same states of the world)."""
+        b = self.btc
+        jumps = b.tails is PriceTails.MERTON and b.jump_intensity_per_year > 0
+        return (self.random_factors(), b.tails is PriceTails.STUDENT_T, jumps)
+
     def random_factors(self) -> tuple[Factor, ...]:
         """The factors that draw shocks (non-zero volatility), in matrix order."""
         flags = {

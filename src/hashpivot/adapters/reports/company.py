@@ -95,7 +95,8 @@ def write_company_workbook(path: Path, summary: dict[str, Any], co: CompanyValue
     ]
     for i, (k, v) in enumerate(bridge, start=r):
         ws.write(i, 0, k)
-        ws.write_number(i, 1, float(v), usd if k.endswith("_usd") else num)
+        fmt = num if ("per_share" in k or not k.endswith("_usd")) else usd
+        ws.write_number(i, 1, float(v), fmt)
     ws.set_column(0, 0, 30)
     ws.set_column(1, 2, 20)
 
