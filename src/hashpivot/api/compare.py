@@ -453,7 +453,16 @@ def market_assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
 def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
     """(name, value, source) rows behind a comparison."""
     m = case.mining
-    rows = market_assumptions(case)
+    rows = [
+        (
+            "valuation basis",
+            f"pre-tax, unlevered monthly cash flows of every strategy (month end), NPV at the "
+            f"site's first month {m.start:%Y-%m}; taxes and project debt: `hashpivot lease` / "
+            "`gpu-cloud` with [lease.tax], [lease.debt]",
+            "docs/methodology.md (one basis, so the paths compare like for like)",
+        ),
+        *market_assumptions(case),
+    ]
     rows += [
         ("site power", _power_text(case), "site file [power]"),
         (
