@@ -97,6 +97,8 @@ def value_company(
                 progress(name, done, total)
 
         cmp = compare(case, paths=paths, seed=seed, map_fn=map_fn, progress=tick)
+        if cmp.interrupted:  # a company total needs every site on every path
+            raise KeyboardInterrupt
         comparisons.append(cmp)
         strategy = (
             cmp.recommendation if entry.value_as == "recommended" else StrategyName(entry.value_as)
