@@ -127,6 +127,7 @@ def test_html_is_offline_and_carries_the_chart_data(run: tuple[dict[str, object]
         (["--seed", "-1"], "--seed"),
         (["--backend", "spark"], "--backend"),
         (["--months", "0"], "--months"),
+        (["--sensitivity", "gpu"], "--sensitivity"),
     ],
 )
 def test_bad_options_exit_2(
@@ -208,3 +209,15 @@ def test_calibrate_writes_a_market_table_a_site_file_accepts(
         ["calibrate", "--history", history, "--market-toml", str(tmp_path / "no/such/dir.toml")]
     )
     assert code == 2
+
+
+def test_sensitivity_of_a_chosen_strategy_or_none(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["compare", str(SITE), "--paths", "5000", "--months", "12", "--json"]
+    assert main([*args, "--sensitivity", "lease"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["sensitivity"]["strategy"] == "lease"
+    # the lease's NPV rises with the market rent its rent follows
+    rent = next(r for r in out["sensitivity"]["tornado"] if r["name"] == "rent")
+    assert rent["high_output_usd"] > rent["low_output_usd"]
+    assert main([*args, "--sensitivity", "none"]) == 0
+    assert "sensitivity" not in json.loads(capsys.readouterr().out)

@@ -95,6 +95,12 @@ def compare(
     batch_paths: int = typer.Option(
         5_000, "--batch-paths", help="Paths per task (a multiple of 5,000)."
     ),
+    sensitivity_of: str | None = typer.Option(
+        None,
+        "--sensitivity",
+        help="Tornado and Sobol indices of this strategy's NPV (default: the recommendation; "
+        "'none' skips them).",
+    ),
     live: bool = LIVE_OPTION,
     mempool_url: str | None = MEMPOOL_URL_OPTION,
     price_url: str | None = PRICE_URL_OPTION,
@@ -108,6 +114,9 @@ def compare(
     case = build_case(
         site_file, months=months, snapshot=market_snapshot(live, mempool_url, price_url)
     )
+    names = [s.value for s in case.strategies]
+    if sensitivity_of is not None and sensitivity_of not in (*names, "none"):
+        raise InputError("--sensitivity", sensitivity_of, "one of " + ", ".join([*names, "none"]))
     with open_backend(backend, scheduler=scheduler, workers=workers) as map_fn:
         if as_json:
             cmp = run_compare(case, paths=paths, seed=seed, batch_paths=batch_paths, map_fn=map_fn)
@@ -134,7 +143,8 @@ def compare(
                     progress=tick,
                 )
     out = summary(case, cmp)
-    out["sensitivity"] = sensitivity(case, out["recommendation"])
+    if sensitivity_of != "none":
+        out["sensitivity"] = sensitivity(case, sensitivity_of or out["recommendation"])
     rows = assumptions(case)
     if report is not None:
         from hashpivot.adapters.reports import write_reports

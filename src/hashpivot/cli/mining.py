@@ -187,6 +187,7 @@ def demo(
             scheduler=None,
             workers=None,
             batch_paths=5_000,
+            sensitivity_of=None,
             live=False,  # the demo runs offline, on the dated snapshot
             mempool_url=None,
             price_url=None,
