@@ -145,8 +145,10 @@ def test_convert_now_value_barely_depends_on_the_horizon() -> None:
 
 def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case) -> None:  # type: ignore[no-untyped-def]
     """On the zero-volatility market the GPU path is the catalogue's age curve, so compare's
-    GPU NPV equals valuing the builder's flows plus the ASICs sold at the GPU rate, month-end
-    convention (mining stopped when the works start, so no mining share is left)."""
+    GPU NPV equals valuing the builder's flows plus the ASICs sold, at the GPU rate, month-end
+    convention (mining stopped when the works start, so no mining share is left). The ASICs
+    fetch the site's $/TH scaled by the TH/s left and by hashprice in the month of the sale
+    over the snapshot's hashprice (the date of the $/TH)."""
     from hashpivot.compute.conversion import MiningDuringConstruction, fleet_disposition_usd
     from hashpivot.compute.gpu_cloud import gpu_cloud_cash_flows
     from hashpivot.valuation.cashflow import monthly_rate, npv_end_of_month
@@ -164,11 +166,21 @@ def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case
     det = evaluate_batch(flat, one, lease_template(flat))
     g = flat.gpu
     assert g is not None
-    cf = gpu_cloud_cash_flows(g.terms, g.conversion, start=flat.mining.start, months=flat.horizon)
-    flows = cf.net_usd + fleet_disposition_usd(g.conversion, flat.horizon)[None, :]
-    assert fleet_disposition_usd(g.conversion, flat.horizon).sum() == pytest.approx(
-        flat.mining.fleet_capex_usd
+    from hashpivot.bitcoin.network import hashprice_usd_per_ph_day
+    from hashpivot.bitcoin.protocol import subsidy_btc
+
+    h = flat.horizon
+    cf = gpu_cloud_cash_flows(g.terms, g.conversion, start=flat.mining.start, months=h)
+    sale = fleet_disposition_usd(g.conversion, h)
+    assert sale.sum() == pytest.approx(flat.mining.fleet_capex_usd)
+    snap = flat.snapshot
+    anchor = hashprice_usd_per_ph_day(
+        snap.btc_price_usd, snap.difficulty, subsidy_btc(snap.height), snap.fees_btc_per_block
     )
+    assert float(anchor) == pytest.approx(38.78, abs=0.01)  # the snapshot's, README
+    th = flat.mining.fleet_hashrate_th_s(h)
+    mult = th / th[0] * det.hashprice_usd_per_ph_day[0] / anchor
+    flows = cf.net_usd + sale[None, :] * mult[None, :]
     expected = float(npv_end_of_month(monthly_rate(g.discount_rate_per_year), flows)[0])
     assert float(det.npv_usd[StrategyName.GPU_CLOUD][0]) == pytest.approx(expected, rel=1e-9)
 

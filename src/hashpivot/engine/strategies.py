@@ -29,6 +29,8 @@ from enum import StrEnum
 import numpy as np
 
 from hashpivot.bitcoin.chain import month_seconds
+from hashpivot.bitcoin.network import hashprice_usd_per_ph_day
+from hashpivot.bitcoin.protocol import subsidy_btc
 from hashpivot.compute.conversion import Conversion, fleet_disposition_usd, mining_share_of_site
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, gpu_cloud_cash_flows
 from hashpivot.compute.shell import LeaseTerms, lease_cash_flows, stabilisation_month
@@ -137,6 +139,21 @@ class CompareCase:
     @property
     def horizon(self) -> int:
         return self.mining.horizon_months
+
+    @property
+    def asic_price_hashprice_usd_per_ph_day(self) -> float:
+        """Hashprice [USD/PH/day] when the site's ASIC price holds: the snapshot's (its
+        difficulty, subsidy and fees at today's BTC price); fleet values scale with hashprice
+        from there."""
+        s = self.snapshot
+        return float(
+            hashprice_usd_per_ph_day(
+                self.start_state.btc_price_usd,
+                s.difficulty,
+                subsidy_btc(s.height),
+                s.fees_btc_per_block,
+            )
+        )
 
     @property
     def market_months(self) -> int:
@@ -325,6 +342,26 @@ def _switch_compiled(
         out_cont,
     )
     return out_sw, out_ex, out_cont
+
+
+def _fleet_multiplier_at_sale(
+    fleet_usd: FloatArray, disc: FloatArray, fleet_mult: FloatArray
+) -> FloatArray:
+    """For a conversion decided at each month m, the fleet's value multiplier when its ASICs are
+    sold: ``sum_a w_a fleet_mult[m + a]`` over the template ages ``a`` of the sale proceeds,
+    weighted by their PV (one sale: the multiplier ``a`` months later; beyond the horizon, the
+    horizon's), ``(n, H + 1)``."""
+    h = fleet_mult.shape[1] - 1
+    ages = np.flatnonzero(fleet_usd)
+    if ages.size == 0:
+        return fleet_mult
+    w = fleet_usd[ages] * disc[ages + 1]
+    w = w / w.sum()
+    m = np.arange(h + 1)
+    out = np.zeros_like(fleet_mult)
+    for a, wa in zip(ages, w, strict=True):  # the phases' sale months: a few, never paths
+        out += wa * fleet_mult[:, np.minimum(m + a, h)]
+    return out
 
 
 def _mining_while_converting(share: FloatArray, cum_mine: FloatArray) -> FloatArray:
@@ -517,9 +554,10 @@ def evaluate_batch(
     # rent multiplier) and the ASICs (TH/s left x the ASIC price, which tracks hashprice).
     sale = case.sale
     hp = mined.hashprice_usd_per_ph_day
-    hp_ratio = hp[:, np.minimum(np.arange(h + 1), h - 1)] / hp[:, :1]
+    # the ASIC price is the snapshot's: a machine's value moves with hashprice from then on
+    hp_ratio = hp[:, np.minimum(np.arange(h + 1), h - 1)] / case.asic_price_hashprice_usd_per_ph_day
     th = site.fleet_hashrate_th_s(h + 1)
-    fleet_mult = th[None, :] / th[0] * hp_ratio  # fleet value at m / value today, (n, H+1)
+    fleet_mult = th[None, :] / th[0] * hp_ratio  # fleet value at m / at the ASIC price, (n, H+1)
     fleet_usd = site.fleet_capex_usd * fleet_mult
     land_usd = sale.price_usd_per_mw * site.capacity_mw * rent_mult
     residual_usd = (land_usd + fleet_usd) * (1.0 - sale.cost_frac)
@@ -559,6 +597,9 @@ def evaluate_batch(
             pv, after = parts[name]
             return np.asarray(pv[:, kk] + dk_lease * after[:, kk])
 
+        # the ASICs displaced by a conversion at m are sold at ages a of the template: at the
+        # value of month m + a (after wear and any halving in between), not of month m
+        sold_at = _fleet_multiplier_at_sale(template.fleet_usd, disc_t[0], fleet_mult)
         if USE_KERNELS:
             switch_npv, exercise, cont = _switch_compiled(
                 mine_net,
@@ -566,17 +607,14 @@ def evaluate_batch(
                 r_m,
                 {k: part(k) for k in parts},
                 cap,
-                fleet_mult,
+                sold_at,
                 s_m,
                 residual_usd,
                 template.mining_share,
             )
         else:
             lease_value_at_m = (
-                part("fixed")
-                + cap * part("capex")
-                + fleet_mult * part("fleet")
-                + s_m * part("rent")
+                part("fixed") + cap * part("capex") + sold_at * part("fleet") + s_m * part("rent")
             )
             lease_value_at_m[:, h] = residual_usd[:, h]  # "switch" at the horizon = never
             still_mining = _mining_while_converting(template.mining_share, cum_mine)  # time 0
@@ -590,7 +628,7 @@ def evaluate_batch(
         lease_net = (
             template.fixed_usd[None, :h]
             + cap_r * template.capex_usd[None, :h]
-            + template.fleet_usd[None, :h]
+            + template.fleet_usd[None, :h] * fleet_mult[:r, :h]
             + s_m[:r, :1] * template.rent_usd[None, :h]
         )
         lease_net = lease_net + mine_net[:r] * template.mining_share[None, :h]
@@ -627,9 +665,9 @@ def evaluate_batch(
             ).net_usd
         if gnet.shape[0] != n:
             gnet = np.broadcast_to(gnet, (n, h)).copy()
-        # Like the lease: the displaced ASICs are sold (at today's value, as the GPU builder
-        # leaves them out) and the site's unconverted share keeps mining, at the site's rate.
-        gnet = gnet + fleet_disposition_usd(g.conversion, h)[None, :]
+        # Like the lease: the displaced ASICs are sold (at their value in the month of the sale,
+        # as the GPU builder leaves them out) and the site's unconverted share keeps mining.
+        gnet = gnet + fleet_disposition_usd(g.conversion, h)[None, :] * fleet_mult[:, :h]
         gmine = mine_net * mining_share_of_site(g.conversion, h)[None, :]
         nets[StrategyName.GPU_CLOUD] = gnet[:r] + gmine[:r]
         r_gpu = _col(monthly_rate(g.discount_rate_per_year + shift))
