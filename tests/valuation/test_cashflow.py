@@ -162,6 +162,15 @@ def test_payback_hand_examples() -> None:
     assert both[0] == 2.0 and np.isnan(both[1])
 
 
+def test_payback_with_month_end_flows_counts_the_month_of_the_flow() -> None:
+    """Flows at the end of months 1, 2, 3 (columns 0, 1, 2): -100, +50, +50 pay back at the end
+    of month 3, three months from the valuation date (the column index is 2)."""
+    assert float(payback_months([-100.0, 50.0, 50.0])) == 2.0
+    assert float(payback_months([-100.0, 50.0, 50.0], flows_at_period_end=True)) == 3.0
+    assert float(payback_months([5.0, 5.0], flows_at_period_end=True)) == 0.0
+    assert np.isnan(payback_months([-100.0, 50.0], flows_at_period_end=True))
+
+
 def test_moic_and_yields_and_annual_sums() -> None:
     assert float(moic([-100.0, -50.0, 60.0, 240.0])) == pytest.approx(2.0)
     assert np.isnan(moic([1.0, 2.0]))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hashpivot.valuation.cashflow import monthly_rate, npv
+from hashpivot.valuation.cashflow import npv
 from hashpivot.valuation.equity import (
     Amortisation,
     DebtTerms,
@@ -42,19 +42,29 @@ def test_per_w_and_per_mw_units() -> None:
 
 
 def test_annuity_matches_numpy_financial_pmt() -> None:
+    """A 12% loan quoted as lenders do (nominal, 1% a month) drawn at the end of month 0:
+    no grace -> 36 level payments pmt(0.01, 36, 800) in months 1..36; one month of grace ->
+    interest only in month 1, then 35 payments pmt(0.01, 35, 800) in months 2..36."""
     capex = np.zeros(60)
     capex[0] = -1000.0
-    terms = DebtTerms(ltc_frac=0.8, rate_per_year=0.12, tenor_months=36, grace_months=1)
-    s = debt_schedule(capex, terms)
-    r = float(monthly_rate(0.12))
+    r = 0.12 / 12
+    s = debt_schedule(capex, DebtTerms(ltc_frac=0.8, rate_per_year=0.12, tenor_months=36))
     assert s.draw_usd[0] == pytest.approx(800.0)
-    # month 1: interest on 800, level payment over the 35 months left
-    assert -s.interest_usd[1] == pytest.approx(800 * r)
-    pay = -npf.pmt(r, 35, 800.0)
-    assert -(s.interest_usd[1] + s.principal_usd[1]) == pytest.approx(pay, rel=1e-10)
-    assert -(s.interest_usd[20] + s.principal_usd[20]) == pytest.approx(pay, rel=1e-10)
-    assert s.balance_usd[35] == pytest.approx(0.0, abs=1e-8)
-    assert -(s.principal_usd.sum() + s.payoff_usd.sum()) == pytest.approx(800.0)
+    pay = -npf.pmt(r, 36, 800.0)
+    assert pay == pytest.approx(26.5715, abs=1e-4)  # 800 x 0.01 / (1 - 1.01^-36)
+    service = -(s.interest_usd + s.principal_usd)
+    assert service[0] == 0.0
+    np.testing.assert_allclose(service[1:37], pay, rtol=1e-10)
+    assert s.balance_usd[36] == pytest.approx(0.0, abs=1e-8) and service[37:].sum() == 0.0
+    g = debt_schedule(
+        capex, DebtTerms(ltc_frac=0.8, rate_per_year=0.12, tenor_months=36, grace_months=1)
+    )
+    assert -g.interest_usd[1] == pytest.approx(800 * r) and g.principal_usd[1] == 0.0
+    pay35 = -npf.pmt(r, 35, 800.0)
+    assert -(g.interest_usd[2] + g.principal_usd[2]) == pytest.approx(pay35, rel=1e-10)
+    assert -(g.interest_usd[36] + g.principal_usd[36]) == pytest.approx(pay35, rel=1e-10)
+    assert g.balance_usd[36] == pytest.approx(0.0, abs=1e-8)
+    assert -(g.principal_usd.sum() + g.payoff_usd.sum()) == pytest.approx(800.0)
 
 
 @pytest.mark.parametrize("amort", list(Amortisation))
@@ -67,7 +77,7 @@ def test_debt_is_worth_par_at_its_own_rate(amort: Amortisation) -> None:
     )
     s = debt_schedule(capex, terms)
     # the borrower's flows discounted at the loan rate are worth zero: no value created by debt
-    assert np.allclose(npv(monthly_rate(0.09), s.net_usd), 0.0, atol=1e-8)
+    assert np.allclose(npv(0.09 / 12, s.net_usd), 0.0, atol=1e-8)
     assert np.all(s.balance_usd[:, -1] == 0.0)
 
 
@@ -84,7 +94,8 @@ def test_linear_and_bullet_by_hand() -> None:
             grace_months=1,
         ),
     )
-    assert (-lin.principal_usd[:6]).tolist() == pytest.approx([0, 25, 25, 25, 25, 0])
+    # drawn at the end of month 0, a month of grace, repaid in months 2..5 (maturity 0 + 5)
+    assert (-lin.principal_usd[:7]).tolist() == pytest.approx([0, 0, 25, 25, 25, 25, 0])
     bul = debt_schedule(
         capex,
         DebtTerms(
@@ -92,7 +103,8 @@ def test_linear_and_bullet_by_hand() -> None:
         ),
     )
     assert bul.principal_usd.sum() == 0.0
-    assert bul.payoff_usd[4] == pytest.approx(-50.0)
+    assert bul.payoff_usd[5] == pytest.approx(-50.0)  # at maturity, month 0 + 5
+    assert bul.payoff_usd.sum() == pytest.approx(-50.0)
 
 
 def test_horizon_payoff_and_levered_flows() -> None:

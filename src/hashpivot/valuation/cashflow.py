@@ -293,14 +293,18 @@ def xirr(dates: Sequence[date], values: ArrayLike) -> IrrResult:
     return _solve_rate(v, _year_fractions(dates, v.shape[-1]))
 
 
-def payback_months(values: ArrayLike, rate_per_period: ArrayLike = 0.0) -> FloatArray:
+def payback_months(
+    values: ArrayLike, rate_per_period: ArrayLike = 0.0, *, flows_at_period_end: bool = False
+) -> FloatArray:
     """Months until the cumulative (discounted) cash flow turns non-negative for good.
 
     ``values`` [USD] ``(..., periods)``; ``rate_per_period`` 0 gives simple payback, a monthly
-    rate gives discounted payback. The result is the column index ``t`` (months from the
-    valuation date, as :func:`npv`) of the first month after which the running total never
-    goes below zero again; 0 when it never is negative; NaN when it ends negative (no
-    payback within the horizon).
+    rate gives discounted payback. The result is the time, in periods from the valuation date,
+    of the first flow after which the running total never goes below zero again: its column
+    index ``t`` for flows at the period starts (as :func:`npv`), ``t + 1`` for flows at the
+    period ends (``flows_at_period_end``, as :func:`npv_end_of_month`: hashpivot's monthly
+    cash flows); 0 when it never is negative; NaN when it ends negative (no payback within
+    the horizon).
     """
     v = np.asarray(values, dtype=np.float64)
     cum = np.cumsum(v * discount_factors(rate_per_period, v.shape[-1]), axis=-1)
@@ -310,6 +314,8 @@ def payback_months(values: ArrayLike, rate_per_period: ArrayLike = 0.0) -> Float
     last_neg = n - 1 - np.argmax(neg[..., ::-1], axis=-1)
     last_neg = np.where(np.any(neg, axis=-1), last_neg, -1)
     out = (last_neg + 1).astype(np.float64)
+    if flows_at_period_end:
+        out = np.where(last_neg >= 0, out + 1.0, out)
     return np.asarray(np.where(last_neg == n - 1, np.nan, out), dtype=np.float64)
 
 

@@ -19,8 +19,6 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hashpivot.valuation.cashflow import monthly_rate
-
 FloatArray = NDArray[np.float64]
 
 __all__ = [
@@ -106,12 +104,13 @@ class DebtTerms:
     """Project debt terms.
 
     ltc_frac : loan-to-cost, the share of each capex outflow funded by debt [fraction, 0..1]
-    rate_per_year : annual interest rate [fraction per year], converted to monthly as
-        ``(1 + r) ** (1/12) - 1``
+    rate_per_year : annual interest rate [fraction per year], quoted as loans are: nominal,
+        compounded monthly (``r / 12`` a month)
     tenor_months : months from the first draw to maturity; any balance left is due then
     amortisation : :class:`Amortisation`
-    grace_months : months from the first draw before principal repayment starts (interest is
-        paid monthly in cash from the first draw; during construction the equity pays it)
+    grace_months : interest-only months after the first draw: principal is repaid in months
+        ``first + grace + 1 .. first + tenor`` (interest is paid monthly in cash from the month
+        after the first draw; during construction the equity pays it)
     min_dscr : covenant minimum debt-service coverage ratio [x] checked by :func:`dscr`
     """
 
@@ -159,11 +158,13 @@ def debt_schedule(
     """Debt drawn as ``ltc_frac`` of each capex outflow, then repaid per ``terms``.
 
     ``capex_usd`` [USD per month, signed: outflows negative], ``(paths, months)`` or
-    ``(months,)``. Interest each month = opening balance x monthly rate. Repayment starts
-    ``grace_months`` after the first draw (per path) and runs to maturity
-    (``tenor_months`` after the first draw): annuity payments are re-levelled each month on
-    the balance and the months left (so later draws are amortised too), linear repays
-    ``balance / months left``, bullet repays at maturity (as ``payoff_usd``). Any balance
+    ``(months,)``. Draws come at the end of their month; interest each month = opening
+    balance x ``rate / 12``. Principal is repaid in months ``first + grace + 1`` to maturity
+    ``first + tenor`` (per path; with no grace, ``tenor`` payments: a draw of ``P`` in month 0
+    pays ``numpy_financial.pmt(r / 12, tenor, P)`` in months 1..tenor): annuity payments are
+    re-levelled each month on the balance and the payments left (so later draws are amortised
+    too), linear repays ``balance / payments left``, bullet repays at maturity (as
+    ``payoff_usd``). Any balance
     left at the end of the horizon is repaid in the last month (``payoff_usd``, from the exit
     proceeds); capex of that last month is not debt-funded. ``last_draw_month`` (inclusive)
     limits the draws to the development period: later capex (maintenance, refresh) is paid
@@ -176,10 +177,10 @@ def debt_schedule(
     draws = terms.ltc_frac * np.where(c < 0, -c, 0.0)
     if last_draw_month is not None:
         draws[:, last_draw_month + 1 :] = 0.0
-    r = float(monthly_rate(terms.rate_per_year))
+    r = terms.rate_per_year / 12.0  # nominal annual rate, compounded monthly
     has_draw = np.any(draws > 0, axis=1)
     first = np.where(has_draw, np.argmax(draws > 0, axis=1), months)
-    start_repay = first + terms.grace_months
+    start_repay = first + terms.grace_months + 1  # first month with a principal payment
     maturity = first + terms.tenor_months  # month in which the balance must be zero
 
     interest = np.zeros_like(c)
@@ -190,11 +191,12 @@ def debt_schedule(
     draws[:, -1] = 0.0  # no draw in the payoff month (its capex is equity-funded)
     for m in range(months):
         interest[:, m] = -bal * r
-        left = maturity - m  # scheduled payments left including this one
+        left = maturity - m + 1  # scheduled payments left including this one
         repaying = (m >= start_repay) & (left >= 1)
         if terms.amortisation is Amortisation.ANNUITY:
             n = np.maximum(left, 1).astype(np.float64)
-            pay = bal * r / (1.0 - (1.0 + r) ** -n) if r > 0 else bal / n
+            # 1 - (1 + r)^-n, accurate for tiny rates too (then pay -> balance / n)
+            pay = bal * r / -np.expm1(-n * np.log1p(r)) if r > 0 else bal / n
             sched = pay - bal * r
         elif terms.amortisation is Amortisation.LINEAR:
             sched = bal / np.maximum(left, 1)
@@ -204,7 +206,7 @@ def debt_schedule(
         principal[:, m] = -sched
         bal = bal - sched
         # balloon at maturity (bullet, or a draw after maturity) and payoff at the horizon end
-        due = (m >= maturity - 1) | (m == months - 1)
+        due = (m >= maturity) | (m == months - 1)
         payoff[:, m] = np.where(due, -bal, 0.0)
         bal = np.where(due, 0.0, bal) + draws[:, m]
         balance[:, m] = bal

@@ -222,8 +222,11 @@ def value_cash_flows(
     if a.debt is not None:
         sched = debt_schedule(cf.capex_usd, a.debt, last_draw_month=stabilised_month)
         lev = levered_cash_flows_usd(cf.net_usd, sched)
+        tax_paid = zero
         if a.tax is not None:
-            lev = _taxed(lev, cf, a.tax, sched.interest_usd)
+            taxed = _taxed(lev, cf, a.tax, sched.interest_usd)
+            tax_paid = taxed - lev
+            lev = taxed
         r_e = monthly_rate(
             a.discount_rate_per_year
             if a.equity_discount_rate_per_year is None
@@ -233,10 +236,10 @@ def value_cash_flows(
         lev_irr = irr_annual(lev)
         debt_total = sched.draw_usd.sum(axis=1)
         equity_in = -np.where(lev < 0, lev, 0.0).sum(axis=1)
-        # covenant tested on operating years: from stabilisation (CFADS = EBITDA)
-        cov = dscr(
-            cf.ebitda_usd[:, stabilised_month:], sched.debt_service_usd[:, stabilised_month:]
-        )
+        # covenant tested on operating years, from stabilisation: CFADS = EBITDA - maintenance
+        # capex - taxes paid
+        cfads = cf.ebitda_usd + cf.capex_usd + tax_paid
+        cov = dscr(cfads[:, stabilised_month:], sched.debt_service_usd[:, stabilised_month:])
         min_cov = np.where(
             np.all(np.isnan(cov), axis=1),
             np.nan,
@@ -272,7 +275,7 @@ def value_cash_flows(
         value_created_usd=created,
         equity_value_created_usd=equity_created,
         yield_on_cost_frac=yield_on_cost_frac(noi, capex),
-        payback_months=payback_months(net),
+        payback_months=payback_months(net, flows_at_period_end=True),
         moic=moic(net),
         cash_flows=cf,
         **out,  # type: ignore[arg-type]
