@@ -32,7 +32,7 @@ from hashpivot.engine.compare import (
     fit_switch_policy,
     make_batches,
 )
-from hashpivot.engine.strategies import StrategyName, evaluate_batch, lease_template
+from hashpivot.engine.strategies import StrategyName, evaluate_batch, prepare
 from hashpivot.engine.switching import apply_policy
 from hashpivot.market.processes import FACTORS
 from hashpivot.market.scenarios import simulate
@@ -55,10 +55,11 @@ def rng_floor_seconds(paths: int, months: int, seed: int) -> float:
 def reference_seconds_per_path(case, n: int) -> float:  # type: ignore[no-untyped-def]
     """The same model, one path at a time, numpy references instead of the compiled kernels."""
     from hashpivot.bitcoin import chain
-    from hashpivot.engine import strategies, switching
+    from hashpivot.engine import switching
+    from hashpivot.engine.strategies import lease as strategies
 
-    template = lease_template(case)
-    train = [ValueTask(case, template, None)(b) for b in make_batches(BLOCK_PATHS, 99, BLOCK_PATHS)]
+    prepared = prepare(case)
+    train = [ValueTask(case, prepared, None)(b) for b in make_batches(BLOCK_PATHS, 99, BLOCK_PATHS)]
     policy, _ = fit_switch_policy(train)
     rng = np.random.default_rng(1)
     flags = (chain.COMPILED, strategies.USE_KERNELS, switching.COMPILED)
@@ -68,10 +69,11 @@ def reference_seconds_per_path(case, n: int) -> float:  # type: ignore[no-untype
         scen = simulate(
             case.market_params, case.start_state, case.market_months + 1, 1, rng, compiled=False
         )
-        v = evaluate_batch(case, scen, template)
-        assert v.exercise_value_usd is not None and v.basis is not None
+        v = evaluate_batch(case, scen, prepared)
+        assert v.option is not None
         df = v.discount_per_month[0, : case.horizon]
-        apply_policy(policy, v.exercise_value_usd, v.continuation_usd, df, v.basis)
+        o = v.option
+        apply_policy(policy, o.exercise_value_usd, o.continuation_usd, df, o.basis)
         _ = v.npv_usd[StrategyName.MINE]
     seconds = (time.perf_counter() - t0) / n
     chain.COMPILED, strategies.USE_KERNELS, switching.COMPILED = flags
@@ -103,7 +105,7 @@ def main() -> None:
         "ratio_to_rng_floor": round(seconds / floor, 2),
         "reference_seconds_per_path": round(ref, 5),
         "reference_speedup": round(ref / (seconds / a.paths), 1),
-        "recommendation": cmp.recommendation.value,
+        "recommendation": cmp.recommendation,
     }
     if not a.json:
         print(f"compare: {a.paths:,} paths x {a.months} months in {seconds:.2f} s")

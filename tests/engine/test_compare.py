@@ -10,7 +10,7 @@ import pytest
 
 from hashpivot.api.compare import build_case
 from hashpivot.engine.compare import BLOCK_PATHS, compare
-from hashpivot.engine.strategies import StrategyName, evaluate_batch, lease_template
+from hashpivot.engine.strategies import StrategyName, evaluate_batch
 from hashpivot.market.scenarios import simulate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ def base_run(case):  # type: ignore[no-untyped-def]
 
 
 def test_strategy_names(base_run) -> None:  # type: ignore[no-untyped-def]
-    assert {s.value for s in base_run.strategies} == {
+    assert set(base_run.strategies) == {
         "mine",
         "lease",
         "gpu_cloud",
@@ -104,10 +104,10 @@ def test_zero_volatility_collapses_to_the_deterministic_projection(case) -> None
     one = simulate(
         flat.market_params, flat.start_state, flat.market_months + 1, 1, np.random.default_rng(0)
     )
-    det = evaluate_batch(flat, one, lease_template(flat))
+    det = evaluate_batch(flat, one)
     for k, s in mc.strategies.items():
         assert np.ptp(s.npv_usd) <= 1e-6 * max(1.0, abs(s.npv_mean_usd))
-        if k is not StrategyName.SWITCH:
+        if k != StrategyName.SWITCH:
             assert s.npv_mean_usd == pytest.approx(float(det.npv_usd[k][0]), rel=1e-12)
     assert mc.switch is not None and det.switch_npv_usd is not None
     best = float(det.switch_npv_usd[0].max())
@@ -163,7 +163,7 @@ def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case
     one = simulate(
         flat.market_params, flat.start_state, flat.market_months + 1, 1, np.random.default_rng(0)
     )
-    det = evaluate_batch(flat, one, lease_template(flat))
+    det = evaluate_batch(flat, one)
     g = flat.gpu
     assert g is not None
     from hashpivot.bitcoin.network import hashprice_usd_per_ph_day

@@ -71,7 +71,7 @@ def value_company(
             raise InputError(
                 f"site[{i}].value_as",
                 entry.value_as,
-                "one of recommended, " + ", ".join(s.value for s in case.strategies),
+                "one of recommended, " + ", ".join(case.strategies),
                 source=src,
             )
         key = f.resolve()
@@ -114,7 +114,7 @@ def value_company(
             capacity_mw=case.mining.capacity_mw,
             fleet_eh_s=case.mining.fleet.hashrate_ph_s / 1000.0,
             ownership_frac=entry.ownership_frac,
-            strategy=strategy.value,
+            strategy=str(strategy),
             npv_usd=stats.npv_usd * to_today,
             mine_npv_usd=mine.npv_usd * to_today,
         )
@@ -127,8 +127,8 @@ def value_company(
                 "fleet_eh_s": value.fleet_eh_s,
                 "ownership_frac": value.ownership_frac,
                 "value_as": entry.value_as,
-                "strategy": strategy.value,
-                "recommendation": cmp.recommendation.value,
+                "strategy": str(strategy),
+                "recommendation": cmp.recommendation,
                 "start": f"{case.mining.start:%Y-%m}",
                 "discount_to_snapshot": to_today,
                 **_stats(value.npv_usd, "npv_"),

@@ -10,14 +10,20 @@ from typing import Any
 import numpy as np
 
 from hashpivot.compute.conversion import Conversion, FleetDisposition
-from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
+from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.config.gpu_cloud import load_gpu_cloud_file
 from hashpivot.config.lease import load_lease_file
 from hashpivot.config.market import apply_market_table
 from hashpivot.config.power import PowerConfig
 from hashpivot.config.site import load_mining_site, load_site
-from hashpivot.engine.compare import PERCENTILES, Comparison
-from hashpivot.engine.strategies import CompareCase, GpuOption, LeaseOption, SaleTerms
+from hashpivot.engine.strategies import (
+    CompareCase,
+    GpuOption,
+    LeaseOption,
+    PowerHistory,
+    SaleTerms,
+)
+from hashpivot.engine.summary import PERCENTILES, Comparison
 from hashpivot.errors import InputError
 from hashpivot.market.processes import (
     FACTORS,
@@ -99,11 +105,15 @@ def build_case(
             market_params = carry_forward(market_params, SNAPSHOT.as_of, snapshot.as_of)
     except InputError as exc:
         raise InputError(exc.field, exc.value, exc.allowed, source=str(site_file)) from None
-    curtailment = None
-    if doc.power.source is not None and doc.power.dispatch is DispatchPolicy.CURTAIL:
-        curtailment = _curtailment_curve(doc.power, Path(site_file).parent)
+    curtailment = history = None
+    if doc.power.source is not None:
+        history = _power_history(doc.power, Path(site_file).parent)
+        if doc.power.dispatch is DispatchPolicy.CURTAIL:
+            curtailment = _curtailment_curve(doc.power, history)
     return CompareCase(
         curtailment=curtailment,
+        power_history=history,
+        scenario=doc.mining.scenario,
         mining=mining,
         snapshot=snapshot,
         market_params=market_params,
@@ -127,8 +137,8 @@ def build_case(
     )
 
 
-def _curtailment_curve(power: PowerConfig, base_dir: Path) -> CurtailmentCurve:
-    """The site's price history (as ``hashpivot mine`` reads it) as a curtailment curve."""
+def _power_history(power: PowerConfig, base_dir: Path) -> PowerHistory:
+    """The site's price history (the file of ``[power] source``) and how it is dispatched."""
     from hashpivot.adapters.prices import FilePriceSource
     from hashpivot.power.prices import select_year
 
@@ -138,12 +148,30 @@ def _curtailment_curve(power: PowerConfig, base_dir: Path) -> CurtailmentCurve:
     if power.year is not None:
         series = select_year(series, power.year)
     label = f"{power.market} {power.location}" + (f" {power.year}" if power.year else "")
-    return curtailment_curve(
-        series.price_usd_per_mwh,
-        series.interval_start_utc,
+    ppa = power.ppa
+    return PowerHistory(
+        price_usd_per_mwh=series.price_usd_per_mwh,
+        interval_start_utc=series.interval_start_utc,
+        policy=power.dispatch,
         constraints=power.constraints(series.interval_minutes),
         fourcp=None if power.fourcp is None else power.fourcp.terms(),
-        source=f"{label} hourly shape from {path.name}",
+        adder_usd_per_mwh=power.adder_usd_per_mwh,
+        ppa_price_usd_per_mwh=None if ppa is None else ppa.price_usd_per_mwh,
+        ppa_contract_mw=None if ppa is None else ppa.contract_mw,
+        ai_load_mw=power.ai_load_mw,
+        ai_power_paid_by_tenant=power.ai_power_paid_by is PowerPayer.TENANT,
+        label=f"{label} hourly prices from {path.name}",
+    )
+
+
+def _curtailment_curve(power: PowerConfig, history: PowerHistory) -> CurtailmentCurve:
+    """The site's price history (as ``hashpivot mine`` reads it) as a curtailment curve."""
+    return curtailment_curve(
+        history.price_usd_per_mwh,
+        history.interval_start_utc,
+        constraints=history.constraints,
+        fourcp=history.fourcp,
+        source=history.label.replace(" hourly prices from ", " hourly shape from "),
     )
 
 
@@ -159,6 +187,23 @@ def _month_label(line: str, months: list[str]) -> str:
 
 def _num(x: float | None) -> float | None:
     return None if x is None or not np.isfinite(x) else float(x)
+
+
+def market_statement(case: CompareCase, cmp: Comparison) -> str:
+    """Which market a run used, in words (so a reader sees why a mean and a scenario differ)."""
+    if cmp.market.startswith("deterministic"):
+        name = cmp.market.split()[-1]
+        sc = SCENARIOS[ScenarioName(name)]
+        return (
+            f"deterministic scenario '{name}': BTC {sc.btc_price_growth_per_year:+.0%}/yr from "
+            f"${case.start_state.btc_price_usd:,.0f}, network hashrate "
+            f"{sc.hashrate_growth_per_year:+.0%}/yr, fee share {sc.fee_share_frac:.1%}; rent, "
+            "GPU rate and power on their zero-volatility paths (one path)"
+        )
+    return (
+        f"Monte Carlo: {cmp.paths:,} paths, seed {cmp.seed}; BTC, network hashrate (error "
+        "correction on hashprice), fees, rent, GPU rate and power as the market assumptions list"
+    )
 
 
 def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
@@ -179,9 +224,10 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "discount_rate": case.mining.discount_rate,
         "capacity_mw": case.mining.capacity_mw,
         "equity_usd_per_w_basis": "gross",
-        "recommendation": cmp.recommendation.value,
+        "recommendation": cmp.recommendation,
+        "market": market_statement(case, cmp),
         "strategies": {
-            k.value: {
+            k: {
                 "npv_mean_usd": s.npv_mean_usd,
                 "npv_p10_usd": s.npv_p10_usd,
                 "npv_p50_usd": s.npv_p50_usd,

@@ -13,6 +13,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from hashpivot.api.site_view import site_strategy_view
 from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
 from hashpivot.compute.shell import deal_figures
 from hashpivot.config.gpu_cloud import gpu_assumption_rows, load_gpu_cloud_file
@@ -26,6 +27,7 @@ FILE_ARG = typer.Argument(..., help="Lease / GPU file (TOML), or a site file wit
 _LABELS: list[tuple[str, str, str]] = [
     # key, label, format
     ("npv_usd", "NPV (unlevered, incl. exit)", "usd"),
+    ("project_npv_usd", "Project NPV on its own (its term, cap-rate exit)", "usd"),
     ("irr", "IRR (unlevered, annual)", "pct"),
     ("noi_usd_per_year", "NOI / EBITDA, first full year", "usd"),
     ("capex_usd", "Owner capex", "usd"),
@@ -66,6 +68,8 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     res = Table(title=title, title_justify="left")
     res.add_column("Result")
     res.add_column("Value", justify="right")
+    if "npv_basis" in payload:
+        res.add_row("NPV basis", str(payload["npv_basis"]))
     res.add_row("Basis of per-W figures", str(payload["basis"]))
     for key, label, kind in _LABELS:
         if key in payload:
@@ -95,6 +99,17 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     console.print(table)
 
 
+def _site_view(payload: dict[str, Any], path: Path, strategy: str) -> None:
+    """On a site file, lead with the engine's value of the strategy (compare --deterministic)
+    and keep the standalone project's NPV beside it."""
+    view = site_strategy_view(path, strategy)
+    if view is None:
+        payload["npv_basis"] = "the project on its own: its term, exit at the cap rate"
+        return
+    payload["project_npv_usd"] = payload["npv_usd"]
+    payload.update(view)
+
+
 @app.command("lease")
 def lease(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
     """Value a powered-shell / colocation lease of the converted site ($/W, NPV, IRR)."""
@@ -111,6 +126,7 @@ def lease(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
         **deal_figures(case.terms, case.config.announced_contract_value_usd),
         "assumptions": lease_assumption_rows(case),
     }
+    _site_view(payload, path, "lease")
     if as_json:
         emit_json(payload)
         return
@@ -139,6 +155,7 @@ def gpu_cloud(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
         **headline(v),
         "assumptions": gpu_assumption_rows(case),
     }
+    _site_view(payload, path, "gpu_cloud")
     if as_json:
         emit_json(payload)
         return

@@ -23,6 +23,9 @@ from hashpivot.cli._app import (
 )
 from hashpivot.engine.backends import open_backend
 from hashpivot.engine.compare import compare as run_compare
+from hashpivot.engine.deterministic import run_deterministic
+from hashpivot.engine.strategies import CompareCase
+from hashpivot.engine.summary import Comparison
 from hashpivot.errors import InputError
 
 
@@ -101,12 +104,22 @@ def compare(
         help="Tornado and Sobol indices of this strategy's NPV (default: the recommendation; "
         "'none' skips them).",
     ),
+    deterministic: bool = typer.Option(
+        False,
+        "--deterministic",
+        help="One path: the site file's named scenario (or --scenario), the same engine and "
+        "JSON shape; its mine equals `hashpivot mine`.",
+    ),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="bear | base | bull with --deterministic (default: the file's)."
+    ),
     live: bool = LIVE_OPTION,
     mempool_url: str | None = MEMPOOL_URL_OPTION,
     price_url: str | None = PRICE_URL_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Mine, lease, GPU cloud, switch, split or sell: the paths side by side under Monte Carlo."""
+    """Mine, lease, GPU cloud, switch, split or sell: the paths side by side under Monte Carlo
+    (or on one deterministic path with --deterministic)."""
     if not 1 <= paths <= 10_000_000:
         raise InputError("--paths", paths, "1..10,000,000")
     if seed < 0:
@@ -114,34 +127,15 @@ def compare(
     case = build_case(
         site_file, months=months, snapshot=market_snapshot(live, mempool_url, price_url)
     )
-    names = [s.value for s in case.strategies]
+    names = list(case.strategies)
     if sensitivity_of is not None and sensitivity_of not in (*names, "none"):
         raise InputError("--sensitivity", sensitivity_of, "one of " + ", ".join([*names, "none"]))
-    with open_backend(backend, scheduler=scheduler, workers=workers) as map_fn:
-        if as_json:
-            cmp = run_compare(case, paths=paths, seed=seed, batch_paths=batch_paths, map_fn=map_fn)
-        else:
-            with Progress(
-                TextColumn("[bold]Simulating"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total} batches"),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("compare", total=None)
-
-                def tick(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                cmp = run_compare(
-                    case,
-                    paths=paths,
-                    seed=seed,
-                    batch_paths=batch_paths,
-                    map_fn=map_fn,
-                    progress=tick,
-                )
+    if scenario is not None and not deterministic:
+        raise InputError("--scenario", scenario, "only with --deterministic")
+    if deterministic:
+        cmp = run_deterministic(case, scenario).comparison
+    else:
+        cmp = _monte_carlo(case, paths, seed, backend, scheduler, workers, batch_paths, as_json)
     out = summary(case, cmp)
     if sensitivity_of != "none":
         out["sensitivity"] = sensitivity(case, sensitivity_of or out["recommendation"])
@@ -158,6 +152,43 @@ def compare(
         _render(out, rows)
         for f in out.get("report_files", []):
             console.print(f"Wrote [bold]{f}[/]")
+
+
+def _monte_carlo(
+    case: CompareCase,
+    paths: int,
+    seed: int,
+    backend: str,
+    scheduler: str | None,
+    workers: int | None,
+    batch_paths: int,
+    as_json: bool,
+) -> Comparison:
+    """The Monte Carlo comparison, with a progress bar in text mode."""
+    with open_backend(backend, scheduler=scheduler, workers=workers) as map_fn:
+        if as_json:
+            return run_compare(case, paths=paths, seed=seed, batch_paths=batch_paths, map_fn=map_fn)
+        with Progress(
+            TextColumn("[bold]Simulating"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} batches"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("compare", total=None)
+
+            def tick(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return run_compare(
+                case,
+                paths=paths,
+                seed=seed,
+                batch_paths=batch_paths,
+                map_fn=map_fn,
+                progress=tick,
+            )
 
 
 @app.command()

@@ -188,6 +188,8 @@ def demo(
             workers=None,
             batch_paths=5_000,
             sensitivity_of=None,
+            deterministic=False,
+            scenario=None,
             live=False,  # the demo runs offline, on the dated snapshot
             mempool_url=None,
             price_url=None,

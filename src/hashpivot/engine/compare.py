@@ -13,6 +13,7 @@ Two passes:
    switching at each fixed month, and a sample of paths kept for monthly tables and fan charts.
 
 Per-block sums are combined in block order, so averages are bit-identical across batchings.
+The strategies are whatever :mod:`hashpivot.engine.strategies.registry` offers for the case.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -28,12 +29,17 @@ import numpy as np
 from hashpivot.engine.strategies import (
     BatchValues,
     CompareCase,
-    GpuTemplate,
-    LeaseTemplate,
-    StrategyName,
+    available,
     evaluate_batch,
-    gpu_template,
-    lease_template,
+    prepare,
+)
+from hashpivot.engine.summary import (
+    PERCENTILES,
+    BatchSummary,
+    Comparison,
+    StrategyStats,
+    SwitchResult,
+    summarise,
 )
 from hashpivot.engine.switching import (
     ExercisePolicy,
@@ -46,14 +52,12 @@ from hashpivot.engine.switching import (
 from hashpivot.errors import InputError
 from hashpivot.market.scenarios import ChunkSimulator, ChunkSpec, MarketScenarios, chunk_specs
 from hashpivot.types import FloatArray
-from hashpivot.valuation.cashflow import irr_annual
 
 BLOCK_PATHS = 5_000  # paths per RNG block: fixes the random numbers whatever the batching
 TRAIN_PATHS = 10_000  # paths of a separate stream used to fit the switch policy
 TRAIN_STREAM = 0x5EED  # second entropy word of the training stream: SeedSequence([seed, this])
 SUB_PATHS = 1_000  # paths valued at a time inside a block (work arrays that stay in cache)
 SAMPLE_PATHS = 1_000  # paths kept whole for monthly tables, IRR and fan charts
-PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 DESCRIBE_PATHS = 1_000  # paths used to state the fitted policy as thresholds
 
 
@@ -115,28 +119,32 @@ class BatchResult:
 
     index: int
     first_path: int
-    npv_usd: dict[StrategyName, FloatArray]
-    switch_sums_usd: FloatArray | None  # (blocks, H + 1) sums over each block's paths
-    switch_stop_month: FloatArray | None  # (paths,) month of conversion, H = never
-    sample_net_usd: dict[StrategyName, FloatArray]
+    npv_usd: dict[str, FloatArray]
+    option_sums_usd: FloatArray | None  # (blocks, H + 1) sums of stop_npv over each block
+    option_stop_month: FloatArray | None  # (paths,) month of conversion, H = never
+    sample_net_usd: dict[str, FloatArray]
     sample_hashprice: FloatArray
     sample_btc_price: FloatArray
     lsm_inputs: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = None
 
 
+def has_option(case: CompareCase) -> bool:
+    """Whether an optional-stopping strategy (``switch``) is available: its policy is fitted."""
+    return any(s.optional_stopping for s in available(case))
+
+
 @dataclass(frozen=True, slots=True)
 class ValueTask:
-    """Picklable task: value every strategy on one batch. Without a policy (the training
-    batches of pass 1) it keeps the Longstaff-Schwartz inputs for the fit instead."""
+    """Picklable task: value every strategy on one batch. Without a policy where one is needed
+    (the training batches of pass 1) it keeps the Longstaff-Schwartz inputs for the fit."""
 
     case: CompareCase
-    template: LeaseTemplate | None
+    prepared: dict[str, Any]
     policy: ExercisePolicy | Future[ExercisePolicy] | None
-    gpu: GpuTemplate | None = None
 
     def __call__(self, batch: Batch) -> BatchResult:
         scen = _simulate(self.case, batch)
-        training = self.template is not None and self.policy is None
+        training = self.policy is None and has_option(self.case)
         keep = 0 if training else max(0, min(SAMPLE_PATHS - batch.first_path, batch.paths))
         # value in sub-blocks (aligned on the RNG blocks) whose (paths, months) work arrays
         # stay in cache; policies are applied once the fit is done (local runs overlap the
@@ -169,8 +177,8 @@ class ValueTask:
             index=batch.index,
             first_path=batch.first_path,
             npv_usd=npv,
-            switch_sums_usd=sums,
-            switch_stop_month=stop,
+            option_sums_usd=sums,
+            option_stop_month=stop,
             sample_net_usd={k: np.concatenate([p.net[k] for p in parts]) for k in parts[0].net},
             sample_hashprice=np.concatenate([p.hashprice for p in parts]),
             sample_btc_price=np.concatenate([p.btc_price for p in parts]),
@@ -180,30 +188,26 @@ class ValueTask:
     def _value(self, scen: MarketScenarios, training: bool, keep: int) -> _Part:
         rows = max(0, min(keep, scen.paths))
         v: BatchValues = evaluate_batch(
-            self.case,
-            scen,
-            self.template,
-            gpu=self.gpu,
-            with_gpu=not training,  # the fit needs only mining and the lease
-            net_rows=rows,
+            self.case, scen, self.prepared, training=training, net_rows=rows
         )
         part = _Part(
             npv=dict(v.npv_usd),
             net={k: a[:rows] for k, a in v.net_usd.items()},
             hashprice=v.hashprice_usd_per_ph_day[:rows],
             btc_price=v.btc_price_usd[:rows],
+            option_name=v.option_name,
         )
-        if v.switch_npv_usd is not None:
-            assert v.exercise_value_usd is not None and v.basis is not None
-            assert v.continuation_usd is not None
-            part.sums = v.switch_npv_usd.sum(axis=0)
+        if v.option is not None:
+            part.sums = v.option.stop_npv_usd.sum(axis=0)
             df = v.discount_per_month[0, : self.case.horizon]
-            part.lsm = (v.exercise_value_usd, v.continuation_usd, v.basis, df)
+            o = v.option
+            part.lsm = (o.exercise_value_usd, o.continuation_usd, o.basis, df)
         return part
 
     def _apply(self, part: _Part, *, wait: bool) -> None:
-        """Value the switch on ``part`` under the fitted policy (once it is fitted)."""
-        if part.lsm is None or self.policy is None:
+        """Value the optional-stopping strategy on ``part`` under the fitted policy (once it is
+        fitted)."""
+        if part.lsm is None or self.policy is None or part.option_name is None:
             return
         policy = self.policy
         if isinstance(policy, Future):
@@ -212,7 +216,7 @@ class ValueTask:
             policy = policy.result()
         ev, cont, basis, df = part.lsm
         res = apply_policy(policy, ev, cont, df, basis)
-        part.npv[StrategyName.SWITCH] = res.path_values
+        part.npv[part.option_name] = res.path_values
         part.stop = res.stopping_index.astype(np.float64)
         part.lsm = None
 
@@ -221,77 +225,15 @@ class ValueTask:
 class _Part:
     """What one sub-block of a batch gives (mutable while the batch is valued)."""
 
-    npv: dict[StrategyName, FloatArray]
-    net: dict[StrategyName, FloatArray]
+    npv: dict[str, FloatArray]
+    net: dict[str, FloatArray]
     hashprice: FloatArray
     btc_price: FloatArray
+    option_name: str | None = None
     block: int = 0
     sums: FloatArray | None = None
     stop: FloatArray | None = None
     lsm: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StrategyStats:
-    """Distribution of one strategy's NPV over the paths (USD unless stated)."""
-
-    name: StrategyName
-    npv_usd: FloatArray
-    npv_mean_usd: float
-    npv_p10_usd: float
-    npv_p50_usd: float
-    npv_p90_usd: float
-    prob_loss: float
-    prob_best: float
-    irr_p50: float | None
-    irr_note: str
-    equity_usd_per_w_p50: float
-    monthly_p50_net_usd: FloatArray | None
-    monthly_mean_net_usd: FloatArray | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SwitchResult:
-    """Switch timing.
-
-    best_month : fixed month of conversion with the highest mean NPV (``horizon`` = never)
-    npv_by_month_mean_usd : mean NPV of converting at each month 0..H
-    convert_now_usd : mean NPV of converting now (= ``lease``)
-    lsm_value_usd, lsm_std_error_usd : value of the fitted policy (out of sample) and its SE
-    option_value_usd : value of keeping the choice open over converting now
-    policy_lines : the policy in words, e.g. "convert when hashprice < X given rent in [a, b]"
-    conversion_prob_by_month : share of paths converting at each month under the policy
-    """
-
-    best_month: int
-    best_month_npv_mean_usd: float
-    npv_by_month_mean_usd: FloatArray
-    convert_now_usd: float
-    lsm_value_usd: float
-    lsm_std_error_usd: float
-    option_value_usd: float
-    policy_lines: list[str]
-    conversion_prob_by_month: FloatArray
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Comparison:
-    """The result of :func:`compare`."""
-
-    paths: int
-    seed: int
-    months: int
-    strategies: dict[StrategyName, StrategyStats]
-    recommendation: StrategyName
-    switch: SwitchResult | None
-    fan_hashprice: FloatArray  # (len(PERCENTILES), months) USD/PH/day
-    fan_btc_price: FloatArray  # (len(PERCENTILES), months) USD
-    interrupted: bool = False
-    notes: list[str] = field(default_factory=list)
-
-
-def _pct(x: FloatArray, q: float) -> float:
-    return float(np.percentile(x, q)) if x.size else float("nan")
 
 
 def fit_switch_policy(train: Sequence[BatchResult]) -> tuple[ExercisePolicy, list[str]]:
@@ -345,25 +287,23 @@ def compare(
     batch_paths = max(BLOCK_PATHS, min(batch_paths, -(-paths // BLOCK_PATHS) * BLOCK_PATHS))
     batch_paths -= batch_paths % BLOCK_PATHS
     batches = make_batches(paths, seed, batch_paths)
-    template = lease_template(case) if case.lease is not None else None
-    gpu = gpu_template(case)
+    prepared = prepare(case)
+    fit = has_option(case)
     results: list[BatchResult] = []
     lines: list[str] = []
     train_batches = (
-        []
-        if template is None
-        else make_batches(TRAIN_PATHS, np.random.SeedSequence([seed, TRAIN_STREAM]), batch_paths)
+        make_batches(TRAIN_PATHS, np.random.SeedSequence([seed, TRAIN_STREAM]), batch_paths)
+        if fit
+        else []
     )
     interrupted = False
     if map_fn is not local_map:
         # pass 1: fit the policy on TRAIN_PATHS paths of their own random stream, so every
         # valued path is out of sample (the policy value is then a low-biased estimate)
-        task = ValueTask(case, template, None, gpu)
-        if template is not None:
-            policy, lines = fit_switch_policy(
-                map_fn(ValueTask(case, template, None, gpu), train_batches)
-            )
-            task = ValueTask(case, template, policy, gpu)
+        task = ValueTask(case, prepared, None)
+        if fit:
+            policy, lines = fit_switch_policy(map_fn(task, train_batches))
+            task = ValueTask(case, prepared, policy)
         if progress:
             progress(0, len(batches))
         results.extend(map_fn(task, batches))
@@ -376,14 +316,12 @@ def compare(
         pool = ThreadPoolExecutor(max_workers=workers)
         pending: Future[ExercisePolicy] = Future()
         try:
-            train_jobs = [
-                pool.submit(ValueTask(case, template, None, gpu), b) for b in train_batches
-            ]
-            task = ValueTask(case, template, pending if template is not None else None, gpu)
+            train_jobs = [pool.submit(ValueTask(case, prepared, None), b) for b in train_batches]
+            task = ValueTask(case, prepared, pending if fit else None)
             jobs = [pool.submit(task, b) for b in batches]
             if progress:
                 progress(0, len(batches))
-            if template is not None:
+            if fit:
                 policy, lines = fit_switch_policy([j.result() for j in train_jobs])
                 pending.set_result(policy)
             for job in jobs:  # in order
@@ -402,98 +340,34 @@ def compare(
         finally:
             pool.shutdown(wait=True)
     results.sort(key=lambda r: r.index)
-    return _summarise(
-        case, results, paths_asked=paths, seed=seed, lines=lines, interrupted=interrupted
-    )
-
-
-def _summarise(
-    case: CompareCase,
-    results: list[BatchResult],
-    *,
-    paths_asked: int,
-    seed: int,
-    lines: list[str],
-    interrupted: bool,
-) -> Comparison:
-    names = list(results[0].npv_usd)
-    npv = {k: np.concatenate([r.npv_usd[k] for r in results]) for k in names}
-    n = npv[names[0]].size
-    stacked = np.stack([npv[k] for k in names])
-    # P(best): a path's credit is split between strategies that tie on it (the switch policy
-    # that converts at once *is* the lease, to the cent)
-    top = stacked.max(axis=0)
-    ties = stacked >= top - 1e-9 * np.maximum(1.0, np.abs(top))
-    credit = ties / ties.sum(axis=0)
-    capacity_w = case.mining.capacity_mw * 1e6
-    h = case.horizon
-    stats: dict[StrategyName, StrategyStats] = {}
-    for i, k in enumerate(names):
-        x = npv[k]
-        sample = [r.sample_net_usd[k] for r in results if k in r.sample_net_usd]
-        flows = np.concatenate(sample) if sample and sum(s.shape[0] for s in sample) else None
-        irr_p50: float | None = None
-        note = "not computed for a path-dependent policy"
-        p50_m = mean_m = None
-        if flows is not None and flows.shape[0]:
-            p50_m = np.percentile(flows, 50, axis=0)
-            mean_m = flows.mean(axis=0)
-            res = irr_annual(flows)
-            ok = np.isfinite(res.rate)
-            irr_p50 = float(np.median(res.rate[ok])) if ok.mean() >= 0.5 else None
-            note = f"IRR over {flows.shape[0]} sample paths; {res.reason}"
-        stats[k] = StrategyStats(
-            name=k,
-            npv_usd=x,
-            npv_mean_usd=float(x.mean()),
-            npv_p10_usd=_pct(x, 10),
-            npv_p50_usd=_pct(x, 50),
-            npv_p90_usd=_pct(x, 90),
-            prob_loss=float((x < 0).mean()),
-            prob_best=float(credit[i].mean()),
-            irr_p50=irr_p50,
-            irr_note=note,
-            equity_usd_per_w_p50=_pct(x, 50) / capacity_w,
-            monthly_p50_net_usd=p50_m,
-            monthly_mean_net_usd=mean_m,
-        )
-    recommendation = max(stats.values(), key=lambda s: s.npv_mean_usd).name
-    switch = None
-    if StrategyName.SWITCH in npv:
-        sums = np.concatenate([r.switch_sums_usd for r in results if r.switch_sums_usd is not None])
-        by_month = sums.sum(axis=0) / n
-        stops = np.concatenate(
-            [r.switch_stop_month for r in results if r.switch_stop_month is not None]
-        )
-        lsm = npv[StrategyName.SWITCH]
-        convert_now = float(by_month[0])
-        best_m = int(np.argmax(by_month))
-        switch = SwitchResult(
-            best_month=best_m,
-            best_month_npv_mean_usd=float(by_month[best_m]),
-            npv_by_month_mean_usd=by_month,
-            convert_now_usd=convert_now,
-            lsm_value_usd=float(lsm.mean()),
-            lsm_std_error_usd=float(lsm.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
-            option_value_usd=float(lsm.mean()) - convert_now,
-            policy_lines=lines,
-            conversion_prob_by_month=np.bincount(stops.astype(np.int64), minlength=h + 1)[: h + 1]
-            / n,
-        )
-    hp = np.concatenate([r.sample_hashprice for r in results])
-    btc = np.concatenate([r.sample_btc_price for r in results])
-    notes = []
-    if interrupted:
-        notes.append(f"interrupted: {n} of {paths_asked} paths finished and summarised")
-    return Comparison(
-        paths=n,
+    return summarise(
+        case,
+        [
+            BatchSummary(
+                npv_usd=r.npv_usd,
+                sample_net_usd=r.sample_net_usd,
+                sample_hashprice=r.sample_hashprice,
+                sample_btc_price=r.sample_btc_price,
+                option_sums_usd=r.option_sums_usd,
+                option_stop_month=r.option_stop_month,
+            )
+            for r in results
+        ],
+        paths_asked=paths,
         seed=seed,
-        months=h,
-        strategies=stats,
-        recommendation=recommendation,
-        switch=switch,
-        fan_hashprice=np.percentile(hp, PERCENTILES, axis=0),
-        fan_btc_price=np.percentile(btc, PERCENTILES, axis=0),
+        lines=lines,
         interrupted=interrupted,
-        notes=notes,
     )
+
+
+__all__ = [
+    "BLOCK_PATHS",
+    "PERCENTILES",
+    "Comparison",
+    "StrategyStats",
+    "SwitchResult",
+    "compare",
+    "fit_switch_policy",
+    "local_map",
+    "make_batches",
+]

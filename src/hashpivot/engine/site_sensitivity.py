@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -24,12 +25,9 @@ from hashpivot.engine.sensitivity import (
 from hashpivot.engine.strategies import (
     CompareCase,
     Factors,
-    GpuTemplate,
-    LeaseTemplate,
     StrategyName,
     evaluate_batch,
-    gpu_template,
-    lease_template,
+    prepare,
 )
 from hashpivot.market.scenarios import MarketScenarios, simulate
 from hashpivot.types import FloatArray
@@ -76,21 +74,19 @@ class SiteModel:
     """``factors (n, d) -> NPV (n,)`` of one strategy on the deterministic path."""
 
     case: CompareCase
-    strategy: StrategyName
+    strategy: str
     names: tuple[str, ...]
     scen: MarketScenarios
-    template: LeaseTemplate | None
-    gpu: GpuTemplate | None = None
+    prepared: dict[str, Any]
 
     def __call__(self, x: FloatArray) -> FloatArray:
         x = np.atleast_2d(x)
         n = x.shape[0]
         scen = self.scen.take(np.zeros(n, dtype=np.int64))
         kw = {name: x[:, i] for i, name in enumerate(self.names)}
-        v = evaluate_batch(self.case, scen, self.template, Factors(**kw), gpu=self.gpu)
-        if self.strategy is StrategyName.SWITCH:
-            assert v.switch_npv_usd is not None
-            return np.asarray(v.switch_npv_usd.max(axis=1))
+        v = evaluate_batch(self.case, scen, self.prepared, Factors(**kw))
+        if v.option is not None and self.strategy == v.option_name:
+            return np.asarray(v.option.stop_npv_usd.max(axis=1))
         return np.asarray(v.npv_usd[self.strategy])
 
 
@@ -109,7 +105,7 @@ def base_values(case: CompareCase, names: tuple[str, ...]) -> dict[str, float]:
 
 def site_sensitivity(
     case: CompareCase,
-    strategy: StrategyName,
+    strategy: str,
     *,
     sobol_n_base: int = 256,
     ranges: Mapping[str, InputRange] = SENSITIVITY_RANGES,
@@ -119,10 +115,7 @@ def site_sensitivity(
     if strategy not in case.strategies:
         strategy = StrategyName.MINE
     names = _names(case)
-    template = lease_template(case) if case.lease is not None else None
-    model = SiteModel(
-        case, strategy, names, deterministic_market(case), template, gpu_template(case)
-    )
+    model = SiteModel(case, strategy, names, deterministic_market(case), prepare(case))
     base = base_values(case, names)
 
     def one(point: Mapping[str, float]) -> float:

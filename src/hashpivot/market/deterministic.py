@@ -6,7 +6,9 @@ from datetime import date
 
 import numpy as np
 
+from hashpivot.bitcoin.chain import month_seconds, simulate_chain
 from hashpivot.config.defaults import DeterministicScenario, MarketSnapshot
+from hashpivot.market.scenarios import MarketParams, MarketScenarios, StartState, simulate
 from hashpivot.types import MarketPaths
 
 
@@ -47,4 +49,47 @@ def deterministic_market(
         network_hashrate_eh_s=hashrate,
         fee_share_frac=np.full_like(price, scenario.fee_share_frac),
         first_month_elapsed_s=(snapshot.as_of - first).days * 86_400.0,
+    )
+
+
+def scenario_paths(
+    snapshot: MarketSnapshot,
+    scenario: DeterministicScenario,
+    start: StartState,
+    params: MarketParams,
+    *,
+    months: int,
+) -> MarketScenarios:
+    """A named deterministic scenario as the engine's one-path :class:`MarketScenarios`.
+
+    BTC price and network hashrate grow at the scenario's constant annual rates from today's
+    (``x(t) = x0 (1 + g)^t``, t in years from the snapshot to mid-month, as
+    :func:`deterministic_market`); the fee share is the scenario's constant, turned into fees
+    per block along the blocks the chain actually produces on that hashrate path (so each
+    month's fees are ``subsidy x share / (1 - share)`` of that month's blocks, halving
+    included); rent, GPU rate and power price follow the zero-volatility paths of ``params``.
+    """
+    t = mid_month_years(snapshot.as_of, months)[None, :]
+    price = start.btc_price_usd * (1.0 + scenario.btc_price_growth_per_year) ** t
+    hashrate = start.network_hashrate_eh_s * (1.0 + scenario.hashrate_growth_per_year) ** t
+    first = date(snapshot.as_of.year, snapshot.as_of.month, 1)
+    chain = simulate_chain(
+        snapshot.network_state,
+        hashrate,
+        month_seconds(first, months),
+        first_month_elapsed_s=(snapshot.as_of - first).days * 86_400.0,
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        subsidy = np.where(chain.blocks > 0, chain.subsidy_btc / chain.blocks, 0.0)
+    share = scenario.fee_share_frac
+    quiet = simulate(params.with_zero_volatility(), start, months, 1, np.random.default_rng(0))
+    return MarketScenarios(
+        start=first,
+        btc_price_usd=price,
+        network_hashrate_eh_s=hashrate,
+        fees_btc_per_block=subsidy * share / (1.0 - share),
+        rent_usd_per_kw_month=quiet.rent_usd_per_kw_month,
+        gpu_rate_usd_per_gpu_hour=quiet.gpu_rate_usd_per_gpu_hour,
+        power_price_usd_per_mwh=quiet.power_price_usd_per_mwh,
+        subsidy_btc_per_block=subsidy[0],
     )

@@ -108,7 +108,7 @@ def write_workbook(
     months = [f"{d:%Y-%m}" for d in month_starts(m.start, cmp.months)]
     ws = wb.add_worksheet("Monthly P50")
     names = [k for k, s in cmp.strategies.items() if s.monthly_p50_net_usd is not None]
-    ws.write_row(0, 0, ["month", *[f"{k.value} P50 net USD" for k in names]], bold)
+    ws.write_row(0, 0, ["month", *[f"{k} P50 net USD" for k in names]], bold)
     for t, mon in enumerate(months, start=1):
         ws.write(t, 0, mon)
         for j, k in enumerate(names, start=1):
@@ -119,7 +119,7 @@ def write_workbook(
 
     ws = wb.add_worksheet("Distributions")
     qs = (1, 5, 10, 25, 50, 75, 90, 95, 99)
-    ws.write_row(0, 0, ["percentile", *[k.value for k in cmp.strategies]], bold)
+    ws.write_row(0, 0, ["percentile", *list(cmp.strategies)], bold)
     import numpy as np
 
     for i, q in enumerate(qs, start=1):

@@ -25,9 +25,7 @@ def _figures(
     figs: list[tuple[str, go.Figure]] = []
     dist = go.Figure()
     for k, s in cmp.strategies.items():
-        dist.add_trace(
-            go.Box(x=(s.npv_usd[:MAX_POINTS] / 1e6).tolist(), name=k.value, boxmean=True)
-        )
+        dist.add_trace(go.Box(x=(s.npv_usd[:MAX_POINTS] / 1e6).tolist(), name=k, boxmean=True))
     dist.update_layout(title="NPV distribution by strategy ($M)", xaxis_title="NPV [$M]")
     figs.append(("npv-distributions", dist))
 

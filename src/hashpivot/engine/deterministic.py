@@ -1,0 +1,100 @@
+"""A deterministic run: the same engine and strategies on one path, the site's named scenario.
+
+``hashpivot mine``, ``lease`` and ``gpu-cloud`` on a site file and ``compare --deterministic``
+are all this run; only what they print differs. The path is the named scenario of
+:mod:`hashpivot.market.deterministic` (BTC price and network hashrate at constant growth,
+a constant fee share, rent / GPU rate / power on their zero-volatility paths); a site that buys
+at the hub price is dispatched exactly against its price history, hour by hour. Under
+certainty the switch's optimal policy is a fixed month: the best one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hashpivot.config.defaults import SCENARIOS, ScenarioName
+from hashpivot.engine.case import CompareCase
+from hashpivot.engine.strategies import BatchValues, evaluate_batch, prepare
+from hashpivot.engine.summary import BatchSummary, Comparison, summarise
+from hashpivot.errors import InputError
+from hashpivot.market.deterministic import scenario_paths
+from hashpivot.market.scenarios import MarketScenarios
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeterministicRun:
+    """One deterministic path through the engine.
+
+    comparison : every strategy's value on the path (``paths == 1``)
+    values : the engine's batch values (the mining run, exact dispatch, flows per strategy)
+    scenarios : the market path itself; scenario : its name
+    """
+
+    comparison: Comparison
+    values: BatchValues
+    scenarios: MarketScenarios
+    scenario: str
+
+
+def scenario_of(case: CompareCase, scenario: str | None) -> ScenarioName:
+    name = scenario or case.scenario
+    try:
+        return ScenarioName(name)
+    except ValueError:
+        raise InputError("scenario", name, f"one of {[s.value for s in ScenarioName]}") from None
+
+
+def deterministic_scenarios(case: CompareCase, scenario: str | None = None) -> MarketScenarios:
+    """The case's named scenario as a one-path market, long enough for the engine."""
+    name = scenario_of(case, scenario)
+    return scenario_paths(
+        case.snapshot,
+        SCENARIOS[name],
+        case.start_state,
+        case.market_params,
+        months=case.market_months + 1,
+    )
+
+
+def run_deterministic(case: CompareCase, scenario: str | None = None) -> DeterministicRun:
+    """Value every available strategy on the case's named deterministic scenario."""
+    name = scenario_of(case, scenario)
+    scen = deterministic_scenarios(case, name.value)
+    v = evaluate_batch(case, scen, prepare(case), net_rows=1, exact_power=True)
+    npv = dict(v.npv_usd)
+    sums = stop = None
+    lines: list[str] = []
+    if v.option is not None and v.option_name is not None:
+        # under certainty the best policy is the best fixed month
+        by_month = v.option.stop_npv_usd[0]
+        best = int(np.argmax(by_month))
+        npv[v.option_name] = by_month[best : best + 1].copy()
+        sums = v.option.stop_npv_usd.copy()
+        stop = np.array([float(best)])
+        h = case.horizon
+        lines = [
+            f"date {best}: convert (under certainty the best policy is a fixed month)"
+            if best < h
+            else "never convert within the horizon (under certainty, the best fixed month)"
+        ]
+    batch = BatchSummary(
+        npv_usd=npv,
+        sample_net_usd=dict(v.net_usd),
+        sample_hashprice=v.hashprice_usd_per_ph_day,
+        sample_btc_price=v.btc_price_usd,
+        option_sums_usd=sums,
+        option_stop_month=stop,
+        option_name=v.option_name or "switch",
+    )
+    cmp = summarise(
+        case,
+        [batch],
+        paths_asked=1,
+        seed=0,
+        lines=lines,
+        interrupted=False,
+        market=f"deterministic {name.value}",
+    )
+    return DeterministicRun(comparison=cmp, values=v, scenarios=scen, scenario=name.value)

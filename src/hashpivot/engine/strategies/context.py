@@ -1,0 +1,218 @@
+"""The batch context every strategy starts from: the site kept mining on the batch's market
+paths (how it buys its power, hour by hour where it curtails), the site's discount factors and
+what the site would fetch if sold at every month (powered land + ASICs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from hashpivot.bitcoin.chain import month_seconds
+from hashpivot.engine.case import CompareCase, PowerHistory
+from hashpivot.engine.strategies.base import BatchContext, Factors, col, scaled
+from hashpivot.market.scenarios import MarketScenarios
+from hashpivot.mining.projection import MiningModel, MiningResult
+from hashpivot.power.dispatch import MonthlyPower, monthly_power
+from hashpivot.types import FloatArray, MarketPaths
+from hashpivot.valuation.cashflow import monthly_rate
+
+
+def _curtailing(
+    case: CompareCase, decision_usd_per_mwh: FloatArray, first_month_of_year: int, h: int
+) -> Callable[[FloatArray], tuple[FloatArray, FloatArray]]:
+    """Hour-by-hour curtailment within each path-month (:mod:`hashpivot.power.curtailment`):
+    the month's hourly prices have the site history's shape around the path's monthly level;
+    the fleet runs where its value per MWh beats the hour's price + adder."""
+    curve = case.curtailment
+    assert curve is not None
+    adder = case.power_index_adder_usd_per_mwh or 0.0
+    level = decision_usd_per_mwh - adder  # the monthly mean index price, (n, h)
+    moy = (first_month_of_year + np.arange(h)) % 12
+
+    def dispatch(value_usd_per_mwh: FloatArray) -> tuple[FloatArray, FloatArray]:
+        run, cost_shape = curve.evaluate((value_usd_per_mwh - adder) / level, moy)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            paid = np.where(run > 0, level * cost_shape / run + adder, decision_usd_per_mwh)
+        return run, paid
+
+    return dispatch
+
+
+def _market_paths(case: CompareCase, scen: MarketScenarios, f: Factors) -> MarketPaths:
+    first = case.snapshot.as_of
+    return MarketPaths(
+        start=scen.start,
+        btc_price_usd=scaled(scen.btc_price_usd, f.btc_price),
+        network_hashrate_eh_s=scaled(scen.network_hashrate_eh_s, f.network_hashrate),
+        fee_share_frac=scen.fee_share_frac,
+        fees_btc_per_block=scen.fees_btc_per_block,
+        first_month_elapsed_s=(first.day - 1) * 86_400.0,
+    )
+
+
+def _run_on_market_power(
+    model: MiningModel, case: CompareCase, scen: MarketScenarios, f: Factors
+) -> MiningResult:
+    """Monte Carlo power: a fixed price, the market index + adder, or a PPA settled as a
+    contract for difference on the index; curtailment within the month where set."""
+    site = case.mining
+    h, off, n = case.horizon, case.offset, scen.paths
+    power: FloatArray | float
+    if case.power_index_adder_usd_per_mwh is None:
+        power = site.power_price_usd_per_mwh
+        if np.ndim(f.power_price) or float(f.power_price) != 1.0:  # type: ignore[arg-type]
+            power = np.full((n, h), site.power_price_usd_per_mwh) * col(f.power_price)
+    else:
+        # a power-price sensitivity moves the market index; the adder is a delivery charge
+        index = scaled(scen.power_price_usd_per_mwh[:, off : off + h], f.power_price)
+        power = index + case.power_index_adder_usd_per_mwh
+    settlement = None
+    if case.ppa_contract_mw is not None and case.ppa_price_usd_per_mwh is not None:
+        # take-or-pay + resale = a contract for difference on the whole contract; each MWh
+        # the miners draw costs what it would have fetched at the index, and so does the firm
+        # AI load's draw where the landlord pays for it
+        power = scaled(scen.power_price_usd_per_mwh[:, off : off + h], f.power_price)
+        hours = month_seconds(site.start, h)[None, :] / 3600.0
+        settlement = (
+            -(case.ppa_price_usd_per_mwh - power) * case.ppa_contract_mw
+            - power * case.ppa_landlord_ai_mw
+        ) * hours
+    dispatch = None
+    if case.curtailment is not None and not isinstance(power, float):
+        dispatch = _curtailing(case, power, site.start.month - 1, h)
+    return model.run(power_price_usd_per_mwh=power, other_revenue_usd=settlement, dispatch=dispatch)
+
+
+def revenue_per_site_mwh(result: MiningResult) -> FloatArray:
+    """Mining revenue per MWh the site draws at full run [USD/MWh], ``(paths, months)``: the
+    power price below which running pays (the dispatch breakeven)."""
+    site = result.site
+    return np.asarray(
+        result.hashprice_usd_per_ph_day
+        * (result.fleet_hashrate_th_s / 1000.0)
+        * (1.0 - site.pool_fee_frac)
+        * (1.0 - site.overhead_frac)
+        / (site.fleet.power_mw * 24.0)
+    )
+
+
+def _run_on_history(
+    model: MiningModel, case: CompareCase, ph: PowerHistory
+) -> tuple[MiningResult, MonthlyPower]:
+    """Exact dispatch of a deterministic path against the site's price history (replayed by
+    calendar month, docs/methodology.md "Power"): a first run gives the value of a MWh each
+    month, the dispatch gives the uptime and the price paid, the second run prices them."""
+    site = case.mining
+    first = MiningModel(
+        replace(site, shutdown_when_unprofitable=False), model.state, model.market
+    ).run()
+    mp = monthly_power(
+        ph.price_usd_per_mwh,
+        ph.interval_start_utc,
+        revenue_per_site_mwh(first),
+        start=site.start,
+        policy=ph.policy,
+        constraints=ph.constraints,
+        adder_usd_per_mwh=ph.adder_usd_per_mwh,
+        ppa_price_usd_per_mwh=ph.ppa_price_usd_per_mwh,
+        fourcp=ph.fourcp,
+    )
+    hours = mp.hours_in_month[None, :]
+    if ph.ppa_price_usd_per_mwh is None or ph.ppa_contract_mw is None:
+        result = model.run(
+            uptime_frac=site.uptime_frac * mp.uptime_frac,
+            power_price_usd_per_mwh=mp.power_cost_usd_per_mwh,
+        )
+        return result, mp
+    site_mw = site.fleet.power_mw / (1.0 - site.overhead_frac)
+    contract_mw, price, ai_mw = ph.ppa_contract_mw, ph.ppa_price_usd_per_mwh, ph.ai_load_mw
+    assert mp.mean_index_price_usd_per_mwh is not None
+    # take-or-pay on the whole contract; the mining load's curtailed hours and the contract
+    # beyond both loads are resold at the index price; a tenant paying for its power
+    # (pass-through) reimburses the firm load at the contract price
+    reimbursed = ai_mw * price if ph.ai_power_paid_by_tenant else 0.0
+    # the hours dispatch runs the fleet but it is down (availability < 1) are resold too
+    index_run = mp.mean_index_price_usd_per_mwh - mp.sellback_credit_usd_per_mwh_contracted
+    downtime_resale = (1.0 - site.uptime_frac) * index_run
+    result = model.run(
+        uptime_frac=site.uptime_frac * mp.uptime_frac,
+        power_cost_usd=np.broadcast_to(price * contract_mw * hours, mp.uptime_frac.shape).copy(),
+        other_revenue_usd=(
+            (mp.sellback_credit_usd_per_mwh_contracted + downtime_resale) * site_mw
+            + mp.mean_index_price_usd_per_mwh * (contract_mw - site_mw - ai_mw)
+            + reimbursed
+        )
+        * hours,
+    )
+    return result, mp
+
+
+def batch_context(
+    case: CompareCase,
+    scen: MarketScenarios,
+    *,
+    factors: Factors | None = None,
+    rows: int | None = None,
+    exact_power: bool = False,
+    prepared: dict[str, Any] | None = None,
+) -> BatchContext:
+    """Run the mining every strategy starts from and the site's value at every month.
+
+    ``exact_power`` dispatches a deterministic path exactly against the site's price history
+    (``case.power_history``) instead of the Monte Carlo's monthly curtailment curve.
+    """
+    f = factors or Factors()
+    site = case.mining
+    h, n = case.horizon, scen.paths
+    rate = site.discount_rate if f.discount_rate_per_year is None else f.discount_rate_per_year
+    shift = np.asarray(rate) - site.discount_rate  # a sensitivity moves every rate together
+    r_m = col(monthly_rate(rate))
+    disc = (1.0 + r_m) ** -np.arange(h + 1, dtype=np.float64)[None, :]  # (n|1, H+1)
+
+    model = MiningModel(site, case.snapshot.network_state, _market_paths(case, scen, f))
+    mp = None
+    if exact_power and case.power_history is not None:
+        mined, mp = _run_on_history(model, case, case.power_history)
+    else:
+        mined = _run_on_market_power(model, case, scen, f)
+    mine_net = mined.cash_flows.net_usd
+    cum_mine = np.zeros((n, h + 1))
+    np.cumsum(mine_net * disc[:, 1:], axis=1, out=cum_mine[:, 1:])
+
+    off = case.offset
+    rent_path = scen.rent_usd_per_kw_month[:, off : off + h + 1]
+    if rent_path.shape[1] < h + 1:  # the market ends at the horizon: hold the last rent
+        rent_path = np.concatenate([rent_path, rent_path[:, -1:]], axis=1)
+    rent_mult = scaled(rent_path / scen.rent_usd_per_kw_month[:, :1], f.rent)  # (n, H+1)
+
+    # What the site is worth at each month if sold: the powered land (today's price x the
+    # rent multiplier) and the ASICs (TH/s left x the ASIC price, which tracks hashprice).
+    sale = case.sale
+    hp = mined.hashprice_usd_per_ph_day
+    # the ASIC price is the snapshot's: a machine's value moves with hashprice from then on
+    hp_ratio = hp[:, np.minimum(np.arange(h + 1), h - 1)] / case.asic_price_hashprice_usd_per_ph_day
+    th = site.fleet_hashrate_th_s(h + 1)
+    fleet_mult = th[None, :] / th[0] * hp_ratio  # fleet value at m / at the ASIC price
+    land_usd = sale.price_usd_per_mw * site.capacity_mw * rent_mult
+    residual_usd = (land_usd + site.fleet_capex_usd * fleet_mult) * (1.0 - sale.cost_frac)
+    return BatchContext(
+        case=case,
+        scen=scen,
+        factors=f,
+        rows=n if rows is None else min(rows, n),
+        rate_shift=shift,
+        disc=disc,
+        r_m=r_m,
+        mined=mined,
+        mine_net=mine_net,
+        cum_mine=cum_mine,
+        rent_mult=rent_mult,
+        fleet_mult=fleet_mult,
+        residual_usd=residual_usd,
+        monthly_power=mp,
+        prepared=dict(prepared or {}),
+        shared={"rent_path": rent_path},
+    )
