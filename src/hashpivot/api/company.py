@@ -20,7 +20,7 @@ from hashpivot.company.portfolio import (
 from hashpivot.config.company import load_company
 from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.engine.compare import Comparison, MapFn, compare, local_map
-from hashpivot.engine.strategies import StrategyName
+from hashpivot.engine.strategies import CompareCase, StrategyName
 from hashpivot.errors import InputError
 
 
@@ -31,6 +31,78 @@ def _stats(x: np.ndarray, prefix: str) -> dict[str, float]:
         f"{prefix}p50_usd": float(np.percentile(x, 50)),
         f"{prefix}p90_usd": float(np.percentile(x, 90)),
     }
+
+
+def _check_sites(doc: Any, files: list[Path], cases: list[CompareCase], src: str) -> None:
+    """Every site file exists, draws the same shocks, is valued as a strategy it offers, and
+    its ownership shares add up to at most 1."""
+    owned: dict[Path, float] = {}
+    for i, (entry, f, case) in enumerate(zip(doc.site, files, cases, strict=True)):
+        # one state of the world per path: every site must draw the same shocks
+        if case.market_params.shock_layout() != cases[0].market_params.shock_layout():
+            raise InputError(
+                f"site[{i}].file",
+                entry.file,
+                "a site whose [market] table draws the same shocks as site[0]'s (the same "
+                "factors with volatility, the same BTC tails): the sites share one set of paths",
+                source=src,
+            )
+        if entry.value_as != "recommended" and entry.value_as not in case.strategies:
+            raise InputError(
+                f"site[{i}].value_as",
+                entry.value_as,
+                "one of recommended, " + ", ".join(case.strategies),
+                source=src,
+            )
+        key = f.resolve()
+        owned[key] = owned.get(key, 0.0) + entry.ownership_frac
+        if owned[key] > 1.0 + 1e-9:
+            raise InputError(
+                f"site[{i}].ownership_frac",
+                entry.ownership_frac,
+                f"shares of {entry.file} that add up to at most 1 across its entries",
+                source=src,
+            )
+
+
+def _site_value(
+    entry: Any, path: Path, case: CompareCase, cmp: Comparison, snapshot: MarketSnapshot
+) -> tuple[SiteValue, dict[str, Any]]:
+    """One site's value (the strategy it is valued as, at the snapshot's date) and its row."""
+    name = case.mining.name
+    strategy = cmp.recommendation if entry.value_as == "recommended" else str(entry.value_as)
+    stats = cmp.strategies[strategy]
+    mine = cmp.strategies[StrategyName.MINE]
+    # a site's NPVs are at its first month: bring them to the snapshot's date, when the
+    # net debt and the G&A annuity are counted
+    years = (case.mining.start - snapshot.as_of).days / 365.25
+    to_today = float((1.0 + case.mining.discount_rate) ** -years)
+    value = SiteValue(
+        name=name,
+        capacity_mw=case.mining.capacity_mw,
+        fleet_eh_s=case.mining.fleet.hashrate_ph_s / 1000.0,
+        ownership_frac=entry.ownership_frac,
+        strategy=strategy,
+        npv_usd=stats.npv_usd * to_today,
+        mine_npv_usd=mine.npv_usd * to_today,
+    )
+    row = {
+        "name": name,
+        "file": str(path),
+        "capacity_mw": value.capacity_mw,
+        "fleet_eh_s": value.fleet_eh_s,
+        "ownership_frac": value.ownership_frac,
+        "value_as": entry.value_as,
+        "strategy": strategy,
+        "recommendation": cmp.recommendation,
+        "start": f"{case.mining.start:%Y-%m}",
+        "discount_to_snapshot": to_today,
+        **_stats(value.npv_usd, "npv_"),
+        "mine_npv_mean_usd": float(value.mine_npv_usd.mean()),
+        "usd_per_w": float(value.npv_usd.mean()) / (value.capacity_mw * 1e6),
+        "prob_best": stats.prob_best,
+    }
+    return value, row
 
 
 def value_company(
@@ -55,34 +127,7 @@ def value_company(
                 source=str(company_file),
             )
     cases = [build_case(f, snapshot=snapshot) for f in files]
-    src = str(company_file)
-    owned: dict[Path, float] = {}
-    for i, (entry, f, case) in enumerate(zip(doc.site, files, cases, strict=True)):
-        # one state of the world per path: every site must draw the same shocks
-        if case.market_params.shock_layout() != cases[0].market_params.shock_layout():
-            raise InputError(
-                f"site[{i}].file",
-                entry.file,
-                "a site whose [market] table draws the same shocks as site[0]'s (the same "
-                "factors with volatility, the same BTC tails): the sites share one set of paths",
-                source=src,
-            )
-        if entry.value_as != "recommended" and StrategyName(entry.value_as) not in case.strategies:
-            raise InputError(
-                f"site[{i}].value_as",
-                entry.value_as,
-                "one of recommended, " + ", ".join(case.strategies),
-                source=src,
-            )
-        key = f.resolve()
-        owned[key] = owned.get(key, 0.0) + entry.ownership_frac
-        if owned[key] > 1.0 + 1e-9:
-            raise InputError(
-                f"site[{i}].ownership_frac",
-                entry.ownership_frac,
-                f"shares of {entry.file} that add up to at most 1 across its entries",
-                source=src,
-            )
+    _check_sites(doc, files, cases, str(company_file))
     # one path length for all, so that path i is the same market for every site
     months = max(c.market_months for c in cases)
     cases = [replace(c, min_market_months=months) for c in cases]
@@ -90,9 +135,8 @@ def value_company(
     comparisons: list[Comparison] = []
     rows: list[dict[str, Any]] = []
     for entry, path, case in zip(doc.site, files, cases, strict=True):
-        name = case.mining.name
 
-        def tick(done: int, total: int, name: str = name) -> None:
+        def tick(done: int, total: int, name: str = case.mining.name) -> None:
             if progress:
                 progress(name, done, total)
 
@@ -100,43 +144,9 @@ def value_company(
         if cmp.interrupted:  # a company total needs every site on every path
             raise KeyboardInterrupt
         comparisons.append(cmp)
-        strategy = (
-            cmp.recommendation if entry.value_as == "recommended" else StrategyName(entry.value_as)
-        )
-        stats = cmp.strategies[strategy]
-        mine = cmp.strategies[StrategyName.MINE]
-        # a site's NPVs are at its first month: bring them to the snapshot's date, when the
-        # net debt and the G&A annuity are counted
-        years = (case.mining.start - snapshot.as_of).days / 365.25
-        to_today = float((1.0 + case.mining.discount_rate) ** -years)
-        value = SiteValue(
-            name=name,
-            capacity_mw=case.mining.capacity_mw,
-            fleet_eh_s=case.mining.fleet.hashrate_ph_s / 1000.0,
-            ownership_frac=entry.ownership_frac,
-            strategy=str(strategy),
-            npv_usd=stats.npv_usd * to_today,
-            mine_npv_usd=mine.npv_usd * to_today,
-        )
+        value, row = _site_value(entry, path, case, cmp, snapshot)
         values.append(value)
-        rows.append(
-            {
-                "name": name,
-                "file": str(path),
-                "capacity_mw": value.capacity_mw,
-                "fleet_eh_s": value.fleet_eh_s,
-                "ownership_frac": value.ownership_frac,
-                "value_as": entry.value_as,
-                "strategy": str(strategy),
-                "recommendation": cmp.recommendation,
-                "start": f"{case.mining.start:%Y-%m}",
-                "discount_to_snapshot": to_today,
-                **_stats(value.npv_usd, "npv_"),
-                "mine_npv_mean_usd": float(value.mine_npv_usd.mean()),
-                "usd_per_w": float(value.npv_usd.mean()) / (value.capacity_mw * 1e6),
-                "prob_best": stats.prob_best,
-            }
-        )
+        rows.append(row)
     c = doc.company
     ga = corporate_ga_pv_usd(c.corporate_ga_usd_per_year, c.discount_rate, c.ga_months)
     co = sum_of_the_parts(
@@ -145,6 +155,22 @@ def value_company(
         corporate_ga_pv_usd=ga,
         shares_outstanding=c.shares_outstanding,
     )
+    out = _summary(c, co, rows, paths=paths, seed=seed, months=months, ga=ga, snapshot=snapshot)
+    return out, co, comparisons
+
+
+def _summary(
+    c: Any,
+    co: CompanyValue,
+    rows: list[dict[str, Any]],
+    *,
+    paths: int,
+    seed: int,
+    months: int,
+    ga: float,
+    snapshot: MarketSnapshot,
+) -> dict[str, Any]:
+    """The JSON object of ``hashpivot company``."""
     equity = {
         **_stats(co.equity_usd, ""),
         "prob_negative": float((co.equity_usd < 0).mean()),
@@ -156,7 +182,7 @@ def value_company(
             "per_share_p10_usd": float(np.percentile(per_share, 10)),
             "per_share_p90_usd": float(np.percentile(per_share, 90)),
         }
-    out: dict[str, Any] = {
+    return {
         "company": c.name,
         "paths": paths,
         "seed": seed,
@@ -181,32 +207,39 @@ def value_company(
         "net_debt_usd": co.net_debt_usd,
         "corporate_ga_pv_usd": co.corporate_ga_pv_usd,
         "equity": equity,
-        "assumptions": [
-            {
-                "name": "shared paths",
-                "value": f"{paths:,} market paths of seed {seed}, {months} months, for every site",
-                "source": "one state of the world per path: site values add path by path",
-            },
-            {
-                "name": "corporate G&A",
-                "value": f"${c.corporate_ga_usd_per_year:,.0f}/yr for {c.ga_months} months at "
-                f"{c.discount_rate:.1%}/yr: PV ${ga:,.0f}",
-                "source": "company file [company]",
-            },
-            {
-                "name": "net debt",
-                "value": f"${c.net_debt_usd:,.0f}",
-                "source": "company file [company]",
-            },
-            {
-                "name": "site values",
-                "value": "each site's NPV at its first month (the discount rate and every "
-                "assumption of its site file: `hashpivot compare SITE` lists them), brought to "
-                f"the snapshot's date {snapshot.as_of} at the site's rate; the company's paths "
-                "cover the longest horizon, so a site's figures differ from its own `compare` "
-                "run by Monte Carlo noise only",
-                "source": "site files",
-            },
-        ],
+        "assumptions": _assumptions(
+            c, paths=paths, seed=seed, months=months, ga=ga, snapshot=snapshot
+        ),
     }
-    return out, co, comparisons
+
+
+def _assumptions(
+    c: Any, *, paths: int, seed: int, months: int, ga: float, snapshot: MarketSnapshot
+) -> list[dict[str, str]]:
+    return [
+        {
+            "name": "shared paths",
+            "value": f"{paths:,} market paths of seed {seed}, {months} months, for every site",
+            "source": "one state of the world per path: site values add path by path",
+        },
+        {
+            "name": "corporate G&A",
+            "value": f"${c.corporate_ga_usd_per_year:,.0f}/yr for {c.ga_months} months at "
+            f"{c.discount_rate:.1%}/yr: PV ${ga:,.0f}",
+            "source": "company file [company]",
+        },
+        {
+            "name": "net debt",
+            "value": f"${c.net_debt_usd:,.0f}",
+            "source": "company file [company]",
+        },
+        {
+            "name": "site values",
+            "value": "each site's NPV at its first month (the discount rate and every "
+            "assumption of its site file: `hashpivot compare SITE` lists them), brought to "
+            f"the snapshot's date {snapshot.as_of} at the site's rate; the company's paths "
+            "cover the longest horizon, so a site's figures differ from its own `compare` "
+            "run by Monte Carlo noise only",
+            "source": "site files",
+        },
+    ]

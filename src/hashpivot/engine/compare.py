@@ -269,6 +269,68 @@ def fit_switch_policy(train: Sequence[BatchResult]) -> tuple[ExercisePolicy, lis
     return res.policy, lines
 
 
+Progress = Callable[[int, int], None] | None
+
+
+def _run_mapped(
+    task: ValueTask,
+    batches: list[Batch],
+    train_batches: list[Batch],
+    map_fn: MapFn,
+    progress: Progress,
+) -> tuple[list[BatchResult], list[str]]:
+    """Two passes on any map (Dask): fit the policy on the training stream's own paths, so
+    every valued path is out of sample (the policy value is then a low-biased estimate)."""
+    lines: list[str] = []
+    if train_batches:
+        policy, lines = fit_switch_policy(map_fn(task, train_batches))
+        task = ValueTask(task.case, task.prepared, policy)
+    if progress:
+        progress(0, len(batches))
+    results = map_fn(task, batches)
+    if progress:
+        progress(len(batches), len(batches))
+    return results, lines
+
+
+def _run_local(
+    task: ValueTask, batches: list[Batch], train_batches: list[Batch], progress: Progress
+) -> tuple[list[BatchResult], list[str], bool]:
+    """The same two passes on a thread per core, overlapped: the valued batches start while
+    the policy is fitted here and wait for it only to apply it. Ctrl-C after some batches
+    summarises those (``interrupted``)."""
+    results: list[BatchResult] = []
+    lines: list[str] = []
+    workers = max(1, min(len(batches) + len(train_batches), os.cpu_count() or 1))
+    pool = ThreadPoolExecutor(max_workers=workers)
+    pending: Future[ExercisePolicy] = Future()
+    try:
+        train_jobs = [pool.submit(task, b) for b in train_batches]
+        valued = ValueTask(task.case, task.prepared, pending if train_batches else None)
+        jobs = [pool.submit(valued, b) for b in batches]
+        if progress:
+            progress(0, len(batches))
+        if train_batches:
+            policy, lines = fit_switch_policy([j.result() for j in train_jobs])
+            pending.set_result(policy)
+        for job in jobs:  # in order
+            results.append(job.result())
+            if progress:
+                progress(len(results), len(batches))
+    except BaseException as exc:
+        # whatever stops the run (Ctrl-C, a failed batch or fit, a progress callback):
+        # release the batches waiting for the policy and drop the queued ones
+        if not pending.done():
+            pending.set_exception(exc)
+        pool.shutdown(wait=False, cancel_futures=True)
+        if not isinstance(exc, KeyboardInterrupt) or not results:
+            raise
+        return results, lines, True
+    finally:
+        pool.shutdown(wait=True)
+    return results, lines, False
+
+
 def compare(
     case: CompareCase,
     *,
@@ -276,7 +338,7 @@ def compare(
     seed: int,
     batch_paths: int = 5_000,
     map_fn: MapFn = local_map,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress = None,
 ) -> Comparison:
     """Value every strategy of ``case`` over ``paths`` Monte Carlo paths.
 
@@ -287,76 +349,33 @@ def compare(
     batch_paths = max(BLOCK_PATHS, min(batch_paths, -(-paths // BLOCK_PATHS) * BLOCK_PATHS))
     batch_paths -= batch_paths % BLOCK_PATHS
     batches = make_batches(paths, seed, batch_paths)
-    prepared = prepare(case)
-    fit = has_option(case)
-    results: list[BatchResult] = []
-    lines: list[str] = []
     train_batches = (
         make_batches(TRAIN_PATHS, np.random.SeedSequence([seed, TRAIN_STREAM]), batch_paths)
-        if fit
+        if has_option(case)
         else []
     )
+    task = ValueTask(case, prepare(case), None)
     interrupted = False
     if map_fn is not local_map:
-        # pass 1: fit the policy on TRAIN_PATHS paths of their own random stream, so every
-        # valued path is out of sample (the policy value is then a low-biased estimate)
-        task = ValueTask(case, prepared, None)
-        if fit:
-            policy, lines = fit_switch_policy(map_fn(task, train_batches))
-            task = ValueTask(case, prepared, policy)
-        if progress:
-            progress(0, len(batches))
-        results.extend(map_fn(task, batches))
-        if progress:
-            progress(len(batches), len(batches))
+        results, lines = _run_mapped(task, batches, train_batches, map_fn, progress)
     else:
-        # the same two passes on a thread per core, overlapped: the valued batches start while
-        # the policy is fitted here and wait for it only to apply it
-        workers = max(1, min(len(batches) + len(train_batches), os.cpu_count() or 1))
-        pool = ThreadPoolExecutor(max_workers=workers)
-        pending: Future[ExercisePolicy] = Future()
-        try:
-            train_jobs = [pool.submit(ValueTask(case, prepared, None), b) for b in train_batches]
-            task = ValueTask(case, prepared, pending if fit else None)
-            jobs = [pool.submit(task, b) for b in batches]
-            if progress:
-                progress(0, len(batches))
-            if fit:
-                policy, lines = fit_switch_policy([j.result() for j in train_jobs])
-                pending.set_result(policy)
-            for job in jobs:  # in order
-                results.append(job.result())
-                if progress:
-                    progress(len(results), len(batches))
-        except BaseException as exc:
-            # whatever stops the run (Ctrl-C, a failed batch or fit, a progress callback):
-            # release the batches waiting for the policy and drop the queued ones
-            if not pending.done():
-                pending.set_exception(exc)
-            pool.shutdown(wait=False, cancel_futures=True)
-            if not isinstance(exc, KeyboardInterrupt) or not results:
-                raise
-            interrupted = True  # Ctrl-C after some batches: summarise those
-        finally:
-            pool.shutdown(wait=True)
-    results.sort(key=lambda r: r.index)
+        results, lines, interrupted = _run_local(task, batches, train_batches, progress)
+    results = sorted(results, key=lambda r: r.index)
+    option = next((s.name for s in available(case) if s.optional_stopping), "")
+    summaries = [
+        BatchSummary(
+            npv_usd=r.npv_usd,
+            sample_net_usd=r.sample_net_usd,
+            sample_hashprice=r.sample_hashprice,
+            sample_btc_price=r.sample_btc_price,
+            option_sums_usd=r.option_sums_usd,
+            option_stop_month=r.option_stop_month,
+            option_name=option,
+        )
+        for r in results
+    ]
     return summarise(
-        case,
-        [
-            BatchSummary(
-                npv_usd=r.npv_usd,
-                sample_net_usd=r.sample_net_usd,
-                sample_hashprice=r.sample_hashprice,
-                sample_btc_price=r.sample_btc_price,
-                option_sums_usd=r.option_sums_usd,
-                option_stop_month=r.option_stop_month,
-            )
-            for r in results
-        ],
-        paths_asked=paths,
-        seed=seed,
-        lines=lines,
-        interrupted=interrupted,
+        case, summaries, paths_asked=paths, seed=seed, lines=lines, interrupted=interrupted
     )
 
 

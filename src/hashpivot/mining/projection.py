@@ -187,6 +187,46 @@ class MiningModel:
                 f"at most {market.months - self.offset} months for these market paths",
             )
 
+    def _network(self) -> tuple[ChainPath, FloatArray, FloatArray, FloatArray]:
+        """Blocks along the hashrate path (the snapshot's month on; the site's months kept),
+        the BTC price, the fees [BTC] and hashvalue [BTC/PH/day] of the site's months."""
+        site, market = self.site, self.market
+        lo, hi = self.offset, self.offset + site.horizon_months
+        chain_all = simulate_chain(
+            self.state,
+            market.network_hashrate_eh_s[:, :hi],
+            month_seconds(market.start, hi),
+            first_month_elapsed_s=market.first_month_elapsed_s,
+        )
+        chain = _slice_chain(chain_all, lo, hi)
+        price = market.btc_price_usd[:, lo:hi]
+        if market.fees_btc_per_block is not None:
+            fees_btc = market.fees_btc_per_block[:, lo:hi] * chain.blocks
+        else:
+            share = market.fee_share_frac[:, lo:hi]
+            fees_btc = chain.subsidy_btc * share / (1.0 - share)
+        hashvalue = 1e15 / chain.hashrate_h_s * (chain.subsidy_btc + fees_btc) / chain.days
+        return chain, price, fees_btc, hashvalue
+
+    def _power_price(self, given: FloatArray | float | None, shape: tuple[int, ...]) -> FloatArray:
+        """The power price per MWh drawn [USD/MWh]: given, the market's path, or the site's."""
+        market, lo = self.market, self.offset
+        if given is not None:
+            return np.broadcast_to(np.asarray(given, dtype=np.float64), shape)
+        if market.power_price_usd_per_mwh is not None:
+            return market.power_price_usd_per_mwh[:, lo : lo + self.site.horizon_months]
+        return np.full(shape, self.site.power_price_usd_per_mwh)
+
+    def _capex(self, shape: tuple[int, ...]) -> FloatArray:
+        """Fleet purchase at the start and any refresh, negative [USD]."""
+        site = self.site
+        capex = np.zeros(shape)
+        if site.buy_fleet:
+            capex[:, 0] = -site.fleet_capex_usd
+        if site.refresh_month is not None and site.refresh_month < site.horizon_months:
+            capex[:, site.refresh_month] -= site.refresh_hashrate_th_s * site.asic_price_usd_per_th
+        return capex
+
     def run(
         self,
         *,
@@ -205,42 +245,15 @@ class MiningModel:
         average price paid per MWh drawn (e.g. a curtailment curve,
         :mod:`hashpivot.power.curtailment`); it replaces the monthly shutdown rule and the run
         share multiplies the site's availability ``uptime_frac``."""
-        site, market = self.site, self.market
-        lo, hi = self.offset, self.offset + site.horizon_months
-        seconds_all = month_seconds(market.start, hi)
-        chain_all = simulate_chain(
-            self.state,
-            market.network_hashrate_eh_s[:, :hi],
-            seconds_all,
-            first_month_elapsed_s=market.first_month_elapsed_s,
-        )
-        chain = _slice_chain(chain_all, lo, hi)
-        price = market.btc_price_usd[:, lo:hi]
-        if market.fees_btc_per_block is not None:
-            fees_btc = market.fees_btc_per_block[:, lo:hi] * chain.blocks
-        else:
-            share = market.fee_share_frac[:, lo:hi]
-            fees_btc = chain.subsidy_btc * share / (1.0 - share)
-        days = chain.days
-        hours = days * 24.0
-
-        hashvalue = 1e15 / chain.hashrate_h_s * (chain.subsidy_btc + fees_btc) / days
+        site = self.site
+        chain, price, fees_btc, hashvalue = self._network()
         hashprice = hashvalue * price
-
         fleet_th_s = site.fleet_hashrate_th_s(site.horizon_months)
         running = uptime = np.broadcast_to(
             np.asarray(site.uptime_frac if uptime_frac is None else uptime_frac, dtype=np.float64),
             price.shape,
         )
-        if power_price_usd_per_mwh is not None:
-            power_price = np.broadcast_to(
-                np.asarray(power_price_usd_per_mwh, dtype=np.float64), price.shape
-            )
-        elif market.power_price_usd_per_mwh is not None:
-            power_price = market.power_price_usd_per_mwh[:, lo:hi]
-        else:
-            power_price = np.full(price.shape, site.power_price_usd_per_mwh)
-
+        power_price = self._power_price(power_price_usd_per_mwh, price.shape)
         # Revenue per MWh drawn = hashprice x PH/s x (1 - fee) / (MW x 24 h / (1 - overhead)).
         revenue_per_mwh = (
             hashprice
@@ -254,6 +267,7 @@ class MiningModel:
             uptime = uptime * run_frac
         elif site.shutdown_when_unprofitable and uptime_frac is None:
             uptime = np.where(revenue_per_mwh >= power_price, uptime, 0.0)
+        hours = chain.days * 24.0
         btc = btc_mined(
             fleet_th_s * H_PER_TH * uptime,
             chain.hashrate_h_s,
@@ -267,16 +281,11 @@ class MiningModel:
         energy = site_energy_mwh(site.fleet.power_mw, uptime, hours, site.overhead_frac)
         power_cost = energy * power_price if power_cost_usd is None else power_cost_usd
         other = np.full(price.shape, site.opex_usd_per_month)
-        capex = np.zeros(price.shape)
-        if site.buy_fleet:
-            capex[:, 0] = -site.fleet_capex_usd
-        if site.refresh_month is not None and site.refresh_month < site.horizon_months:
-            capex[:, site.refresh_month] -= site.refresh_hashrate_th_s * site.asic_price_usd_per_th
         cash = CashFlows(
             start=site.start,
             revenue_usd=revenue,
             opex_usd=-(power_cost + other),
-            capex_usd=capex,
+            capex_usd=self._capex(price.shape),
             extras={"power_cost_usd": -power_cost, "other_opex_usd": -other},
         )
         return MiningResult(

@@ -164,6 +164,47 @@ def _scaled_npv(v: FloatArray, t: FloatArray, u: FloatArray, shift: FloatArray) 
     )
 
 
+def _refine(
+    ws: FloatArray, times: FloatArray, lo: FloatArray, hi: FloatArray, tmax: float
+) -> FloatArray:
+    """The root ``u = ln(1 + r)`` of each row's scaled NPV inside its bracket ``[lo, hi]``:
+    safeguarded Newton steps from the secant point, bisecting whenever Newton leaves it."""
+    lo, hi = lo.copy(), hi.copy()
+    shift = np.where(hi <= 0.0, tmax, 0.0)
+    h_lo = _scaled_npv(ws, times, lo, shift)
+    h_hi = _scaled_npv(ws, times, hi, shift)
+    # start from the secant (regula falsi) point of the bracket
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = lo - h_lo * (hi - lo) / (h_hi - h_lo)
+    u = np.where(np.isfinite(u) & (u > lo) & (u < hi), u, 0.5 * (lo + hi))
+    active = np.ones(u.shape[0], dtype=bool)
+    for _ in range(200):
+        a = np.flatnonzero(active)
+        if a.size == 0:
+            break
+        ua, sa, wa = u[a], shift[a], ws[a]
+        tt = times[None, :] - sa[:, None]
+        e = np.exp(-tt * ua[:, None])
+        f = np.sum(wa * e, axis=1)
+        fp = np.sum(-tt * wa * e, axis=1)
+        # keep the bracket: the side whose sign matches f(lo) moves to u
+        same_as_lo = np.sign(f) == np.sign(h_lo[a])
+        lo[a] = np.where(same_as_lo, ua, lo[a])
+        hi[a] = np.where(same_as_lo, hi[a], ua)
+        h_lo[a] = np.where(same_as_lo, f, h_lo[a])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            newton = ua - f / fp
+        ok = np.isfinite(newton) & (newton > lo[a]) & (newton < hi[a])
+        u_new = np.where(ok, newton, 0.5 * (lo[a] + hi[a]))
+        u_new = np.where(f == 0.0, ua, u_new)
+        done = (np.abs(u_new - ua) <= 1e-14 * np.maximum(1.0, np.abs(ua))) | (
+            hi[a] - lo[a] <= 1e-15
+        )
+        u[a] = u_new
+        active[a[done]] = False
+    return np.asarray(u)
+
+
 def _solve_rate(values: ArrayLike, times: FloatArray) -> IrrResult:
     """Rate per unit of ``times`` with ``sum_i v_i (1+r)^-t_i = 0``, every row at once.
 
@@ -215,42 +256,8 @@ def _solve_rate(values: ArrayLike, times: FloatArray) -> IrrResult:
 
     sel = (n_roots > 0) & ~use_pt
     if np.any(sel):
-        lo = g[best_gap[sel]]
-        hi = g[best_gap[sel] + 1]
         ws = vv[sel] / scale[sel, None]
-        shift = np.where(hi <= 0.0, tmax, 0.0)
-        h_lo = _scaled_npv(ws, times, lo, shift)
-        h_hi = _scaled_npv(ws, times, hi, shift)
-        # start from the secant (regula falsi) point of the bracket
-        with np.errstate(divide="ignore", invalid="ignore"):
-            u = lo - h_lo * (hi - lo) / (h_hi - h_lo)
-        u = np.where(np.isfinite(u) & (u > lo) & (u < hi), u, 0.5 * (lo + hi))
-        active = np.ones(u.shape[0], dtype=bool)
-        for _ in range(200):
-            a = np.flatnonzero(active)
-            if a.size == 0:
-                break
-            ua, sa, wa = u[a], shift[a], ws[a]
-            tt = times[None, :] - sa[:, None]
-            e = np.exp(-tt * ua[:, None])
-            f = np.sum(wa * e, axis=1)
-            fp = np.sum(-tt * wa * e, axis=1)
-            # keep the bracket: the side whose sign matches f(lo) moves to u
-            same_as_lo = np.sign(f) == np.sign(h_lo[a])
-            lo[a] = np.where(same_as_lo, ua, lo[a])
-            hi[a] = np.where(same_as_lo, hi[a], ua)
-            h_lo[a] = np.where(same_as_lo, f, h_lo[a])
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                newton = ua - f / fp
-            ok = np.isfinite(newton) & (newton > lo[a]) & (newton < hi[a])
-            u_new = np.where(ok, newton, 0.5 * (lo[a] + hi[a]))
-            u_new = np.where(f == 0.0, ua, u_new)
-            done = (np.abs(u_new - ua) <= 1e-14 * np.maximum(1.0, np.abs(ua))) | (
-                hi[a] - lo[a] <= 1e-15
-            )
-            u[a] = u_new
-            active[a[done]] = False
-        out[sel] = np.expm1(u)
+        out[sel] = np.expm1(_refine(ws, times, g[best_gap[sel]], g[best_gap[sel] + 1], tmax))
     rate[todo] = out
     status[todo] = st
     return IrrResult(rate.reshape(lead), status.reshape(lead))

@@ -184,6 +184,55 @@ def _taxed(net: FloatArray, cf: CashFlows, tax: TaxTerms, interest_usd: FloatArr
     )
 
 
+def levered_figures(
+    cf: CashFlows,
+    a: ValuationAssumptions,
+    *,
+    stabilised_month: int,
+    noi: FloatArray,
+    capex: FloatArray,
+) -> dict[str, object]:
+    """Project debt (and tax on the levered flows) as post-processing of any strategy's cash
+    flows: the equity's NPV and IRR, debt drawn, equity invested, levered cash yield and the
+    minimum annual DSCR (CFADS = EBITDA - maintenance capex - taxes paid, from stabilisation)."""
+    assert a.debt is not None
+    zero = np.zeros_like(cf.revenue_usd)
+    sched = debt_schedule(cf.capex_usd, a.debt, last_draw_month=stabilised_month)
+    lev = levered_cash_flows_usd(cf.net_usd, sched)
+    tax_paid = zero
+    if a.tax is not None:
+        taxed = _taxed(lev, cf, a.tax, sched.interest_usd)
+        tax_paid = taxed - lev
+        lev = taxed
+    r_e = monthly_rate(
+        a.discount_rate_per_year
+        if a.equity_discount_rate_per_year is None
+        else a.equity_discount_rate_per_year
+    )
+    lev_irr = irr_annual(lev)
+    debt_total = sched.draw_usd.sum(axis=1)
+    cfads = cf.ebitda_usd + cf.capex_usd + tax_paid
+    cov = dscr(cfads[:, stabilised_month:], sched.debt_service_usd[:, stabilised_month:])
+    min_cov = np.where(
+        np.all(np.isnan(cov), axis=1),
+        np.nan,
+        np.nanmin(np.where(np.isnan(cov), np.inf, cov), axis=1),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ds_year = sched.debt_service_usd[:, stabilised_month : stabilised_month + 12].sum(1)
+        lev_yield = (noi + ds_year) / np.where(capex - debt_total > 0, capex - debt_total, np.nan)
+    return {
+        "levered_npv_usd": npv_end_of_month(r_e, lev),
+        "levered_irr": lev_irr.rate,
+        "levered_irr_status": lev_irr.status,
+        "debt_usd": debt_total,
+        "equity_invested_usd": -np.where(lev < 0, lev, 0.0).sum(axis=1),
+        "levered_cash_yield_frac": lev_yield,
+        "min_dscr": min_cov,
+        "dscr_ok": np.asarray(min_cov >= a.debt.min_dscr),
+    }
+
+
 def value_cash_flows(
     cf: CashFlows,
     a: ValuationAssumptions,
@@ -220,48 +269,9 @@ def value_cash_flows(
     equity_created = created.copy()
     out: dict[str, object] = {}
     if a.debt is not None:
-        sched = debt_schedule(cf.capex_usd, a.debt, last_draw_month=stabilised_month)
-        lev = levered_cash_flows_usd(cf.net_usd, sched)
-        tax_paid = zero
-        if a.tax is not None:
-            taxed = _taxed(lev, cf, a.tax, sched.interest_usd)
-            tax_paid = taxed - lev
-            lev = taxed
-        r_e = monthly_rate(
-            a.discount_rate_per_year
-            if a.equity_discount_rate_per_year is None
-            else a.equity_discount_rate_per_year
-        )
-        lev_npv = npv_end_of_month(r_e, lev)
-        lev_irr = irr_annual(lev)
-        debt_total = sched.draw_usd.sum(axis=1)
-        equity_in = -np.where(lev < 0, lev, 0.0).sum(axis=1)
-        # covenant tested on operating years, from stabilisation: CFADS = EBITDA - maintenance
-        # capex - taxes paid
-        cfads = cf.ebitda_usd + cf.capex_usd + tax_paid
-        cov = dscr(cfads[:, stabilised_month:], sched.debt_service_usd[:, stabilised_month:])
-        min_cov = np.where(
-            np.all(np.isnan(cov), axis=1),
-            np.nan,
-            np.nanmin(np.where(np.isnan(cov), np.inf, cov), axis=1),
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ds_year = sched.debt_service_usd[:, stabilised_month : stabilised_month + 12].sum(1)
-            lev_yield = (noi + ds_year) / np.where(
-                capex - debt_total > 0, capex - debt_total, np.nan
-            )
+        out = levered_figures(cf, a, stabilised_month=stabilised_month, noi=noi, capex=capex)
         if value_usd is None:
-            equity_created = lev_npv
-        out = {
-            "levered_npv_usd": lev_npv,
-            "levered_irr": lev_irr.rate,
-            "levered_irr_status": lev_irr.status,
-            "debt_usd": debt_total,
-            "equity_invested_usd": equity_in,
-            "levered_cash_yield_frac": lev_yield,
-            "min_dscr": min_cov,
-            "dscr_ok": np.asarray(min_cov >= a.debt.min_dscr),
-        }
+            equity_created = np.asarray(out["levered_npv_usd"])
     return ProjectValuation(
         basis=a.basis,
         it_mw=it_mw,
