@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from hashpivot.api.market_assumptions import market_assumptions
 from hashpivot.compute.conversion import Conversion, FleetDisposition
 from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.config.gpu_cloud import load_gpu_cloud_file
@@ -25,12 +26,6 @@ from hashpivot.engine.strategies import (
 )
 from hashpivot.engine.summary import PERCENTILES, Comparison
 from hashpivot.errors import InputError
-from hashpivot.market.processes import (
-    FACTORS,
-    MeanRevertingParams,
-    PriceTails,
-    expected_growth_per_year,
-)
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
 from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
 from hashpivot.power.dispatch import DispatchPolicy, PowerPayer
@@ -313,187 +308,6 @@ def _power_text(case: CompareCase) -> str:
         adder = case.power_index_adder_usd_per_mwh
         return f"market power path + ${adder:g}/MWh (monthly){curtail}"
     return f"fixed ${case.mining.power_price_usd_per_mwh:g}/MWh"
-
-
-_FILE = "site file [market]"
-
-
-def market_assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
-    """(name, value, source) of every market parameter; a value that differs from the
-    documented default is the site file's ``[market]``."""
-    snap = case.snapshot
-    p, d = case.market_params, carry_forward(DEFAULT_PARAMS, SNAPSHOT.as_of, snap.as_of)
-    s0, d0 = case.start_state, StartState.from_snapshot(snap)
-    where = dict(snap.sources)
-    dated = snap == SNAPSHOT
-
-    def src(value: object, default: object, source: str) -> str:
-        return source if value == default else _FILE
-
-    b, db = p.btc, d.btc
-    tails = b.tails.value
-    if b.tails is PriceTails.STUDENT_T:
-        tails += f" (df {b.student_t_df:g})"
-    elif b.tails is PriceTails.MERTON:
-        tails += (
-            f" ({b.jump_intensity_per_year:g} jumps/yr, mean log size {b.jump_mean_log:+.3f}, "
-            f"sd {b.jump_vol_log:.3f})"
-        )
-    fit = "fit on Coin Metrics 2017-01..2025-08 (hashpivot calibrate)"
-    rows = [
-        (
-            "snapshot",
-            f"{snap.as_of}: height {snap.height:,}, difficulty {snap.difficulty / 1e12:.2f} T, "
-            f"{snap.network_hashrate_eh_s:,.0f} EH/s",
-            "config/defaults.py (retarget of 2025-11-27)"
-            if dated
-            else f"fetched live: {where.get('height', 'network source')}",
-        ),
-        (
-            "btc_price_usd today",
-            f"{s0.btc_price_usd:,.0f}",
-            src(
-                s0.btc_price_usd,
-                d0.btc_price_usd,
-                "public indices 2025-11-27"
-                if dated
-                else f"fetched live: {where.get('btc_price_usd', 'price source')}",
-            ),
-        ),
-        (
-            "btc expected price growth",
-            f"{expected_growth_per_year(b):+.1%}/yr "
-            f"(log drift {b.log_drift_per_year:+.4f}/yr = ln(1 + g) - vol^2/2"
-            + (", less the jumps' mean" if b.tails is PriceTails.MERTON else "")
-            + (", the normal case's" if b.tails is PriceTails.STUDENT_T else "")
-            + ")",
-            src(b.log_drift_per_year, db.log_drift_per_year, "base scenario +10%/yr"),
-        ),
-        ("btc volatility", f"{b.vol_per_year:.2f}/yr", src(b.vol_per_year, db.vol_per_year, fit)),
-        (
-            "btc return tails",
-            tails,
-            src(
-                (b.tails, b.student_t_df, b.jump_intensity_per_year),
-                (db.tails, db.student_t_df, db.jump_intensity_per_year),
-                fit + ": monthly excess kurtosis -0.01",
-            ),
-        ),
-    ]
-    h, dh = p.hashrate, d.hashrate
-    rows += [
-        (
-            "hashrate response",
-            f"closes {h.gap_speed_per_month:.4f} of the log gap to the economic hashrate per "
-            f"month, + {h.hashprice_change_response:.3f} x last month's log hashprice change; "
-            f"vol {h.vol_per_year:.3f}/yr",
-            src(
-                (h.gap_speed_per_month, h.hashprice_change_response, h.vol_per_year),
-                (dh.gap_speed_per_month, dh.hashprice_change_response, dh.vol_per_year),
-                "error-correction " + fit,
-            ),
-        ),
-        (
-            "equilibrium hashprice",
-            f"${h.equilibrium_hashprice_usd_per_ph_day:.1f}/PH/day, "
-            f"{h.equilibrium_hashprice_log_trend_per_year:+.3f}/yr (log)",
-            src(
-                (
-                    h.equilibrium_hashprice_usd_per_ph_day,
-                    h.equilibrium_hashprice_log_trend_per_year,
-                ),
-                (
-                    dh.equilibrium_hashprice_usd_per_ph_day,
-                    dh.equilibrium_hashprice_log_trend_per_year,
-                ),
-                f"fit, carried to {snap.as_of:%b %Y} along its trend",
-            ),
-        ),
-    ]
-
-    def reverting(
-        name: str,
-        unit: str,
-        now: float,
-        now_default: float,
-        now_source: str,
-        q: MeanRevertingParams,
-        dq: MeanRevertingParams,
-        source: str,
-        fmt: str = ".2f",
-    ) -> None:
-        rows.append((f"{name} today", f"{now:{fmt}} {unit}", src(now, now_default, now_source)))
-        rows.append(
-            (
-                f"{name} process",
-                f"long-run {q.long_run_level:{fmt}} {unit}, "
-                f"trend {q.long_run_log_trend_per_year:+.3f}/yr (log), "
-                f"reversion {q.reversion_per_year:g}/yr, vol {q.vol_per_year:.3f}/yr",
-                src(q, dq, source),
-            )
-        )
-
-    reverting(
-        "fee share",
-        "of block revenue",
-        s0.fee_share_frac,
-        d0.fee_share_frac,
-        "snapshot fees per block",
-        p.fee_share,
-        d.fee_share,
-        "logit mean-reverting, " + fit,
-        fmt=".4f",
-    )
-    reverting(
-        "rent",
-        "USD/kW-month",
-        s0.rent_usd_per_kw_month,
-        d0.rent_usd_per_kw_month,
-        "CBRE wholesale colocation 2025",
-        p.rent,
-        d.rent,
-        "CBRE 2025 $195/kW-month, +3%/yr escalator; reversion and vol: assumptions",
-        fmt=".0f",
-    )
-    reverting(
-        "gpu rate",
-        "USD/GPU-hour",
-        s0.gpu_rate_usd_per_gpu_hour,
-        d0.gpu_rate_usd_per_gpu_hour,
-        "H100 1-year contracts 2025 (market-facts.md)",
-        p.gpu_rate,
-        d.gpu_rate,
-        "-35% per 2-year generation; reversion and vol: assumptions",
-    )
-    reverting(
-        "power price",
-        "USD/MWh",
-        s0.power_price_usd_per_mwh,
-        d0.power_price_usd_per_mwh,
-        "ERCOT HB_WEST RT 2025 mean",
-        p.power_price,
-        d.power_price,
-        "ERCOT HB_WEST RT monthly means 2024-01..2026-02",
-        fmt=".1f",
-    )
-    pairs = [
-        (a, c)
-        for i, a in enumerate(FACTORS)
-        for j, c in enumerate(FACTORS)
-        if i < j and (p.correlation[i][j] or d.correlation[i][j])
-    ]
-    rows.append(
-        (
-            "shock correlations",
-            ", ".join(
-                f"{a.value}:{c.value} {p.correlation[FACTORS.index(a)][FACTORS.index(c)]:+.2f}"
-                for a, c in pairs
-            )
-            or "none",
-            src(p.correlation, d.correlation, fit + "; rent:gpu_rate 0.30 assumption"),
-        )
-    )
-    return rows
 
 
 def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
