@@ -166,7 +166,7 @@ def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case
     det = evaluate_batch(flat, one, lease_template(flat))
     g = flat.gpu
     assert g is not None
-    from hashpivot.bitcoin.network import hashprice_usd_per_ph_day
+    from hashpivot.bitcoin.network import hashprice_from_difficulty
     from hashpivot.bitcoin.protocol import subsidy_btc
 
     h = flat.horizon
@@ -174,7 +174,7 @@ def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case
     sale = fleet_disposition_usd(g.conversion, h)
     assert sale.sum() == pytest.approx(flat.mining.fleet_capex_usd)
     snap = flat.snapshot
-    anchor = hashprice_usd_per_ph_day(
+    anchor = hashprice_from_difficulty(
         snap.btc_price_usd, snap.difficulty, subsidy_btc(snap.height), snap.fees_btc_per_block
     )
     assert float(anchor) == pytest.approx(38.78, abs=0.01)  # the snapshot's, README

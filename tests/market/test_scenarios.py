@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hashpivot.config.defaults import SCENARIOS, ScenarioName
 from hashpivot.errors import InputError
 from hashpivot.market import scenarios as sc
 from hashpivot.market.processes import PriceTails
+from hashpivot.market.snapshot import SCENARIOS, ScenarioName
 
 START = sc.StartState.late_2025()
 
@@ -35,7 +35,7 @@ def test_shapes_units_and_start_column() -> None:
     assert np.all(s.network_hashrate_eh_s[:, 0] == START.network_hashrate_eh_s)
     np.testing.assert_allclose(s.fee_share_frac[:, 0], START.fee_share_frac, rtol=1e-12)
     assert np.all(s.rent_usd_per_kw_month[:, 0] == 195.0)
-    # late Nov 2025: hashprice ~ $38.7/PH/day (config.defaults.SNAPSHOT check line)
+    # late Nov 2025: hashprice ~ $38.7/PH/day (market.snapshot.SNAPSHOT check line)
     assert s.hashprice_usd_per_ph_day[0, 0] == pytest.approx(38.7, abs=0.2)
 
 

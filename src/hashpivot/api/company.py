@@ -18,10 +18,10 @@ from hashpivot.company.portfolio import (
     sum_of_the_parts,
 )
 from hashpivot.config.company import load_company
-from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.engine.compare import Comparison, MapFn, compare, local_map
 from hashpivot.engine.strategies import StrategyName
 from hashpivot.errors import InputError
+from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 
 
 def _stats(x: np.ndarray, prefix: str) -> dict[str, float]:

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 
 from hashpivot.compute.conversion import Conversion, FleetDisposition
-from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.config.gpu_cloud import load_gpu_cloud_file
 from hashpivot.config.lease import load_lease_file
 from hashpivot.config.market import apply_market_table
@@ -26,6 +25,7 @@ from hashpivot.market.processes import (
     expected_growth_per_year,
 )
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
+from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
 from hashpivot.power.dispatch import DispatchPolicy, PowerPayer
 from hashpivot.types import month_starts
@@ -299,7 +299,7 @@ def market_assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
             "snapshot",
             f"{snap.as_of}: height {snap.height:,}, difficulty {snap.difficulty / 1e12:.2f} T, "
             f"{snap.network_hashrate_eh_s:,.0f} EH/s",
-            "config/defaults.py (retarget of 2025-11-27)"
+            "market/snapshot.py (retarget of 2025-11-27)"
             if dated
             else f"fetched live: {where.get('height', 'network source')}",
         ),

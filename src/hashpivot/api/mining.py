@@ -8,13 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from hashpivot.bitcoin.network import hashprice_usd_per_ph_day
+from hashpivot.bitcoin.network import hashprice_from_difficulty
 from hashpivot.bitcoin.protocol import subsidy_btc
-from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.config.power import PowerConfig
 from hashpivot.config.site import load_mining_site, load_site
 from hashpivot.errors import InputError
 from hashpivot.market.deterministic import deterministic_market, months_between
+from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.mining.projection import MiningModel, MiningResult, MiningSite
 from hashpivot.power.dispatch import MonthlyPower, PowerPayer, monthly_power
 from hashpivot.types import month_starts
@@ -177,7 +177,7 @@ def run_mining(
         "fleet_value_usd": val.fleet_value_usd,
         "hashprice_start_usd_per_ph_day": float(result.hashprice_usd_per_ph_day[0, 0]),
         "hashprice_snapshot_usd_per_ph_day": float(
-            hashprice_usd_per_ph_day(
+            hashprice_from_difficulty(
                 snapshot.btc_price_usd,
                 snapshot.difficulty,
                 subsidy_btc(snapshot.height),
@@ -195,7 +195,7 @@ def run_mining(
         (
             "snapshot",
             f"network and market as of {snapshot.as_of} "
-            + ("(config/defaults.py)" if snapshot == SNAPSHOT else "(fetched live)"),
+            + ("(market/snapshot.py)" if snapshot == SNAPSHOT else "(fetched live)"),
         ),
         *[(k, v) for k, v in snapshot.sources],
         ("scenario", f"{name.value}: {sc.rationale}"),

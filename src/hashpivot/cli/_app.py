@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 
 from hashpivot.adapters.fetch.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, LiveNetworkSource
-from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
+from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 
 app = typer.Typer(
     name="hashpivot",

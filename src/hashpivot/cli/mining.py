@@ -21,8 +21,8 @@ from hashpivot.cli._app import (
     market_snapshot,
 )
 from hashpivot.config.catalogue import asic_catalogue
-from hashpivot.config.defaults import ScenarioName
 from hashpivot.errors import InputError
+from hashpivot.market.snapshot import ScenarioName
 
 
 def _money(x: float) -> str:

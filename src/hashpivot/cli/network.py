@@ -24,8 +24,8 @@ from hashpivot.cli._app import (
     console,
     emit_json,
 )
-from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.errors import InputError
+from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 
 
 def _render(title: str, payload: dict[str, Any], as_json: bool) -> None:

@@ -29,13 +29,13 @@ from enum import StrEnum
 import numpy as np
 
 from hashpivot.bitcoin.chain import month_seconds
-from hashpivot.bitcoin.network import hashprice_usd_per_ph_day
+from hashpivot.bitcoin.network import hashprice_from_difficulty
 from hashpivot.bitcoin.protocol import subsidy_btc
 from hashpivot.compute.conversion import Conversion, fleet_disposition_usd, mining_share_of_site
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, gpu_cloud_cash_flows
 from hashpivot.compute.shell import LeaseTerms, lease_cash_flows, stabilisation_month
-from hashpivot.config.defaults import MarketSnapshot
 from hashpivot.market.scenarios import MarketParams, MarketScenarios, StartState
+from hashpivot.market.snapshot import MarketSnapshot
 from hashpivot.mining.projection import MiningModel, MiningSite
 from hashpivot.power.curtailment import CurtailmentCurve
 from hashpivot.types import FloatArray, MarketPaths
@@ -147,7 +147,7 @@ class CompareCase:
         from there."""
         s = self.snapshot
         return float(
-            hashprice_usd_per_ph_day(
+            hashprice_from_difficulty(
                 self.start_state.btc_price_usd,
                 s.difficulty,
                 subsidy_btc(s.height),

@@ -6,7 +6,7 @@ from datetime import date
 
 import numpy as np
 
-from hashpivot.config.defaults import DeterministicScenario, MarketSnapshot
+from hashpivot.market.snapshot import DeterministicScenario, MarketSnapshot
 from hashpivot.types import MarketPaths
 
 

@@ -28,7 +28,6 @@ from hashpivot.bitcoin.protocol import (
     cumulative_subsidy_btc,
     subsidy_btc,
 )
-from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
 from hashpivot.market.processes import (
@@ -39,6 +38,7 @@ from hashpivot.market.processes import (
     MeanRevertingParams,
     PriceTails,
 )
+from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.types import FloatArray
 
 _IDENTITY6 = tuple(tuple(1.0 if i == j else 0.0 for j in range(6)) for i in range(6))
@@ -137,7 +137,7 @@ class MarketParams:
 #   residual correlations btc-hashrate 0.14, btc-fee 0.17, hashrate-fee -0.09.
 DEFAULT_PARAMS = MarketParams(
     btc=BtcPriceParams(
-        # base scenario: the *expected* price grows +10%/yr (config.defaults.SCENARIOS), so the
+        # base scenario: the *expected* price grows +10%/yr (market.snapshot.SCENARIOS), so the
         # log drift is ln(1.10) - sigma^2/2 (the median path grows ln(1.10) - 0.26 = -16%/yr);
         # not the 2017-2025 mean log-return 0.55 ± 0.25
         log_drift_per_year=math.log1p(0.10) - 0.5 * 0.72**2,
@@ -252,7 +252,7 @@ class StartState:
 
     @classmethod
     def late_2025(cls) -> StartState:
-        """2025-11-27 (config.defaults.SNAPSHOT) plus CBRE 2025 rent $195/kW-month, H100
+        """2025-11-27 (market.snapshot.SNAPSHOT) plus CBRE 2025 rent $195/kW-month, H100
         $2.2/GPU-hour (2025 typical 1-year rate) and ERCOT West RT 2025 mean $33/MWh."""
         return cls.from_snapshot(SNAPSHOT)
 
@@ -335,7 +335,7 @@ class MarketScenarios:
     @property
     def hashprice_usd_per_ph_day(self) -> FloatArray:
         """Hashprice [USD per PH/s per day] at 600 s blocks, ``(paths, months)``."""
-        return pr.hashprice_usd_per_ph_day(
+        return pr.hashprice_from_hashrate(
             self.btc_price_usd,
             self.network_hashrate_eh_s,
             self.subsidy_btc_per_block,
@@ -808,7 +808,7 @@ def named_scenario(
     months: int = 180,
     params: MarketParams = DEFAULT_PARAMS,
 ) -> MarketScenarios:
-    """A single-path deterministic scenario (bear/base/bull of ``config.defaults.SCENARIOS``).
+    """A single-path deterministic scenario (bear/base/bull of ``market.snapshot.SCENARIOS``).
 
     BTC price and hashrate grow at the scenario's constant annual rates
     (``x_j = x_0 (1 + g)^(j/12)``), the fee share is the scenario's constant; rent, GPU rate and
