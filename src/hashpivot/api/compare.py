@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from hashpivot.calendar import month_starts
 from hashpivot.compute.conversion import Conversion, FleetDisposition
 from hashpivot.config.gpu_cloud import load_gpu_cloud_file
 from hashpivot.config.lease import load_lease_file
@@ -28,7 +29,6 @@ from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
 from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
 from hashpivot.power.dispatch import DispatchPolicy, PowerPayer
-from hashpivot.types import month_starts
 
 
 def build_case(

@@ -10,14 +10,14 @@ import numpy as np
 
 from hashpivot.bitcoin.network import hashprice_from_difficulty
 from hashpivot.bitcoin.protocol import subsidy_btc
+from hashpivot.calendar import month_starts, months_between
 from hashpivot.config.power import PowerConfig
 from hashpivot.config.site import load_mining_site, load_site
 from hashpivot.errors import InputError
-from hashpivot.market.deterministic import deterministic_market, months_between
+from hashpivot.market.deterministic import deterministic_market
 from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.mining.projection import MiningModel, MiningResult, MiningSite
 from hashpivot.power.dispatch import MonthlyPower, PowerPayer, monthly_power
-from hashpivot.types import month_starts
 from hashpivot.valuation.mining import MiningValuation, monthly_rows, value_mining
 
 EXAMPLE_SITE = Path("examples/sites/permian-west-100mw-s21.toml")

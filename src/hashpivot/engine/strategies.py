@@ -28,9 +28,9 @@ from enum import StrEnum
 
 import numpy as np
 
-from hashpivot.bitcoin.chain import month_seconds
 from hashpivot.bitcoin.network import hashprice_from_difficulty
 from hashpivot.bitcoin.protocol import subsidy_btc
+from hashpivot.calendar import month_seconds
 from hashpivot.compute.conversion import Conversion, fleet_disposition_usd, mining_share_of_site
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, gpu_cloud_cash_flows
 from hashpivot.compute.shell import LeaseTerms, lease_cash_flows, stabilisation_month

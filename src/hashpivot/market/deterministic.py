@@ -10,11 +10,6 @@ from hashpivot.market.snapshot import DeterministicScenario, MarketSnapshot
 from hashpivot.types import MarketPaths
 
 
-def months_between(a: date, b: date) -> int:
-    """Whole calendar months from ``a``'s month to ``b``'s month."""
-    return (b.year - a.year) * 12 + (b.month - a.month)
-
-
 def mid_month_years(snapshot_date: date, months: int) -> np.ndarray:
     """Years from ``snapshot_date`` to the middle of each month from its month on [yr].
 

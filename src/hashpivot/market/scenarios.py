@@ -22,12 +22,12 @@ from datetime import date
 import numpy as np
 from scipy import special
 
-from hashpivot.bitcoin.chain import month_seconds
 from hashpivot.bitcoin.protocol import (
     TARGET_BLOCK_INTERVAL_S,
     cumulative_subsidy_btc,
     subsidy_btc,
 )
+from hashpivot.calendar import month_seconds
 from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
 from hashpivot.market.processes import (

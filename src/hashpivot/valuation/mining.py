@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from hashpivot.calendar import month_starts
 from hashpivot.mining.economics import (
     breakeven_btc_price_usd,
     breakeven_hashprice_usd_per_ph_day,
     payback_month,
 )
 from hashpivot.mining.projection import MiningResult
-from hashpivot.types import FloatArray, month_starts
+from hashpivot.types import FloatArray
 from hashpivot.valuation.cashflow import monthly_rate, npv_end_of_month
 
 BREAKEVEN_WINDOW_MONTHS = 12
