@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import date
 
 import numpy as np
 import pytest
@@ -186,11 +187,17 @@ def test_named_scenarios_follow_their_documented_growth(name: ScenarioName) -> N
     d = sc.named_scenario(name, months=37)
     spec = SCENARIOS[name]
     assert d.paths == 1
+    # years from 2025-11-27 to mid-month: November 2028 (month 36) has 30 days, so its middle is
+    # 15 days after 2028-11-01; November 2026 (month 12) likewise
+    assert START.as_of == date(2025, 11, 27)
+    t36 = ((date(2028, 11, 1) - date(2025, 11, 27)).days + 15) / 365.25  # 1,085 d = 2.9706 yr
+    t12 = ((date(2026, 11, 1) - date(2025, 11, 27)).days + 15) / 365.25  # 354 d = 0.9692 yr
+    assert t36 == pytest.approx(2.9706, abs=1e-4) and t12 == pytest.approx(0.9692, abs=1e-4)
     assert d.btc_price_usd[0, 36] == pytest.approx(
-        START.btc_price_usd * (1 + spec.btc_price_growth_per_year) ** 3
+        START.btc_price_usd * (1 + spec.btc_price_growth_per_year) ** t36, rel=1e-12
     )
     assert d.network_hashrate_eh_s[0, 12] == pytest.approx(
-        START.network_hashrate_eh_s * (1 + spec.hashrate_growth_per_year)
+        START.network_hashrate_eh_s * (1 + spec.hashrate_growth_per_year) ** t12, rel=1e-12
     )
     np.testing.assert_allclose(d.fee_share_frac, spec.fee_share_frac, rtol=1e-12)
     with pytest.raises(InputError):

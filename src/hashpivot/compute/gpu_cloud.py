@@ -7,14 +7,14 @@ and outflows negative; month index 0 is the analysis start; every month counts i
 Model (docs/methodology.md):
 - GPUs installed per phase: ``floor(it_mw * 1000 / it_kw_per_gpu)`` (kW per GPU including
   its share of server, CPU and network power).
-- Revenue per month = GPUs x hours in the month x [contracted share x contract rate (take-or-pay, for the
-  contract months from each phase's delivery) + uncontracted share x utilisation x market
-  rate]. The market rate follows a decay curve per generation,
+- Revenue per month = GPUs x hours in the month x [contracted share x contract rate
+  (take-or-pay, for the contract months from each phase's delivery) + uncontracted share x
+  utilisation x market rate]. The market rate follows a decay curve per generation,
   ``max(floor, rate0 * (1 - decay) ** years since the GPUs were installed)``, or a per-path
   path of $/GPU-hour given by the scenario engine. A customer prepayment (share of the
   contract value) arrives at signing (month 0) and is credited evenly over the contract.
-- Opex: power (IT kW x load x PUE x hours in the month x $/MWh), staff and software per GPU-year, site
-  opex per IT MW-year, maintenance as a share of GPU capex per year.
+- Opex: power (IT kW x load x PUE x hours in the month x $/MWh), staff and software per
+  GPU-year, site opex per IT MW-year, maintenance as a share of GPU capex per year.
 - Capex: facility conversion (the operator owns the site: shell and fit-out), GPUs at each
   phase's delivery, and a like-for-like refresh at the end of each depreciation life (the
   refreshed fleet restarts the rate curve at ``rate0``). Terminal value: book value of the

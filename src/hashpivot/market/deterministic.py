@@ -27,14 +27,35 @@ def mid_month_years(snapshot_date: date, months: int) -> np.ndarray:
     return out
 
 
+def scenario_growth_paths(
+    as_of: date,
+    btc_price_usd: float,
+    network_hashrate_eh_s: float,
+    scenario: DeterministicScenario,
+    months: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The one rule of every named deterministic path: BTC price [USD/BTC] and network
+    hashrate [EH/s], ``(1, months)`` from ``as_of``'s month, each ``x(t) = x0 x (1 + g) ** t``
+    at the scenario's constant annual rate ``g``, with ``t`` in years from ``as_of`` to the
+    middle of the month (:func:`mid_month_years`)."""
+    t = mid_month_years(as_of, months)[None, :]
+    price = btc_price_usd * (1.0 + scenario.btc_price_growth_per_year) ** t
+    hashrate = network_hashrate_eh_s * (1.0 + scenario.hashrate_growth_per_year) ** t
+    return price, hashrate
+
+
 def deterministic_market(
     snapshot: MarketSnapshot, scenario: DeterministicScenario, *, months: int
 ) -> MarketPaths:
     """One path of ``months`` months from the snapshot's month, growing at the scenario's
-    constant annual rates: ``x(t) = x0 x (1 + g) ** t`` with t in years to mid-month."""
-    t = mid_month_years(snapshot.as_of, months)[None, :]
-    price = snapshot.btc_price_usd * (1.0 + scenario.btc_price_growth_per_year) ** t
-    hashrate = snapshot.network_hashrate_eh_s * (1.0 + scenario.hashrate_growth_per_year) ** t
+    constant annual rates (:func:`scenario_growth_paths`), for the mining model."""
+    price, hashrate = scenario_growth_paths(
+        snapshot.as_of,
+        snapshot.btc_price_usd,
+        snapshot.network_hashrate_eh_s,
+        scenario,
+        months,
+    )
     first = date(snapshot.as_of.year, snapshot.as_of.month, 1)
     return MarketPaths(
         start=first,

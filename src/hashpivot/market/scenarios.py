@@ -30,6 +30,7 @@ from hashpivot.bitcoin.protocol import (
 from hashpivot.calendar import month_seconds
 from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
+from hashpivot.market.deterministic import scenario_growth_paths
 from hashpivot.market.processes import (
     FACTORS,
     BtcPriceParams,
@@ -810,9 +811,11 @@ def named_scenario(
 ) -> MarketScenarios:
     """A single-path deterministic scenario (bear/base/bull of ``market.snapshot.SCENARIOS``).
 
-    BTC price and hashrate grow at the scenario's constant annual rates
-    (``x_j = x_0 (1 + g)^(j/12)``), the fee share is the scenario's constant; rent, GPU rate and
-    power price follow the zero-volatility paths of ``params`` (their documented trends).
+    BTC price and hashrate follow the one rule of named paths,
+    :func:`hashpivot.market.deterministic.scenario_growth_paths` (``x0 (1 + g)^t``, ``t`` in
+    years from ``as_of`` to mid-month, as the ``mine`` command's paths), the fee share is the
+    scenario's constant; rent, GPU rate and power price follow the zero-volatility paths of
+    ``params`` (their documented trends).
     """
     try:
         sc = SCENARIOS[ScenarioName(name)]
@@ -820,15 +823,16 @@ def named_scenario(
         raise InputError("scenario", name, f"one of {[s.value for s in ScenarioName]}") from None
     st = start or StartState.late_2025()
     _check_sizes(months, 1)
-    years = np.arange(months)[None, :] / pr.MONTHS_PER_YEAR
+    price, hashrate = scenario_growth_paths(
+        st.as_of, st.btc_price_usd, st.network_hashrate_eh_s, sc, months
+    )
     quiet = simulate(params.with_zero_volatility(), st, months, 1, np.random.default_rng(0))
     subsidy = quiet.subsidy_btc_per_block
     fee = sc.fee_share_frac
     return MarketScenarios(
         start=st.as_of,
-        btc_price_usd=st.btc_price_usd * (1.0 + sc.btc_price_growth_per_year) ** years,
-        network_hashrate_eh_s=st.network_hashrate_eh_s
-        * (1.0 + sc.hashrate_growth_per_year) ** years,
+        btc_price_usd=price,
+        network_hashrate_eh_s=hashrate,
         fees_btc_per_block=(subsidy * fee / (1.0 - fee))[None, :].copy(),
         rent_usd_per_kw_month=quiet.rent_usd_per_kw_month,
         gpu_rate_usd_per_gpu_hour=quiet.gpu_rate_usd_per_gpu_hour,
