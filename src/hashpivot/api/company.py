@@ -210,3 +210,14 @@ def value_company(
         ],
     }
     return out, co, comparisons
+
+
+def write_company_report_files(
+    report_dir: Path | None, out: dict[str, Any], co: CompanyValue
+) -> None:
+    """Write the company's Excel and HTML reports to ``report_dir`` (if given) and list the
+    files in ``out["report_files"]``."""
+    if report_dir is not None:
+        from hashpivot.adapters.reports.company import write_company_reports
+
+        out["report_files"] = [str(f) for f in write_company_reports(report_dir, out, co)]

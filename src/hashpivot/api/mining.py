@@ -11,6 +11,7 @@ import numpy as np
 from hashpivot.bitcoin.network import hashprice_from_difficulty
 from hashpivot.bitcoin.protocol import subsidy_btc
 from hashpivot.calendar import month_starts, months_between
+from hashpivot.config.catalogue import asic_catalogue
 from hashpivot.config.power import PowerConfig
 from hashpivot.config.site import load_mining_site, load_site
 from hashpivot.errors import InputError
@@ -231,3 +232,24 @@ def run_mining(
         result=result,
         valuation=val,
     )
+
+
+#: the named deterministic scenarios a ``mine`` run accepts (bear, base, bull)
+SCENARIO_NAMES: tuple[str, ...] = tuple(s.value for s in ScenarioName)
+
+
+def asic_rows() -> list[dict[str, Any]]:
+    """The ASIC catalogue, one row per model: nameplate TH/s, W, J/TH, release, source."""
+    return [
+        {
+            "model": m.model,
+            "manufacturer": m.manufacturer,
+            "cooling": m.cooling,
+            "hashrate_th_s": m.hashrate_th_s,
+            "power_w": m.power_w,
+            "efficiency_j_per_th": round(m.efficiency_j_per_th, 2),
+            "release": m.release,
+            "source": m.source,
+        }
+        for m in asic_catalogue().values()
+    ]
