@@ -24,6 +24,7 @@ demo: $(STAMP)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-logo
 
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy

@@ -15,18 +15,6 @@ from numpy.typing import NDArray
 FloatArray = NDArray[np.float64]
 
 
-def month_starts(start: date, months: int) -> list[date]:
-    """First day of each of ``months`` consecutive months starting with ``start``'s month."""
-    out = []
-    y, m = start.year, start.month
-    for _ in range(months):
-        out.append(date(y, m, 1))
-        m += 1
-        if m == 13:
-            y, m = y + 1, 1
-    return out
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CashFlows:
     """Monthly cash flows of one strategy on one site, shape ``(paths, months)``, nominal USD.

@@ -18,8 +18,8 @@ from hashpivot.adapters.fetch.network import (
     MempoolSpaceSource,
     NetworkSource,
 )
-from hashpivot.config.defaults import MarketSnapshot
 from hashpivot.errors import DataError, FetchError
+from hashpivot.market.snapshot import MarketSnapshot
 from replay import FETCH_DATA as DATA
 from replay import Recorded, Route
 

@@ -7,7 +7,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from hashpivot.bitcoin.chain import NetworkState, month_seconds, naive_chain, simulate_chain
+from hashpivot.bitcoin.chain import NetworkState, naive_chain, simulate_chain
+from hashpivot.calendar import month_seconds
 from hashpivot.errors import InputError
 
 D0 = 100e12  # difficulty

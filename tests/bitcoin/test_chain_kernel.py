@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from hashpivot.bitcoin.chain import (
     NetworkState,
-    month_seconds,
     simulate_chain,
     simulate_chain_numpy,
 )
+from hashpivot.calendar import month_seconds
 
 
 @settings(max_examples=25, deadline=None)

@@ -13,8 +13,8 @@ from hashpivot.bitcoin.daily import (
     spot_economics,
     subsidy_at,
 )
-from hashpivot.config.defaults import SNAPSHOT
 from hashpivot.errors import InputError
+from hashpivot.market.snapshot import SNAPSHOT
 
 
 def test_mean_subsidy_halving_day() -> None:

@@ -13,7 +13,7 @@ from hashpivot.bitcoin.network import (
     fee_share,
     fees_from_share,
     hashcost_usd_per_ph_day,
-    hashprice_usd_per_ph_day,
+    hashprice_from_difficulty,
     hashrate_eh_s_from_difficulty,
     hashvalue_btc_per_ph_day,
 )
@@ -36,7 +36,7 @@ def test_difficulty_hashrate_round_trip(difficulty: float) -> None:
 def test_hashprice_docstring_example() -> None:
     # $87,000, D 152e12, subsidy 3.125, fees 0.02: 86,400e15 x 3.145 x 87,000 / (152e12 x 2^32)
     hand = 86_400e15 * 3.145 * 87_000 / (152e12 * 2**32)
-    got = float(hashprice_usd_per_ph_day(87_000, 152e12, 3.125, 0.02))
+    got = float(hashprice_from_difficulty(87_000, 152e12, 3.125, 0.02))
     assert got == pytest.approx(hand, rel=1e-12)
     assert got == pytest.approx(36.2, abs=0.05)
 
@@ -51,7 +51,7 @@ def test_hashvalue_is_share_of_daily_issuance() -> None:
 
 
 def test_hashprice_broadcasts() -> None:
-    got = hashprice_usd_per_ph_day(np.array([[50_000.0], [100_000.0]]), 1e14, 3.125, 0.0)
+    got = hashprice_from_difficulty(np.array([[50_000.0], [100_000.0]]), 1e14, 3.125, 0.0)
     assert got.shape == (2, 1)
     assert got[1, 0] == pytest.approx(2 * got[0, 0])
 

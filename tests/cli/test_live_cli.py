@@ -13,8 +13,8 @@ import pytest
 
 from hashpivot.api.compare import build_case
 from hashpivot.cli import main
-from hashpivot.config.defaults import SNAPSHOT
 from hashpivot.market.scenarios import DEFAULT_PARAMS
+from hashpivot.market.snapshot import SNAPSHOT
 from replay import Recorded
 
 REPO = Path(__file__).resolve().parents[2]

@@ -92,9 +92,10 @@ def test_levered_deal_reports_debt(capsys: pytest.CaptureFixture[str]) -> None:
 def test_gpu_examples(capsys: pytest.CaptureFixture[str]) -> None:
     d = _run(capsys, "gpu-cloud", str(GPU / "iren-microsoft.toml"))
     assert d["gpu_model"] == "GB300"
-    # 200 MW / PUE 1.3 / 1.88 kW = 81,833 GPUs; x 5 y x 8,760 h x $2.80 = $10.04B (9.7B announced)
+    # 200 MW / PUE 1.3 / 1.88 kW = 81,833 GPUs, delivered 2027-01; the contract's 60 months
+    # (2027-2031, one Feb 29) have 1,826 days x 24 = 43,824 h; x $2.80 = $10.04B (9.7B announced)
     assert d["gpus"] == 81_833
-    assert float(d["contract_value_usd"]) == pytest.approx(81_833 * 60 * 730 * 2.8)  # type: ignore[arg-type]
+    assert float(d["contract_value_usd"]) == pytest.approx(81_833 * 43_824 * 2.8)  # type: ignore[arg-type]
     assert float(d["contract_value_usd"]) == pytest.approx(9.7e9, rel=0.05)  # type: ignore[arg-type]
     d2 = _run(capsys, "gpu-cloud", str(GPU / "h100-merchant.toml"))
     for k in ("npv_usd", "irr", "value_created_usd", "equity_value_created_usd_per_w", "basis"):

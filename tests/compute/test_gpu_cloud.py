@@ -46,15 +46,20 @@ TERMS = GpuCloudTerms(
     maintenance_frac_of_capex_per_year=0.0,
     depreciation_life_years=5.0,
 )
+# calendar hours of each month of 2026 (24 x 31, 28, 31, 30, ...): 8,760 h in the year
+HOURS_2026 = [24.0 * d for d in (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)]
 
 
 def test_hand_worked_gpu_cloud() -> None:
     cf = gpu_cloud_cash_flows(TERMS, CONV, start=START, months=12)
     assert cf.extras["gpus"][0] == 1000.0  # 1.28 MW / 1.28 kW
-    # 1,000 GPUs x 730 h x 50% x $2.00 = $730,000 a month
-    assert cf.revenue_usd[0] == pytest.approx([730_000.0] * 12)
-    # power 1.28 MW x 1.0 x PUE 1.25 x 730 h x $50 = $58,400; staff $100,000; site $12,800
-    assert cf.opex_usd[0] == pytest.approx([-(58_400.0 + 100_000.0 + 12_800.0)] * 12)
+    # 1,000 GPUs x hours x 50% x $2.00: $744,000 in January (744 h), $672,000 in February
+    assert cf.revenue_usd[0] == pytest.approx([1_000.0 * h for h in HOURS_2026])
+    assert cf.revenue_usd[0, :2].tolist() == pytest.approx([744_000.0, 672_000.0])
+    # power 1.28 MW x 1.0 x PUE 1.25 x hours x $50 = $80/h ($59,520 in January);
+    # staff $1,200 x 1,000 / 12 = $100,000; site $120,000 x 1.28 / 12 = $12,800
+    assert cf.opex_usd[0] == pytest.approx([-(80.0 * h + 100_000.0 + 12_800.0) for h in HOURS_2026])
+    assert cf.opex_usd[0, 0] == pytest.approx(-(59_520.0 + 100_000.0 + 12_800.0))
     assert cf.capex_usd[0, 0] == pytest.approx(-50e6)
     # straight-line book value after 12 of 60 months: $40M
     assert cf.terminal_value_usd is not None
@@ -70,11 +75,13 @@ def test_contract_prepayment_is_timing_only() -> None:
         prepayment_frac=0.2,
     )
     cf = gpu_cloud_cash_flows(t, CONV, start=START, months=12)
-    value = 1000 * 12 * 730 * 3.0
+    value = 1000 * 8_760 * 3.0  # the 12 months of 2026 have 8,760 h
     assert float(cf.extras["contract_value_usd"][0]) == pytest.approx(value)
     assert cf.revenue_usd.sum() == pytest.approx(value)  # prepaid, then credited
-    assert cf.revenue_usd[0, 0] == pytest.approx(value / 12 * 0.8 + 0.2 * value)
-    assert cf.extras["ebitda_accrual_usd"][0, 1] - cf.opex_usd[0, 1] == pytest.approx(value / 12)
+    # January earns 1,000 x 744 h x $3, 80% of it in cash (the rest credited to the prepayment)
+    assert cf.revenue_usd[0, 0] == pytest.approx(1000 * 744 * 3.0 * 0.8 + 0.2 * value)
+    accrual_feb = cf.extras["ebitda_accrual_usd"][0, 1] - cf.opex_usd[0, 1]
+    assert accrual_feb == pytest.approx(1000 * 672 * 3.0)
 
 
 def test_refresh_and_decay() -> None:
@@ -91,7 +98,7 @@ def test_refresh_and_decay() -> None:
 def test_per_path_rate_paths() -> None:
     rates = np.array([[2.0] * 12, [1.0] * 12])
     cf = gpu_cloud_cash_flows(TERMS, CONV, start=START, months=12, gpu_rate_usd_per_gpu_hour=rates)
-    assert cf.revenue_usd[:, 0].tolist() == pytest.approx([730_000.0, 365_000.0])
+    assert cf.revenue_usd[:, 0].tolist() == pytest.approx([744_000.0, 372_000.0])  # 744 h
 
 
 def test_catalogue_rows_have_sources_and_sane_units() -> None:

@@ -98,8 +98,9 @@ def test_gross_lease_pays_power_and_recoverables() -> None:
         non_recoverable_opex_usd_per_it_mw_year=0.0,
     )
     cf = lease_cash_flows(terms, _conv(), start=START, months=26)
-    # power: 10 MW x 0.8 x PUE 1.25 x 730 h x $50 = $365,000; tax $24,000 x 10 / 12 = $20,000
-    assert cf.opex_usd[0, 5] == pytest.approx(-365_000.0 - 20_000.0)
+    # power in June 2026 (720 h): 10 MW x 0.8 x PUE 1.25 x 720 h x $50 = $360,000;
+    # tax $24,000 x 10 / 12 = $20,000
+    assert cf.opex_usd[0, 5] == pytest.approx(-360_000.0 - 20_000.0)
     nnn = lease_cash_flows(
         replace(terms, lease_type=LeaseType.TRIPLE_NET), _conv(), start=START, months=26
     )

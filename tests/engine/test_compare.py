@@ -166,7 +166,7 @@ def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case
     det = evaluate_batch(flat, one)
     g = flat.gpu
     assert g is not None
-    from hashpivot.bitcoin.network import hashprice_usd_per_ph_day
+    from hashpivot.bitcoin.network import hashprice_from_difficulty
     from hashpivot.bitcoin.protocol import subsidy_btc
 
     h = flat.horizon
@@ -174,7 +174,7 @@ def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case
     sale = fleet_disposition_usd(g.conversion, h)
     assert sale.sum() == pytest.approx(flat.mining.fleet_capex_usd)
     snap = flat.snapshot
-    anchor = hashprice_usd_per_ph_day(
+    anchor = hashprice_from_difficulty(
         snap.btc_price_usd, snap.difficulty, subsidy_btc(snap.height), snap.fees_btc_per_block
     )
     assert float(anchor) == pytest.approx(38.78, abs=0.01)  # the snapshot's, README
@@ -232,7 +232,7 @@ def test_ppa_is_a_contract_for_difference(tmp_path, shared_data) -> None:  # typ
     """Take-or-pay at a fixed price with resale at the market price: the miners' decisions
     price power at the index, so raising the contract price by $10/MWh lowers the mining NPV by
     exactly the discounted 10 x contract MW x hours of every month (zero volatility)."""
-    from hashpivot.bitcoin.chain import month_seconds
+    from hashpivot.calendar import month_seconds
     from hashpivot.valuation.cashflow import monthly_rate
 
     site = (REPO / "examples/sites/permian-west-100mw-s21-curtail.toml").read_text()
@@ -318,7 +318,7 @@ def test_ppa_landlord_paid_ai_load_and_contract_size(tmp_path, shared_data) -> N
     """Under the PPA, a firm AI load whose power the landlord pays costs the contract price on
     its MW every hour: mining NPV (tenant pays) - mining NPV (landlord pays) = PV of
     price x AI MW x hours, on every path. A contract below the site's draw is refused."""
-    from hashpivot.bitcoin.chain import month_seconds
+    from hashpivot.calendar import month_seconds
     from hashpivot.errors import InputError
     from hashpivot.valuation.cashflow import monthly_rate
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
+from engine.reference import american_put_lsm, gbm_paths
 from hashpivot.engine import switching as sw
 from hashpivot.errors import InputError
 
@@ -60,7 +61,7 @@ def test_tree_reference_values(tree: tuple[float, np.ndarray]) -> None:
 
 @pytest.fixture(scope="module")
 def lsm() -> sw.LsmResult:
-    return sw.american_put_lsm(S0, K, R, SIGMA, T, 50, 60_000, np.random.default_rng(2001))
+    return american_put_lsm(S0, K, R, SIGMA, T, 50, 60_000, np.random.default_rng(2001))
 
 
 def test_lsm_american_put_matches_the_binomial_tree(
@@ -78,7 +79,7 @@ def test_policy_out_of_sample_is_a_lower_bound(
     lsm: sw.LsmResult, tree: tuple[float, np.ndarray]
 ) -> None:
     rng = np.random.default_rng(7)
-    s = sw.gbm_paths(S0, R, SIGMA, T, 50, 60_000, rng)
+    s = gbm_paths(S0, R, SIGMA, T, 50, 60_000, rng)
     t = np.arange(1, 51) / 50
     oos = sw.apply_policy(lsm.policy, np.maximum(K - s, 0.0), None, np.exp(-R * t), s / K)
     assert oos.value < tree[0] + 3 * oos.std_error
@@ -96,7 +97,7 @@ def test_policy_out_of_sample_is_a_lower_bound(
 def test_lsm_exercise_boundary_tracks_the_tree_boundary(
     lsm: sw.LsmResult, tree: tuple[float, np.ndarray]
 ) -> None:
-    s = sw.gbm_paths(S0, R, SIGMA, T, 50, 60_000, np.random.default_rng(2001))
+    s = gbm_paths(S0, R, SIGMA, T, 50, 60_000, np.random.default_rng(2001))
     pts = sw.exercise_boundary(lsm, np.maximum(K - s, 0.0), s / K)
     by_date = {p.date_index: p for p in pts}
     for k in (9, 24, 39):  # t = 0.2, 0.5, 0.8

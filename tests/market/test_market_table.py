@@ -185,7 +185,7 @@ def test_a_set_trend_carries_the_default_level_to_a_live_start(tmp_path: Path) -
     from dataclasses import replace as dc_replace
     from datetime import date
 
-    from hashpivot.config.defaults import SNAPSHOT
+    from hashpivot.market.snapshot import SNAPSHOT
 
     live = dc_replace(SNAPSHOT, as_of=date(2026, 11, 27))  # one year (365 days) later
     f = _site_with(tmp_path, "equilibrium_hashprice_trend_per_year = -0.2\n")

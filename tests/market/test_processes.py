@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hashpivot.bitcoin.network import hashprice_from_difficulty
 from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
 
@@ -108,8 +109,22 @@ def test_hashprice_formula_matches_luxor_definition() -> None:
     price, h_eh, s, f = 87_000.0, 1050.0, 3.125, 0.04
     d = h_eh * 1e18 * 600 / 2**32
     luxor = 86_400 * 1e15 * (s + f) * price / (d * 2**32)
-    assert pr.hashprice_usd_per_ph_day(price, h_eh, s, f) == pytest.approx(luxor, rel=1e-12)
+    assert pr.hashprice_from_hashrate(price, h_eh, s, f) == pytest.approx(luxor, rel=1e-12)
     assert luxor == pytest.approx(37.76, abs=0.01)  # 144 x 3.165 x 87,000 / 1.05e6
+
+
+def test_hashprice_from_hashrate_equals_hashprice_from_difficulty() -> None:
+    # one consistent pair: D = 149.30e12, H = D x 2^32 / 600 s = 1,068.7 EH/s (the snapshot)
+    d = 149.30e12
+    h_eh = d * 2**32 / 600 / 1e18
+    price, s, f = 91_000.0, 3.125, 0.038
+    # by hand: 144 blocks/day x (s + f) x P / (1000 PH per EH x H) = 38.78 USD/PH/day
+    hand = 144 * (s + f) * price / (1000 * h_eh)
+    assert hand == pytest.approx(38.78, abs=0.01)
+    by_difficulty = float(hashprice_from_difficulty(price, d, s, f))
+    by_hashrate = float(pr.hashprice_from_hashrate(price, h_eh, s, f))
+    assert by_difficulty == pytest.approx(hand, rel=1e-12)
+    assert by_hashrate == pytest.approx(hand, rel=1e-12)
 
 
 def test_hashrate_ecm_zero_vol_matches_scalar_recursion() -> None:

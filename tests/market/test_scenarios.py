@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import date
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hashpivot.config.defaults import SCENARIOS, ScenarioName
 from hashpivot.errors import InputError
 from hashpivot.market import scenarios as sc
 from hashpivot.market.processes import PriceTails
+from hashpivot.market.snapshot import SCENARIOS, ScenarioName
 
 START = sc.StartState.late_2025()
 
@@ -35,7 +36,7 @@ def test_shapes_units_and_start_column() -> None:
     assert np.all(s.network_hashrate_eh_s[:, 0] == START.network_hashrate_eh_s)
     np.testing.assert_allclose(s.fee_share_frac[:, 0], START.fee_share_frac, rtol=1e-12)
     assert np.all(s.rent_usd_per_kw_month[:, 0] == 195.0)
-    # late Nov 2025: hashprice ~ $38.7/PH/day (config.defaults.SNAPSHOT check line)
+    # late Nov 2025: hashprice ~ $38.7/PH/day (market.snapshot.SNAPSHOT check line)
     assert s.hashprice_usd_per_ph_day[0, 0] == pytest.approx(38.7, abs=0.2)
 
 
@@ -183,18 +184,25 @@ def test_subsidy_schedule_crosses_the_2028_halving() -> None:
 
 @pytest.mark.parametrize("name", list(ScenarioName))
 def test_named_scenarios_follow_their_documented_growth(name: ScenarioName) -> None:
-    d = sc.named_scenario(name, months=37)
+    from hashpivot.market.deterministic import scenario_paths
+    from hashpivot.market.snapshot import SNAPSHOT
+
     spec = SCENARIOS[name]
+    d = scenario_paths(SNAPSHOT, spec, START, sc.DEFAULT_PARAMS, months=37)
     assert d.paths == 1
+    # years from 2025-11-27 to mid-month: November 2028 (month 36) has 30 days, so its middle is
+    # 15 days after 2028-11-01; November 2026 (month 12) likewise
+    assert START.as_of == date(2025, 11, 27)
+    t36 = ((date(2028, 11, 1) - date(2025, 11, 27)).days + 15) / 365.25  # 1,085 d = 2.9706 yr
+    t12 = ((date(2026, 11, 1) - date(2025, 11, 27)).days + 15) / 365.25  # 354 d = 0.9692 yr
+    assert t36 == pytest.approx(2.9706, abs=1e-4) and t12 == pytest.approx(0.9692, abs=1e-4)
     assert d.btc_price_usd[0, 36] == pytest.approx(
-        START.btc_price_usd * (1 + spec.btc_price_growth_per_year) ** 3
+        START.btc_price_usd * (1 + spec.btc_price_growth_per_year) ** t36, rel=1e-12
     )
     assert d.network_hashrate_eh_s[0, 12] == pytest.approx(
-        START.network_hashrate_eh_s * (1 + spec.hashrate_growth_per_year)
+        START.network_hashrate_eh_s * (1 + spec.hashrate_growth_per_year) ** t12, rel=1e-12
     )
     np.testing.assert_allclose(d.fee_share_frac, spec.fee_share_frac, rtol=1e-12)
-    with pytest.raises(InputError):
-        sc.named_scenario("sideways")
 
 
 def test_invalid_inputs_are_named() -> None:

@@ -399,17 +399,17 @@ def site_breakeven_usd_per_mwh(site_file: SiteFile) -> tuple[float, str]:
 
     breakeven = hashprice x (1 - pool fee) / (0.024 x fleet J/TH)
     (:func:`hashpivot.mining.economics.breakeven_power_usd_per_mwh`), with the hashprice of
-    the dated default snapshot (:data:`hashpivot.config.defaults.SNAPSHOT`).
+    the dated default snapshot (:data:`hashpivot.market.snapshot.SNAPSHOT`).
     """
-    from hashpivot.bitcoin.network import hashprice_usd_per_ph_day
+    from hashpivot.bitcoin.network import hashprice_from_difficulty
     from hashpivot.bitcoin.protocol import subsidy_btc
-    from hashpivot.config.defaults import SNAPSHOT
+    from hashpivot.market.snapshot import SNAPSHOT
     from hashpivot.mining.economics import breakeven_power_usd_per_mwh
 
     fleet = site_file.build_fleet()
     snap = SNAPSHOT
     hp = float(
-        hashprice_usd_per_ph_day(
+        hashprice_from_difficulty(
             snap.btc_price_usd, snap.difficulty, subsidy_btc(snap.height), snap.fees_btc_per_block
         )
     )

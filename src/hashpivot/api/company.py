@@ -18,10 +18,10 @@ from hashpivot.company.portfolio import (
     sum_of_the_parts,
 )
 from hashpivot.config.company import load_company
-from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.engine.compare import Comparison, MapFn, compare, local_map
 from hashpivot.engine.strategies import CompareCase, StrategyName
 from hashpivot.errors import InputError
+from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 
 
 def _stats(x: np.ndarray, prefix: str) -> dict[str, float]:
@@ -243,3 +243,14 @@ def _assumptions(
             "source": "site files",
         },
     ]
+
+
+def write_company_report_files(
+    report_dir: Path | None, out: dict[str, Any], co: CompanyValue
+) -> None:
+    """Write the company's Excel and HTML reports to ``report_dir`` (if given) and list the
+    files in ``out["report_files"]``."""
+    if report_dir is not None:
+        from hashpivot.adapters.reports.company import write_company_reports
+
+        out["report_files"] = [str(f) for f in write_company_reports(report_dir, out, co)]

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 from hashpivot.api.market_assumptions import market_assumptions
+from hashpivot.calendar import month_starts
 from hashpivot.compute.conversion import Conversion, FleetDisposition
-from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.config.gpu_cloud import load_gpu_cloud_file
 from hashpivot.config.lease import load_lease_file
 from hashpivot.config.market import apply_market_table
@@ -27,9 +27,9 @@ from hashpivot.engine.strategies import (
 from hashpivot.engine.summary import PERCENTILES, Comparison
 from hashpivot.errors import InputError
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
+from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
 from hashpivot.power.dispatch import DispatchPolicy, PowerPayer
-from hashpivot.types import month_starts
 
 
 def build_case(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hashpivot.config.defaults import SNAPSHOT
 from hashpivot.engine.case import CompareCase
 from hashpivot.market.processes import (
     FACTORS,
@@ -17,6 +16,7 @@ from hashpivot.market.processes import (
     expected_growth_per_year,
 )
 from hashpivot.market.scenarios import DEFAULT_PARAMS, MarketParams, StartState, carry_forward
+from hashpivot.market.snapshot import SNAPSHOT
 
 Row = tuple[str, str, str]
 _FILE = "site file [market]"
@@ -64,7 +64,7 @@ def _btc_rows(c: _Ctx) -> list[Row]:
             "snapshot",
             f"{snap.as_of}: height {snap.height:,}, difficulty {snap.difficulty / 1e12:.2f} T, "
             f"{snap.network_hashrate_eh_s:,.0f} EH/s",
-            "config/defaults.py (retarget of 2025-11-27)"
+            "market/snapshot.py (retarget of 2025-11-27)"
             if c.dated
             else c.where("height", "network source"),
         ),

@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
+from hashpivot.calendar import month_starts
+from hashpivot.config.catalogue import asic_catalogue
 from hashpivot.engine.case import CompareCase
+from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.mining.projection import MiningResult
-from hashpivot.types import month_starts
 from hashpivot.valuation.cashflow import monthly_rate
 from hashpivot.valuation.mining import MiningValuation, monthly_rows, value_mining
 
@@ -115,7 +116,7 @@ def _assumptions(
         (
             "snapshot",
             f"network and market as of {snapshot.as_of} "
-            + ("(config/defaults.py)" if snapshot == SNAPSHOT else "(fetched live)"),
+            + ("(market/snapshot.py)" if snapshot == SNAPSHOT else "(fetched live)"),
         ),
         *[(k, v) for k, v in snapshot.sources],
         ("market", f"deterministic scenario {name.value}: {sc.rationale}"),
@@ -152,4 +153,25 @@ def _assumptions(
         ("breakevens", "over the first 12 months: EBITDA = 0"),
         ("npv", "monthly flows at month end, discounted at (1+r)^(1/12)-1 per month"),
         ("source", source),
+    ]
+
+
+#: the named deterministic scenarios a ``mine`` run accepts (bear, base, bull)
+SCENARIO_NAMES: tuple[str, ...] = tuple(s.value for s in ScenarioName)
+
+
+def asic_rows() -> list[dict[str, Any]]:
+    """The ASIC catalogue, one row per model: nameplate TH/s, W, J/TH, release, source."""
+    return [
+        {
+            "model": m.model,
+            "manufacturer": m.manufacturer,
+            "cooling": m.cooling,
+            "hashrate_th_s": m.hashrate_th_s,
+            "power_w": m.power_w,
+            "efficiency_j_per_th": round(m.efficiency_j_per_th, 2),
+            "release": m.release,
+            "source": m.source,
+        }
+        for m in asic_catalogue().values()
     ]

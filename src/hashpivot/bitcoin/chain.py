@@ -94,17 +94,6 @@ class ChainPath:
         return np.asarray(btc / self.days, dtype=np.float64)
 
 
-def month_seconds(start: date, months: int) -> FloatArray:
-    """Length [s] of each calendar month from ``start``'s month on."""
-    y, m = start.year, start.month
-    out = np.empty(months)
-    for i in range(months):
-        ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
-        out[i] = (date(ny, nm, 1) - date(y, m, 1)).days * SECONDS_PER_DAY
-        y, m = ny, nm
-    return out
-
-
 def _check_inputs(
     state: NetworkState, hashrate_eh_s: NDArray[np.float64], seconds: NDArray[np.float64]
 ) -> FloatArray:

@@ -61,7 +61,7 @@ def hashvalue_btc_per_ph_day(
     return blocks_per_ph_day * (_f(subsidy_btc) + _f(fees_btc_per_block))
 
 
-def hashprice_usd_per_ph_day(
+def hashprice_from_difficulty(
     price_usd: ArrayLike,
     difficulty: ArrayLike,
     subsidy_btc: ArrayLike,

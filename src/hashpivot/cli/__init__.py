@@ -12,9 +12,9 @@ import sys
 import pydantic
 from rich.markup import escape
 
+from hashpivot.api.errors import describe_validation_error
 from hashpivot.cli import ai, company, decide, mining, network, power  # noqa: F401  (commands register)
 from hashpivot.cli._app import app, err_console
-from hashpivot.config.errors import describe_validation_error
 from hashpivot.errors import HashpivotError
 
 

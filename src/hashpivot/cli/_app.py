@@ -20,8 +20,20 @@ import numpy as np
 import typer
 from rich.console import Console
 
-from hashpivot.adapters.fetch.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, LiveNetworkSource
-from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
+from hashpivot.api.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, market_snapshot
+
+__all__ = [
+    "JSON_OPTION",
+    "LIVE_OPTION",
+    "MEMPOOL_URL_OPTION",
+    "PRICE_URL_OPTION",
+    "app",
+    "console",
+    "emit_json",
+    "err_console",
+    "market_snapshot",
+    "to_jsonable",
+]
 
 app = typer.Typer(
     name="hashpivot",
@@ -83,11 +95,3 @@ PRICE_URL_OPTION = typer.Option(
     envvar=PRICE_URL_ENV,
     help="CoinGecko-style price API base URL (with --live; default: the mempool.space price).",
 )
-
-
-def market_snapshot(live: bool, mempool_url: str | None, price_url: str | None) -> MarketSnapshot:
-    """The dated default snapshot, or (``live``) one fetched now from the network sources;
-    a failed fetch is a :class:`~hashpivot.errors.FetchError` naming the URL (exit 2)."""
-    if not live:
-        return SNAPSHOT
-    return LiveNetworkSource.from_urls(mempool_url, price_url).snapshot()

@@ -1,7 +1,7 @@
 """CLI commands of the AI paths: ``hashpivot lease FILE`` and ``hashpivot gpu-cloud FILE``.
 
-Thin: load and validate the file (config), value it (valuation), render a table or one JSON
-object. Nothing is computed here.
+Thin: :mod:`hashpivot.api.projects` loads, validates and values the file; this renders a table
+or one JSON object. Nothing is computed here.
 """
 
 from __future__ import annotations
@@ -13,12 +13,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from hashpivot.api.site_view import site_strategy_view
+from hashpivot.api import projects as projects_api
 from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
-from hashpivot.compute.shell import deal_figures
-from hashpivot.config.gpu_cloud import gpu_assumption_rows, load_gpu_cloud_file
-from hashpivot.config.lease import lease_assumption_rows, load_lease_file
-from hashpivot.valuation.projects import headline, value_gpu_cloud, value_lease
 
 __all__ = ["gpu_cloud", "lease"]
 
@@ -99,64 +95,21 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     console.print(table)
 
 
-def _site_view(payload: dict[str, Any], path: Path, strategy: str) -> None:
-    """On a site file, lead with the engine's value of the strategy (compare --deterministic)
-    and keep the standalone project's NPV beside it."""
-    view = site_strategy_view(path, strategy)
-    if view is None:
-        payload["npv_basis"] = "the project on its own: its term, exit at the cap rate"
-        return
-    payload["project_npv_usd"] = payload["npv_usd"]
-    payload.update(view)
-
-
 @app.command("lease")
 def lease(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
     """Value a powered-shell / colocation lease of the converted site ($/W, NPV, IRR)."""
-    case = load_lease_file(path)
-    v = value_lease(
-        case.terms, case.conversion, case.assumptions, start=case.start, months=case.months
-    )
-    payload: dict[str, Any] = {
-        "command": "lease",
-        "file": str(path),
-        "name": case.name,
-        "tenant": case.config.tenant,
-        **headline(v),
-        **deal_figures(case.terms, case.config.announced_contract_value_usd),
-        "assumptions": lease_assumption_rows(case),
-    }
-    _site_view(payload, path, "lease")
+    payload = projects_api.lease_report(path)
     if as_json:
         emit_json(payload)
         return
-    _render(f"Lease: {case.name}", payload, payload["assumptions"])
+    _render(f"Lease: {payload['name']}", payload, payload["assumptions"])
 
 
 @app.command("gpu-cloud")
 def gpu_cloud(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
     """Value a GPU cloud on the converted site (NPV, IRR, $/W)."""
-    case = load_gpu_cloud_file(path)
-    v = value_gpu_cloud(
-        case.terms, case.conversion, case.assumptions, start=case.start, months=case.months
-    )
-    cf = v.cash_flows
-    extras = {} if cf is None else cf.extras
-    payload: dict[str, Any] = {
-        "command": "gpu-cloud",
-        "file": str(path),
-        "name": case.name,
-        "gpu_model": case.terms.gpu.model.value,
-        "gpus": float(extras["gpus"].max()) if "gpus" in extras else None,
-        "contract_value_usd": float(extras["contract_value_usd"][0])
-        if "contract_value_usd" in extras
-        else None,
-        "announced_contract_value_usd": case.config.announced_contract_value_usd,
-        **headline(v),
-        "assumptions": gpu_assumption_rows(case),
-    }
-    _site_view(payload, path, "gpu_cloud")
+    payload = projects_api.gpu_cloud_report(path)
     if as_json:
         emit_json(payload)
         return
-    _render(f"GPU cloud: {case.name}", payload, payload["assumptions"])
+    _render(f"GPU cloud: {payload['name']}", payload, payload["assumptions"])

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from hashpivot.api.company import value_company
+from hashpivot.api.company import value_company, write_company_report_files
 from hashpivot.cli._app import (
     JSON_OPTION,
     LIVE_OPTION,
@@ -21,7 +21,6 @@ from hashpivot.cli._app import (
     emit_json,
     market_snapshot,
 )
-from hashpivot.company.portfolio import CompanyValue
 from hashpivot.errors import InputError
 
 
@@ -106,7 +105,7 @@ def company(
     snapshot = market_snapshot(live, mempool_url, price_url)
     if as_json:
         out, co, _ = value_company(company_file, paths=paths, seed=seed, snapshot=snapshot)
-        _write_reports(report, out, co)
+        write_company_report_files(report, out, co)
         emit_json(out)
         return
     with Progress(
@@ -125,14 +124,7 @@ def company(
         out, co, _ = value_company(
             company_file, paths=paths, seed=seed, snapshot=snapshot, progress=tick
         )
-    _write_reports(report, out, co)
+    write_company_report_files(report, out, co)
     _render(out)
     for f in out.get("report_files", []):
         console.print(f"Wrote [bold]{f}[/]")
-
-
-def _write_reports(report: Path | None, out: dict[str, Any], co: CompanyValue) -> None:
-    if report is not None:
-        from hashpivot.adapters.reports.company import write_company_reports
-
-        out["report_files"] = [str(f) for f in write_company_reports(report, out, co)]

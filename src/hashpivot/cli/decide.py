@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from hashpivot.api.compare import assumptions, build_case, sensitivity, summary
+from hashpivot.api import decide as decide_api
 from hashpivot.cli._app import (
     JSON_OPTION,
     LIVE_OPTION,
@@ -21,11 +22,6 @@ from hashpivot.cli._app import (
     emit_json,
     market_snapshot,
 )
-from hashpivot.engine.backends import open_backend
-from hashpivot.engine.compare import compare as run_compare
-from hashpivot.engine.deterministic import run_deterministic
-from hashpivot.engine.strategies import CompareCase
-from hashpivot.engine.summary import Comparison
 from hashpivot.errors import InputError
 
 
@@ -120,54 +116,34 @@ def compare(
 ) -> None:
     """Mine, lease, GPU cloud, switch, split or sell: the paths side by side under Monte Carlo
     (or on one deterministic path with --deterministic)."""
-    if not 1 <= paths <= 10_000_000:
-        raise InputError("--paths", paths, "1..10,000,000")
-    if seed < 0:
-        raise InputError("--seed", seed, "an integer >= 0")
-    case = build_case(
-        site_file, months=months, snapshot=market_snapshot(live, mempool_url, price_url)
+    case = decide_api.prepare_compare(
+        site_file,
+        paths=paths,
+        seed=seed,
+        months=months,
+        sensitivity_of=sensitivity_of,
+        snapshot=market_snapshot(live, mempool_url, price_url),
+        deterministic=deterministic,
+        scenario=scenario,
     )
-    names = list(case.strategies)
-    if sensitivity_of is not None and sensitivity_of not in (*names, "none"):
-        raise InputError("--sensitivity", sensitivity_of, "one of " + ", ".join([*names, "none"]))
-    if scenario is not None and not deterministic:
-        raise InputError("--scenario", scenario, "only with --deterministic")
+
+    def simulate(progress: Callable[[int, int], None] | None = None) -> decide_api.Comparison:
+        return decide_api.simulate(
+            case,
+            paths=paths,
+            seed=seed,
+            batch_paths=batch_paths,
+            backend=backend,
+            scheduler=scheduler,
+            workers=workers,
+            progress=progress,
+        )
+
     if deterministic:
-        cmp = run_deterministic(case, scenario).comparison
+        cmp = decide_api.deterministic(case, scenario)
+    elif as_json:
+        cmp = simulate()
     else:
-        cmp = _monte_carlo(case, paths, seed, backend, scheduler, workers, batch_paths, as_json)
-    out = summary(case, cmp)
-    if sensitivity_of != "none":
-        out["sensitivity"] = sensitivity(case, sensitivity_of or out["recommendation"])
-    rows = assumptions(case)
-    if report is not None:
-        from hashpivot.adapters.reports import write_reports
-
-        files = write_reports(report, case, cmp, out, rows)
-        out["report_files"] = [str(f) for f in files]
-    if as_json:
-        out["assumptions"] = [{"name": n, "value": v, "source": s} for n, v, s in rows]
-        emit_json(out)
-    else:
-        _render(out, rows)
-        for f in out.get("report_files", []):
-            console.print(f"Wrote [bold]{f}[/]")
-
-
-def _monte_carlo(
-    case: CompareCase,
-    paths: int,
-    seed: int,
-    backend: str,
-    scheduler: str | None,
-    workers: int | None,
-    batch_paths: int,
-    as_json: bool,
-) -> Comparison:
-    """The Monte Carlo comparison, with a progress bar in text mode."""
-    with open_backend(backend, scheduler=scheduler, workers=workers) as map_fn:
-        if as_json:
-            return run_compare(case, paths=paths, seed=seed, batch_paths=batch_paths, map_fn=map_fn)
         with Progress(
             TextColumn("[bold]Simulating"),
             BarColumn(),
@@ -181,14 +157,15 @@ def _monte_carlo(
             def tick(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            return run_compare(
-                case,
-                paths=paths,
-                seed=seed,
-                batch_paths=batch_paths,
-                map_fn=map_fn,
-                progress=tick,
-            )
+            cmp = simulate(tick)
+    out, rows = decide_api.finish_compare(case, cmp, sensitivity_of=sensitivity_of, report=report)
+    if as_json:
+        out["assumptions"] = [{"name": n, "value": v, "source": s} for n, v, s in rows]
+        emit_json(out)
+    else:
+        _render(out, rows)
+        for f in out.get("report_files", []):
+            console.print(f"Wrote [bold]{f}[/]")
 
 
 @app.command()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from hashpivot.api.mining import EXAMPLE_SITE, MiningReport, run_mining
+from hashpivot.api.mining import (
+    EXAMPLE_SITE,
+    SCENARIO_NAMES,
+    MiningReport,
+    asic_rows,
+    run_mining,
+)
 from hashpivot.cli._app import (
     JSON_OPTION,
     LIVE_OPTION,
@@ -20,8 +25,6 @@ from hashpivot.cli._app import (
     emit_json,
     market_snapshot,
 )
-from hashpivot.config.catalogue import asic_catalogue
-from hashpivot.config.defaults import ScenarioName
 from hashpivot.errors import InputError
 
 
@@ -105,7 +108,7 @@ def mine(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Project the keep-mining path of a site: monthly cash flows, NPV, breakevens."""
-    if scenario is not None and scenario not in {s.value for s in ScenarioName}:
+    if scenario is not None and scenario not in SCENARIO_NAMES:
         raise InputError("--scenario", scenario, "one of bear, base, bull")
     report = run_mining(
         site_file, scenario=scenario, snapshot=market_snapshot(live, mempool_url, price_url)
@@ -121,19 +124,7 @@ def mine(
 @app.command()
 def asics(as_json: bool = JSON_OPTION) -> None:
     """List the ASIC catalogue (nameplate specs with sources)."""
-    rows: list[dict[str, Any]] = [
-        {
-            "model": m.model,
-            "manufacturer": m.manufacturer,
-            "cooling": m.cooling,
-            "hashrate_th_s": m.hashrate_th_s,
-            "power_w": m.power_w,
-            "efficiency_j_per_th": round(m.efficiency_j_per_th, 2),
-            "release": m.release,
-            "source": m.source,
-        }
-        for m in asic_catalogue().values()
-    ]
+    rows = asic_rows()
     if as_json:
         emit_json({"models": rows})
         return

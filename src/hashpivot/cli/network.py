@@ -1,6 +1,6 @@
 """CLI commands: the Bitcoin network (``subsidy``, ``hashprice``).
 
-Thin: parse, call the library, render. ``--json`` prints exactly one JSON object.
+Thin: parse, call :mod:`hashpivot.api.network`, render. ``--json`` prints exactly one JSON object.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from hashpivot.adapters.fetch.network import LiveNetworkSource
-from hashpivot.adapters.history import history_day, load_btc_daily
-from hashpivot.bitcoin.daily import spot_economics, subsidy_at
+from hashpivot.api import network as network_api
 from hashpivot.cli._app import (
     JSON_OPTION,
     LIVE_OPTION,
@@ -24,7 +22,6 @@ from hashpivot.cli._app import (
     console,
     emit_json,
 )
-from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.errors import InputError
 
 
@@ -63,18 +60,7 @@ def subsidy(
 ) -> None:
     """Block subsidy at a height (consensus rule), its halving era and the next halving."""
     height = _parse_height(height_text)
-    info = subsidy_at(height)
-    _render(
-        f"Block subsidy at height {height:,}",
-        {
-            "height": info.height,
-            "subsidy_btc": info.subsidy_btc,
-            "subsidy_sat": info.subsidy_sat,
-            "era": info.era,
-            "next_halving_height": info.next_halving_height,
-        },
-        as_json,
-    )
+    _render(f"Block subsidy at height {height:,}", network_api.subsidy_report(height), as_json)
 
 
 def _parse_date(text: str) -> date:
@@ -82,26 +68,6 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError("--date", text, "a date YYYY-MM-DD") from None
-
-
-def _snapshot_payload(snap: MarketSnapshot, source: str) -> dict[str, Any]:
-    econ = spot_economics(
-        price_usd=snap.btc_price_usd,
-        difficulty=snap.difficulty,
-        height=snap.height,
-        fees_btc_per_block=snap.fees_btc_per_block,
-    )
-    return {
-        "date": snap.as_of.isoformat(),
-        "hashprice_usd_per_ph_day": econ.hashprice_usd_per_ph_day,
-        "hashvalue_btc_per_ph_day": econ.hashvalue_btc_per_ph_day,
-        "price_usd": snap.btc_price_usd,
-        "difficulty": snap.difficulty,
-        "fees_btc_per_block": econ.fees_btc_per_block,
-        "subsidy_btc_per_block": econ.subsidy_btc_per_block,
-        "height": snap.height,
-        "source": source,
-    }
 
 
 @app.command()
@@ -126,25 +92,11 @@ def hashprice(
     if date_ is not None:
         if live:
             raise InputError("--live", True, "either --date (history) or --live, not both")
-        day = _parse_date(date_)
-        row = history_day(load_btc_daily(history), day)
-        payload: dict[str, Any] = {
-            "date": row.date.isoformat(),
-            "hashprice_usd_per_ph_day": row.hashprice_usd_per_ph_day,
-            "hashvalue_btc_per_ph_day": row.hashvalue_btc_per_ph_day,
-            "price_usd": row.price_usd,
-            "difficulty": row.difficulty,
-            "fees_btc_per_block": row.fees_btc_per_block,
-            "subsidy_btc_per_block": row.subsidy_btc_per_block,
-            "block_count": row.block_count,
-            "height_end": row.height_end,
-            "source": f"history: {row.source}",
-        }
+        payload = network_api.history_hashprice(_parse_date(date_), history)
     elif live:
-        source = LiveNetworkSource.from_urls(mempool_url, price_url)
-        payload = _snapshot_payload(source.snapshot(), f"live: {source.url}")
+        payload = network_api.live_hashprice(mempool_url, price_url)
     else:
         if history is not None:
             raise InputError("--history", str(history), "used only with --date")
-        payload = _snapshot_payload(SNAPSHOT, f"snapshot {SNAPSHOT.as_of.isoformat()}")
+        payload = network_api.snapshot_hashprice()
     _render(f"Hashprice on {payload['date']}", payload, as_json)

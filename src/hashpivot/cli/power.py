@@ -9,22 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from hashpivot.adapters.prices import (
-    FilePriceSource,
-    dispatch_report,
-    parse_market,
-    site_breakeven_usd_per_mwh,
-    summary_report,
-)
+from hashpivot.api import power as power_api
 from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
-from hashpivot.errors import InputError
-from hashpivot.power.dispatch import (
-    CoincidentPeakTerms,
-    DispatchPolicy,
-    PpaTerms,
-    RunConstraints,
-    SiteDispatchSpec,
-)
 
 prices_app = typer.Typer(
     name="prices", help="Hourly / 15-minute power prices.", no_args_is_help=True
@@ -64,8 +50,7 @@ def prices_summary(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Hours, missing hours, mean, median, max and share of negative hours of one series."""
-    series = FilePriceSource(source).get_prices(location, parse_market(market))
-    report = summary_report(series, year=year)
+    report = power_api.prices_summary(source, location, market, year)
     if as_json:
         emit_json(report)
         return
@@ -114,67 +99,21 @@ def dispatch_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Curtailment dispatch of the mining load against hourly prices (per MW unless --site)."""
-    if (breakeven_usd_per_mwh is None) == (site is None):
-        raise InputError(
-            "--breakeven-usd-per-mwh/--site",
-            "both" if site is not None else "neither",
-            "exactly one of --breakeven-usd-per-mwh or --site",
-        )
-    mining_mw = 1.0
-    spec = SiteDispatchSpec(mining_mw=1.0, policy=DispatchPolicy.CURTAIL)
-    how = "given"
-    if site is not None:
-        from hashpivot.config.site import load_site
-
-        site_file = load_site(site)
-        breakeven_usd_per_mwh, how = site_breakeven_usd_per_mwh(site_file)
-        pw = site_file.power
-        mining_mw = site_file.build_fleet().power_mw
-        src_path = pw.source_path(site.parent)
-        source = source or src_path
-        location = location or pw.location
-        market = market or str(pw.market)
-        year = year if year is not None else pw.year
-        spec = pw.site_spec(mining_mw)
-        if policy is None:
-            policy = str(pw.dispatch)
-    if source is None or location is None:
-        raise InputError("--source/--location", None, "a price file and a location")
-    price_source = FilePriceSource(source)
-    series = price_source.get_prices(location, parse_market(market or "RT"))
-    try:
-        pol = DispatchPolicy((policy or "curtail").lower())
-    except ValueError:
-        raise InputError("--policy", policy, "flat or curtail") from None
-    constraints = RunConstraints.from_hours(
-        interval_minutes=series.interval_minutes,
-        min_run_hours=min_run_hours or 0.0,
-        min_down_hours=min_down_hours or 0.0,
-    )
-    ppa = spec.ppa
-    if (ppa_contract_mw is None) != (ppa_price_usd_per_mwh is None):
-        raise InputError(
-            "--ppa-contract-mw/--ppa-price-usd-per-mwh", None, "both options, or neither"
-        )
-    if ppa_contract_mw is not None and ppa_price_usd_per_mwh is not None:
-        ppa = PpaTerms(contract_mw=ppa_contract_mw, price_usd_per_mwh=ppa_price_usd_per_mwh)
-    spec = SiteDispatchSpec(
-        mining_mw=spec.mining_mw,
-        ai_load_mw=spec.ai_load_mw,
-        policy=pol,
-        constraints=constraints if (min_run_hours or min_down_hours) else spec.constraints,
-        ppa=ppa,
-        fourcp=CoincidentPeakTerms() if fourcp else spec.fourcp,
-        ai_power_paid_by=spec.ai_power_paid_by,
-        adder_usd_per_mwh=spec.adder_usd_per_mwh,
-    )
-    report = dispatch_report(
-        series,
-        breakeven_usd_per_mwh=float(breakeven_usd_per_mwh),  # type: ignore[arg-type]
-        spec=spec,
+    run = power_api.dispatch_run(
+        source=source,
+        location=location,
+        market=market,
         year=year,
-        breakeven_source=how,
+        breakeven_usd_per_mwh=breakeven_usd_per_mwh,
+        site=site,
+        policy=policy,
+        min_run_hours=min_run_hours,
+        min_down_hours=min_down_hours,
+        ppa_contract_mw=ppa_contract_mw,
+        ppa_price_usd_per_mwh=ppa_price_usd_per_mwh,
+        fourcp=fourcp,
     )
+    report, mining_mw, year, how = run.report, run.mining_mw, run.year, run.breakeven_source
     if as_json:
         emit_json(report)
         return

@@ -1,19 +1,20 @@
 """Path 3, the compute provider: run a GPU cloud in the converted site.
 
 Pure, vectorised cash-flow builders over ``(paths, months)``, nominal USD, inflows positive
-and outflows negative; month index 0 is the analysis start; 730 hours per month.
+and outflows negative; month index 0 is the analysis start; every month counts its calendar hours
+(:func:`hashpivot.calendar.month_hours`: 672 to 744 h).
 
 Model (docs/methodology.md):
 - GPUs installed per phase: ``floor(it_mw * 1000 / it_kw_per_gpu)`` (kW per GPU including
   its share of server, CPU and network power).
-- Revenue per month = GPUs x 730 h x [contracted share x contract rate (take-or-pay, for the
-  contract months from each phase's delivery) + uncontracted share x utilisation x market
-  rate]. The market rate follows a decay curve per generation,
+- Revenue per month = GPUs x hours in the month x [contracted share x contract rate
+  (take-or-pay, for the contract months from each phase's delivery) + uncontracted share x
+  utilisation x market rate]. The market rate follows a decay curve per generation,
   ``max(floor, rate0 * (1 - decay) ** years since the GPUs were installed)``, or a per-path
   path of $/GPU-hour given by the scenario engine. A customer prepayment (share of the
   contract value) arrives at signing (month 0) and is credited evenly over the contract.
-- Opex: power (IT kW x load x PUE x 730 h x $/MWh), staff and software per GPU-year, site
-  opex per IT MW-year, maintenance as a share of GPU capex per year.
+- Opex: power (IT kW x load x PUE x hours in the month x $/MWh), staff and software per
+  GPU-year, site opex per IT MW-year, maintenance as a share of GPU capex per year.
 - Capex: facility conversion (the operator owns the site: shell and fit-out), GPUs at each
   phase's delivery, and a like-for-like refresh at the end of each depreciation life (the
   refreshed fleet restarts the rate curve at ``rate0``). Terminal value: book value of the
@@ -35,6 +36,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from hashpivot.calendar import month_hours
 from hashpivot.compute.conversion import (
     Conversion,
     capex_schedule_usd,
@@ -42,7 +44,6 @@ from hashpivot.compute.conversion import (
     paths_of,
     per_path,
 )
-from hashpivot.compute.shell import HOURS_PER_MONTH
 from hashpivot.types import CashFlows
 
 FloatArray = NDArray[np.float64]
@@ -174,6 +175,9 @@ def gpu_cloud_cash_flows(
     spec = terms.gpu
     life = max(round(12 * terms.depreciation_life_years), 1)
     paths = paths_of(gpu_rate_usd_per_gpu_hour, power_price_usd_per_mwh)
+    last_contract_month = max((p.delivery_month for p in conv.phases), default=0)
+    hours_all = month_hours(start, max(months, last_contract_month + terms.contract_months))
+    hours = hours_all[:months]
 
     gpus = np.zeros(months)
     contracted = np.zeros(months)  # GPUs under the take-or-pay contract
@@ -190,12 +194,9 @@ def gpu_cloud_cash_flows(
         gpus += np.where(on, n, 0.0)
         contracted += np.where(on & (age < terms.contract_months), n, 0.0)
         contracted_n = n * terms.contracted_share_frac
-        contract_value += (
-            contracted_n
-            * terms.contract_months
-            * HOURS_PER_MONTH
-            * terms.contract_rate_usd_per_gpu_hour
-        )
+        first = max(p.delivery_month, 0)
+        contract_hours = hours_all[first : first + terms.contract_months].sum()
+        contract_value += contracted_n * contract_hours * terms.contract_rate_usd_per_gpu_hour
         cycle_age = np.where(on, age % life, 0) if terms.refresh else np.where(on, age, 0)
         curve_rate_x_gpus += np.where(on, n * market_rate_curve(spec, cycle_age), 0.0)
         # purchases at delivery and at each refresh inside the horizon
@@ -222,18 +223,19 @@ def gpu_cloud_cash_flows(
     else:
         market = per_path(gpu_rate_usd_per_gpu_hour, paths, months, 0.0)
     revenue = (
-        contracted * HOURS_PER_MONTH * terms.contract_rate_usd_per_gpu_hour
-        + uncontracted * HOURS_PER_MONTH * terms.utilisation_frac * market
+        contracted * hours * terms.contract_rate_usd_per_gpu_hour
+        + uncontracted * hours * terms.utilisation_frac * market
     )
     accrual_revenue = np.asarray(revenue, dtype=np.float64).copy()
     prepay_usd = terms.prepayment_frac * contract_value
-    if prepay_usd > 0 and contracted.sum() > 0:
+    contracted_hours = contracted * hours
+    if prepay_usd > 0 and contracted_hours.sum() > 0:
         # received at signing, credited in proportion to the contracted GPU-hours
-        revenue = revenue - prepay_usd * contracted / contracted.sum()
+        revenue = revenue - prepay_usd * contracted_hours / contracted_hours.sum()
         revenue[:, 0] += prepay_usd
 
     price = per_path(power_price_usd_per_mwh, paths, months, terms.power_price_usd_per_mwh)
-    it_mwh = gpus * spec.it_kw_per_gpu / 1000.0 * terms.power_load_frac * HOURS_PER_MONTH
+    it_mwh = gpus * spec.it_kw_per_gpu / 1000.0 * terms.power_load_frac * hours
     delivered_mw = delivered_it_mw(conv.phases, months)
     opex_1d = -(
         gpus * terms.staff_software_usd_per_gpu_year / 12.0

@@ -3,7 +3,8 @@
 Pure, vectorised cash-flow builders: arrays are float64 ``(paths, months)``, nominal USD,
 inflows positive and outflows negative; month index 0 is the analysis start (the first day
 of the start month). A year of rent is 12 months of ``rent_usd_per_kw_month`` on the leased
-critical IT kW; one month has ``8760 / 12 = 730`` hours.
+critical IT kW; a gross lease's power bill counts the calendar hours of each month
+(:func:`hashpivot.calendar.month_hours`).
 
 Rent: ``rent_usd_per_kw_month`` (the year-1 rate) on the billed critical IT kW, raised by
 ``escalator_frac_per_year`` on each anniversary of rent commencement. Free-rent months come
@@ -29,6 +30,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from hashpivot.calendar import month_hours
 from hashpivot.compute.conversion import (
     Conversion,
     capex_schedule_usd,
@@ -42,11 +44,8 @@ from hashpivot.types import CashFlows
 
 FloatArray = NDArray[np.float64]
 
-HOURS_PER_MONTH = 8760.0 / 12.0
-
 __all__ = [
     "CAP_RATE_BY_CREDIT",
-    "HOURS_PER_MONTH",
     "LeaseTerms",
     "LeaseType",
     "TenantCredit",
@@ -306,7 +305,7 @@ def lease_cash_flows(
             power_price_usd_per_mwh, paths, months, terms.power_price_usd_per_mwh, ext=ext
         )
         mwh = billed_mw * np.where(leased, 1.0, 0.0) * terms.it_load_frac * conv.pue
-        opex -= price * (mwh * HOURS_PER_MONTH)[None, :]
+        opex -= price * (mwh * month_hours(start, ext))[None, :]
 
     # --- capex [USD/month]: conversion (landlord's share), maintenance reserve, ASIC fleet
     capex_1d = capex_schedule_usd(

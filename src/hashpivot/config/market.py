@@ -27,7 +27,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hashpivot.config.defaults import SCENARIOS, ScenarioName
 from hashpivot.errors import InputError
 from hashpivot.market.processes import (
     FACTORS,
@@ -38,6 +37,7 @@ from hashpivot.market.processes import (
     log_drift_for_expected_growth,
 )
 from hashpivot.market.scenarios import MarketParams, StartState
+from hashpivot.market.snapshot import SCENARIOS, ScenarioName
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from hashpivot.bitcoin.network import hashprice_usd_per_ph_day
+from hashpivot.bitcoin.network import hashprice_from_difficulty
 from hashpivot.bitcoin.protocol import subsidy_btc
 from hashpivot.compute.conversion import Conversion
 from hashpivot.compute.gpu_cloud import GpuCloudTerms
 from hashpivot.compute.shell import LeaseTerms
-from hashpivot.config.defaults import MarketSnapshot
 from hashpivot.market.scenarios import MarketParams, StartState
+from hashpivot.market.snapshot import MarketSnapshot
 from hashpivot.mining.projection import MiningSite
 from hashpivot.power.curtailment import CurtailmentCurve
 from hashpivot.power.dispatch import CoincidentPeakTerms, DispatchPolicy, RunConstraints
@@ -155,7 +155,7 @@ class CompareCase:
         from there."""
         s = self.snapshot
         return float(
-            hashprice_usd_per_ph_day(
+            hashprice_from_difficulty(
                 self.start_state.btc_price_usd,
                 s.difficulty,
                 subsidy_btc(s.height),

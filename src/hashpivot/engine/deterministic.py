@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hashpivot.config.defaults import SCENARIOS, ScenarioName
 from hashpivot.engine.case import CompareCase
 from hashpivot.engine.strategies import BatchValues, evaluate_batch, prepare
 from hashpivot.engine.summary import BatchSummary, Comparison, summarise
 from hashpivot.errors import InputError
 from hashpivot.market.deterministic import scenario_paths
 from hashpivot.market.scenarios import MarketScenarios
+from hashpivot.market.snapshot import SCENARIOS, ScenarioName
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

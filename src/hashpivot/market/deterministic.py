@@ -1,4 +1,4 @@
-"""Named deterministic scenarios (bear / base / bull) as single-path market paths."""
+"""Named deterministic scenarios (bear / base / bull) as the engine's one-path market."""
 
 from __future__ import annotations
 
@@ -6,15 +6,10 @@ from datetime import date
 
 import numpy as np
 
-from hashpivot.bitcoin.chain import month_seconds, simulate_chain
-from hashpivot.config.defaults import DeterministicScenario, MarketSnapshot
+from hashpivot.bitcoin.chain import simulate_chain
+from hashpivot.calendar import month_seconds
 from hashpivot.market.scenarios import MarketParams, MarketScenarios, StartState, simulate
-from hashpivot.types import MarketPaths
-
-
-def months_between(a: date, b: date) -> int:
-    """Whole calendar months from ``a``'s month to ``b``'s month."""
-    return (b.year - a.year) * 12 + (b.month - a.month)
+from hashpivot.market.snapshot import DeterministicScenario, MarketSnapshot
 
 
 def mid_month_years(snapshot_date: date, months: int) -> np.ndarray:
@@ -34,22 +29,21 @@ def mid_month_years(snapshot_date: date, months: int) -> np.ndarray:
     return out
 
 
-def deterministic_market(
-    snapshot: MarketSnapshot, scenario: DeterministicScenario, *, months: int
-) -> MarketPaths:
-    """One path of ``months`` months from the snapshot's month, growing at the scenario's
-    constant annual rates: ``x(t) = x0 x (1 + g) ** t`` with t in years to mid-month."""
-    t = mid_month_years(snapshot.as_of, months)[None, :]
-    price = snapshot.btc_price_usd * (1.0 + scenario.btc_price_growth_per_year) ** t
-    hashrate = snapshot.network_hashrate_eh_s * (1.0 + scenario.hashrate_growth_per_year) ** t
-    first = date(snapshot.as_of.year, snapshot.as_of.month, 1)
-    return MarketPaths(
-        start=first,
-        btc_price_usd=price,
-        network_hashrate_eh_s=hashrate,
-        fee_share_frac=np.full_like(price, scenario.fee_share_frac),
-        first_month_elapsed_s=(snapshot.as_of - first).days * 86_400.0,
-    )
+def scenario_growth_paths(
+    as_of: date,
+    btc_price_usd: float,
+    network_hashrate_eh_s: float,
+    scenario: DeterministicScenario,
+    months: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The one rule of every named deterministic path: BTC price [USD/BTC] and network
+    hashrate [EH/s], ``(1, months)`` from ``as_of``'s month, each ``x(t) = x0 x (1 + g) ** t``
+    at the scenario's constant annual rate ``g``, with ``t`` in years from ``as_of`` to the
+    middle of the month (:func:`mid_month_years`)."""
+    t = mid_month_years(as_of, months)[None, :]
+    price = btc_price_usd * (1.0 + scenario.btc_price_growth_per_year) ** t
+    hashrate = network_hashrate_eh_s * (1.0 + scenario.hashrate_growth_per_year) ** t
+    return price, hashrate
 
 
 def scenario_paths(
@@ -64,14 +58,14 @@ def scenario_paths(
 
     BTC price and network hashrate grow at the scenario's constant annual rates from today's
     (``x(t) = x0 (1 + g)^t``, t in years from the snapshot to mid-month, as
-    :func:`deterministic_market`); the fee share is the scenario's constant, turned into fees
+    :func:`scenario_growth_paths`); the fee share is the scenario's constant, turned into fees
     per block along the blocks the chain actually produces on that hashrate path (so each
     month's fees are ``subsidy x share / (1 - share)`` of that month's blocks, halving
     included); rent, GPU rate and power price follow the zero-volatility paths of ``params``.
     """
-    t = mid_month_years(snapshot.as_of, months)[None, :]
-    price = start.btc_price_usd * (1.0 + scenario.btc_price_growth_per_year) ** t
-    hashrate = start.network_hashrate_eh_s * (1.0 + scenario.hashrate_growth_per_year) ** t
+    price, hashrate = scenario_growth_paths(
+        snapshot.as_of, start.btc_price_usd, start.network_hashrate_eh_s, scenario, months
+    )
     first = date(snapshot.as_of.year, snapshot.as_of.month, 1)
     chain = simulate_chain(
         snapshot.network_state,

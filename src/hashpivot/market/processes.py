@@ -398,7 +398,7 @@ def log_revenue_ph_day(
     return np.asarray(np.log(rev * btc_price_usd), dtype=np.float64)
 
 
-def hashprice_usd_per_ph_day(
+def hashprice_from_hashrate(
     btc_price_usd: ArrayLike,
     network_hashrate_eh_s: ArrayLike,
     subsidy_btc_per_block: ArrayLike,

@@ -5,7 +5,8 @@
 :func:`simulate_chunked` splits the paths into chunks of a fixed ``chunk_paths`` and gives chunk
 ``i`` the generator of ``SeedSequence(seed).spawn(n_chunks)[i]``, so the result depends only on
 ``(seed, paths, chunk_paths)``: never on the order or the place (thread, process, Dask worker)
-the chunks run. :func:`named_scenario` gives the deterministic bear/base/bull single paths.
+the chunks run. :func:`hashpivot.market.deterministic.scenario_paths` gives the deterministic
+bear/base/bull single paths.
 
 Defaults (:data:`DEFAULT_PARAMS`) come from :mod:`hashpivot.market.calibrate` on the shared
 Coin Metrics history 2017-01..2025-08 and from dated market facts; every value is documented in
@@ -22,13 +23,12 @@ from datetime import date
 import numpy as np
 from scipy import special
 
-from hashpivot.bitcoin.chain import month_seconds
 from hashpivot.bitcoin.protocol import (
     TARGET_BLOCK_INTERVAL_S,
     cumulative_subsidy_btc,
     subsidy_btc,
 )
-from hashpivot.config.defaults import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
+from hashpivot.calendar import month_seconds
 from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
 from hashpivot.market.processes import (
@@ -39,6 +39,7 @@ from hashpivot.market.processes import (
     MeanRevertingParams,
     PriceTails,
 )
+from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 from hashpivot.types import FloatArray
 
 _IDENTITY6 = tuple(tuple(1.0 if i == j else 0.0 for j in range(6)) for i in range(6))
@@ -137,7 +138,7 @@ class MarketParams:
 #   residual correlations btc-hashrate 0.14, btc-fee 0.17, hashrate-fee -0.09.
 DEFAULT_PARAMS = MarketParams(
     btc=BtcPriceParams(
-        # base scenario: the *expected* price grows +10%/yr (config.defaults.SCENARIOS), so the
+        # base scenario: the *expected* price grows +10%/yr (market.snapshot.SCENARIOS), so the
         # log drift is ln(1.10) - sigma^2/2 (the median path grows ln(1.10) - 0.26 = -16%/yr);
         # not the 2017-2025 mean log-return 0.55 ± 0.25
         log_drift_per_year=math.log1p(0.10) - 0.5 * 0.72**2,
@@ -252,7 +253,7 @@ class StartState:
 
     @classmethod
     def late_2025(cls) -> StartState:
-        """2025-11-27 (config.defaults.SNAPSHOT) plus CBRE 2025 rent $195/kW-month, H100
+        """2025-11-27 (market.snapshot.SNAPSHOT) plus CBRE 2025 rent $195/kW-month, H100
         $2.2/GPU-hour (2025 typical 1-year rate) and ERCOT West RT 2025 mean $33/MWh."""
         return cls.from_snapshot(SNAPSHOT)
 
@@ -335,7 +336,7 @@ class MarketScenarios:
     @property
     def hashprice_usd_per_ph_day(self) -> FloatArray:
         """Hashprice [USD per PH/s per day] at 600 s blocks, ``(paths, months)``."""
-        return pr.hashprice_usd_per_ph_day(
+        return pr.hashprice_from_hashrate(
             self.btc_price_usd,
             self.network_hashrate_eh_s,
             self.subsidy_btc_per_block,
@@ -794,44 +795,3 @@ def simulate_chunked(
     if sorted(parts) != list(range(len(specs))):
         raise InputError("map_fn", sorted(parts)[:10], f"one result per chunk 0..{len(specs) - 1}")
     return MarketScenarios.concat([parts[i] for i in range(len(specs))])
-
-
-# --------------------------------------------------------------------------------------------
-# Named deterministic scenarios
-# --------------------------------------------------------------------------------------------
-
-
-def named_scenario(
-    name: ScenarioName | str,
-    *,
-    start: StartState | None = None,
-    months: int = 180,
-    params: MarketParams = DEFAULT_PARAMS,
-) -> MarketScenarios:
-    """A single-path deterministic scenario (bear/base/bull of ``config.defaults.SCENARIOS``).
-
-    BTC price and hashrate grow at the scenario's constant annual rates
-    (``x_j = x_0 (1 + g)^(j/12)``), the fee share is the scenario's constant; rent, GPU rate and
-    power price follow the zero-volatility paths of ``params`` (their documented trends).
-    """
-    try:
-        sc = SCENARIOS[ScenarioName(name)]
-    except ValueError:
-        raise InputError("scenario", name, f"one of {[s.value for s in ScenarioName]}") from None
-    st = start or StartState.late_2025()
-    _check_sizes(months, 1)
-    years = np.arange(months)[None, :] / pr.MONTHS_PER_YEAR
-    quiet = simulate(params.with_zero_volatility(), st, months, 1, np.random.default_rng(0))
-    subsidy = quiet.subsidy_btc_per_block
-    fee = sc.fee_share_frac
-    return MarketScenarios(
-        start=st.as_of,
-        btc_price_usd=st.btc_price_usd * (1.0 + sc.btc_price_growth_per_year) ** years,
-        network_hashrate_eh_s=st.network_hashrate_eh_s
-        * (1.0 + sc.hashrate_growth_per_year) ** years,
-        fees_btc_per_block=(subsidy * fee / (1.0 - fee))[None, :].copy(),
-        rent_usd_per_kw_month=quiet.rent_usd_per_kw_month,
-        gpu_rate_usd_per_gpu_hour=quiet.gpu_rate_usd_per_gpu_hour,
-        power_price_usd_per_mwh=quiet.power_price_usd_per_mwh,
-        subsidy_btc_per_block=subsidy,
-    )

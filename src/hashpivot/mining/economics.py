@@ -73,14 +73,3 @@ def breakeven_hashprice_usd_per_ph_day(
     c = _f(cost_usd)
     out = np.full(np.broadcast(c, denom).shape, np.nan)
     return np.asarray(np.divide(c, denom, out=out, where=denom > 0))
-
-
-def payback_month(cumulative_net_usd: ArrayLike, investment_usd: float) -> F:
-    """First month index (1-based) at which cumulative net cash reaches the investment, per path.
-
-    NaN where it never does within the horizon ("never": cumulative profit peaks below cost).
-    """
-    cum = np.atleast_2d(_f(cumulative_net_usd))
-    reached = cum >= investment_usd
-    first = np.argmax(reached, axis=1).astype(np.float64) + 1.0
-    return np.where(reached.any(axis=1), first, np.nan)

@@ -21,8 +21,9 @@ from datetime import date
 
 import numpy as np
 
-from hashpivot.bitcoin.chain import ChainPath, NetworkState, month_seconds, simulate_chain
+from hashpivot.bitcoin.chain import ChainPath, NetworkState, simulate_chain
 from hashpivot.bitcoin.network import H_PER_TH
+from hashpivot.calendar import month_seconds, month_starts, months_between
 from hashpivot.errors import InputError
 from hashpivot.mining.economics import btc_mined, site_energy_mwh
 from hashpivot.mining.fleet import Fleet, degradation_factor
@@ -48,7 +49,7 @@ class MiningSite:
     shutdown_when_unprofitable : switch the fleet off in months whose mining revenue per MWh is
         below the power price (the monthly option to stop; hourly curtailment is dispatch's job)
     start : first month of the projection; horizon_months : its length
-    discount_rate : annual nominal discount rate [-]
+    discount_rate : annual effective discount rate [fraction/year]; monthly ``(1+r)^(1/12)-1``
     """
 
     name: str
@@ -135,13 +136,7 @@ class MiningResult:
 
     @property
     def months(self) -> list[date]:
-        from hashpivot.types import month_starts
-
         return month_starts(self.site.start, self.site.horizon_months)
-
-
-def _months_between(a: date, b: date) -> int:
-    return (b.year - a.year) * 12 + (b.month - a.month)
 
 
 def _slice_chain(chain: ChainPath, lo: int, hi: int) -> ChainPath:
@@ -167,7 +162,7 @@ class MiningModel:
         self.site = site
         self.state = state
         self.market = market
-        self.offset = _months_between(market.start, site.start)
+        self.offset = months_between(market.start, site.start)
         if self.offset < 0:
             raise InputError(
                 "site.start",

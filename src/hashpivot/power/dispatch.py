@@ -22,9 +22,10 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
+from hashpivot.calendar import month_starts
 from hashpivot.errors import InputError
 from hashpivot.power.prices import DatetimeArray, calendar_index
-from hashpivot.types import FloatArray, month_starts
+from hashpivot.types import FloatArray
 
 __all__ = [
     "CoincidentPeakTerms",

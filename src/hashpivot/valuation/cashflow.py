@@ -52,7 +52,8 @@ __all__ = [
 def monthly_rate(annual_rate_frac: ArrayLike) -> FloatArray:
     """Monthly rate equivalent to an annual rate: ``(1 + r_annual) ** (1/12) - 1`` [1/month].
 
-    ``annual_rate_frac`` is a nominal annual effective rate [fraction per year], e.g. 0.12.
+    ``annual_rate_frac`` is an annual effective rate [fraction per year], e.g. 0.12 (on nominal-USD
+    flows). A debt rate quoted nominal annual is ``r / 12`` a month instead (:mod:`.equity`).
     """
     r = np.asarray(annual_rate_frac, dtype=np.float64)
     return np.asarray(np.power(1.0 + r, 1.0 / 12.0) - 1.0, dtype=np.float64)

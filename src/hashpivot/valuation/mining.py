@@ -13,14 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from hashpivot.calendar import month_starts
 from hashpivot.mining.economics import (
     breakeven_btc_price_usd,
     breakeven_hashprice_usd_per_ph_day,
-    payback_month,
 )
 from hashpivot.mining.projection import MiningResult
-from hashpivot.types import FloatArray, month_starts
-from hashpivot.valuation.cashflow import monthly_rate, npv_end_of_month
+from hashpivot.types import FloatArray
+from hashpivot.valuation.cashflow import monthly_rate, npv_end_of_month, payback_months
 
 BREAKEVEN_WINDOW_MONTHS = 12
 
@@ -63,7 +63,9 @@ def value_mining(result: MiningResult) -> MiningValuation:
         revenue - other, energy, out=np.full_like(revenue, np.nan), where=energy > 0
     )
     fleet_value = site.fleet_capex_usd
-    cum = np.cumsum(cf.ebitda_usd, axis=1)
+    # payback of the fleet: the fleet's value at the start, then each month's EBITDA at its end
+    fleet_flows = cf.ebitda_usd.copy()
+    fleet_flows[:, 0] -= fleet_value
     return MiningValuation(
         npv_usd=npv_end_of_month(monthly_rate(site.discount_rate), cf.net_usd),
         ebitda_total_usd=cf.ebitda_usd.sum(axis=1),
@@ -71,7 +73,7 @@ def value_mining(result: MiningResult) -> MiningValuation:
         breakeven_power_usd_per_mwh=be_power,
         breakeven_btc_usd=breakeven_btc_price_usd(power + other, btc),
         breakeven_hashprice_usd_per_ph_day=be_hashprice,
-        payback_months=payback_month(cum, fleet_value),
+        payback_months=payback_months(fleet_flows, flows_at_period_end=True),
         fleet_value_usd=fleet_value,
     )
 

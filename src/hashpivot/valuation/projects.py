@@ -98,12 +98,14 @@ class TaxTerms:
 class ValuationAssumptions:
     """How to value: rates, exit, basis, optional debt and tax.
 
-    discount_rate_per_year : unlevered DCF rate [fraction/year], monthly ``(1+r)^(1/12)-1``
+    discount_rate_per_year : unlevered DCF rate, annual effective [fraction/year]; monthly
+        ``(1+r)^(1/12)-1``
     cap_rate_frac : cap rate of the development-spread view [fraction/year]
     exit_cap_rate_frac : cap rate of the exit value [fraction/year]
     sale_cost_frac : costs of the exit sale [fraction of the exit value]
     basis : :class:`PowerBasis` of the per-W headline figures
-    equity_discount_rate_per_year : levered equity rate [fraction/year] (default: unlevered)
+    equity_discount_rate_per_year : levered equity rate, annual effective [fraction/year]
+        (default: unlevered)
     debt, tax : optional :class:`~hashpivot.valuation.equity.DebtTerms`, :class:`TaxTerms`
     """
 

@@ -1,7 +1,7 @@
 """Live Bitcoin network and BTC price sources, returning a :class:`MarketSnapshot`.
 
 One contract, :class:`NetworkSource` (``snapshot() -> MarketSnapshot``), and one for prices,
-:class:`PriceSource` (``btc_price_usd() -> float``). Implementations:
+:class:`BtcPriceSource` (``btc_price_usd() -> float``). Implementations:
 
 - :class:`MempoolSpaceSource`: a mempool.space-style REST API (the public instance or a self-hosted
   one; documented at https://mempool.space/docs/api/rest):
@@ -15,7 +15,7 @@ One contract, :class:`NetworkSource` (``snapshot() -> MarketSnapshot``), and one
 - :class:`CoinGeckoPriceSource`: ``GET /api/v3/simple/price?ids=bitcoin&vs_currencies=usd`` ->
   ``{"bitcoin": {"usd": price}}`` (https://docs.coingecko.com/reference/simple-price).
 - :class:`LiveNetworkSource`: the network from mempool.space with the price from any
-  :class:`PriceSource` (mempool.space's own by default).
+  :class:`BtcPriceSource` (mempool.space's own by default).
 
 Every base URL is a setting (tests point them at a loopback server). Any failure (network
 error, timeout, HTTP status other than 200, a body that is not JSON or lacks a field, a value out
@@ -36,8 +36,8 @@ import httpx
 
 from hashpivot.bitcoin.network import H_PER_EH
 from hashpivot.bitcoin.protocol import RETARGET_INTERVAL_BLOCKS, SATOSHI_PER_BTC
-from hashpivot.config.defaults import MarketSnapshot
 from hashpivot.errors import FetchError
+from hashpivot.market.snapshot import MarketSnapshot
 
 DEFAULT_MEMPOOL_URL = "https://mempool.space"
 DEFAULT_COINGECKO_URL = "https://api.coingecko.com"
@@ -139,7 +139,7 @@ class NetworkObservation:
     sources: tuple[tuple[str, str], ...]
 
 
-class PriceSource(ABC):
+class BtcPriceSource(ABC):
     """Anything that gives the current BTC price [USD/BTC]."""
 
     @property
@@ -165,7 +165,7 @@ class NetworkSource(ABC):
         """The network and market now; raises FetchError on failure."""
 
 
-class MempoolSpaceSource(NetworkSource, PriceSource):
+class MempoolSpaceSource(NetworkSource, BtcPriceSource):
     """A mempool.space-style REST API: network state, fees and (``/api/v1/prices``) the price.
 
     Parameters
@@ -281,7 +281,7 @@ class MempoolSpaceSource(NetworkSource, PriceSource):
         return _compose(self.network(), self, self._today())
 
 
-class CoinGeckoPriceSource(PriceSource):
+class CoinGeckoPriceSource(BtcPriceSource):
     """BTC price from CoinGecko's ``/api/v3/simple/price?ids=bitcoin&vs_currencies=usd``."""
 
     def __init__(
@@ -302,7 +302,7 @@ class CoinGeckoPriceSource(PriceSource):
         return _number(_field(coin, "usd", url), "bitcoin.usd", url, minimum=0, strict=True)
 
 
-def _price_source_label(price: PriceSource) -> str:
+def _price_source_label(price: BtcPriceSource) -> str:
     if isinstance(price, MempoolSpaceSource):
         return f"USD: {price.url}/api/v1/prices"
     if isinstance(price, CoinGeckoPriceSource):
@@ -310,7 +310,7 @@ def _price_source_label(price: PriceSource) -> str:
     return price.url
 
 
-def _compose(obs: NetworkObservation, price: PriceSource, as_of: date) -> MarketSnapshot:
+def _compose(obs: NetworkObservation, price: BtcPriceSource, as_of: date) -> MarketSnapshot:
     return MarketSnapshot(
         as_of=as_of,
         height=obs.height,
@@ -324,7 +324,7 @@ def _compose(obs: NetworkObservation, price: PriceSource, as_of: date) -> Market
 
 
 class LiveNetworkSource(NetworkSource):
-    """The network from a :class:`MempoolSpaceSource`, the price from any :class:`PriceSource`.
+    """The network from a :class:`MempoolSpaceSource`, the price from any :class:`BtcPriceSource`.
 
     ``price=None`` takes the price from the same mempool.space instance (``/api/v1/prices``).
     """
@@ -332,7 +332,7 @@ class LiveNetworkSource(NetworkSource):
     def __init__(
         self,
         network: MempoolSpaceSource | None = None,
-        price: PriceSource | None = None,
+        price: BtcPriceSource | None = None,
         *,
         today: Callable[[], date] = _utc_today,
     ) -> None:

@@ -13,9 +13,9 @@ from typing import Any
 
 import xlsxwriter
 
+from hashpivot.calendar import month_starts
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase
-from hashpivot.types import month_starts
 
 SUMMARY_FIELDS = (
     "npv_mean_usd",

@@ -12,9 +12,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from hashpivot.adapters.reports.excel import SUMMARY_FIELDS
+from hashpivot.calendar import month_starts
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase
-from hashpivot.types import month_starts
 
 MAX_POINTS = 5_000  # NPV values per strategy drawn in the distribution chart
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from hashpivot.bitcoin.chain import month_seconds
+from hashpivot.calendar import month_seconds
 from hashpivot.engine.case import CompareCase, PowerHistory
 from hashpivot.engine.strategies.base import BatchContext, Factors, col, scaled
 from hashpivot.market.scenarios import MarketScenarios

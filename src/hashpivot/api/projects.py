@@ -1,0 +1,75 @@
+"""The AI-path jobs: value a powered-shell lease or a GPU cloud from its file.
+
+On a site file, ``npv_usd`` is the engine's strategy on the site's deterministic scenario
+(:mod:`hashpivot.api.site_view`) and the project on its own is ``project_npv_usd``.
+Each returns one JSON-ready report: the headline figures of
+:func:`hashpivot.valuation.projects.headline` (USD, fractions, USD/W as their keys say), the
+deal figures, and the assumptions with their sources.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hashpivot.api.site_view import site_strategy_view
+from hashpivot.compute.shell import deal_figures
+from hashpivot.config.gpu_cloud import gpu_assumption_rows, load_gpu_cloud_file
+from hashpivot.config.lease import lease_assumption_rows, load_lease_file
+from hashpivot.valuation.projects import headline, value_gpu_cloud, value_lease
+
+__all__ = ["gpu_cloud_report", "lease_report"]
+
+
+def lease_report(path: Path) -> dict[str, Any]:
+    """Value the lease of a lease file (or a site file's ``[lease]``): NPV, IRR, $/W, deal."""
+    case = load_lease_file(path)
+    v = value_lease(
+        case.terms, case.conversion, case.assumptions, start=case.start, months=case.months
+    )
+    payload: dict[str, Any] = {
+        "command": "lease",
+        "file": str(path),
+        "name": case.name,
+        "tenant": case.config.tenant,
+        **headline(v),
+        **deal_figures(case.terms, case.config.announced_contract_value_usd),
+        "assumptions": lease_assumption_rows(case),
+    }
+    return with_site_view(payload, path, "lease")
+
+
+def gpu_cloud_report(path: Path) -> dict[str, Any]:
+    """Value the GPU cloud of a GPU file (or a site file's ``[gpu_cloud]``): NPV, IRR, $/W."""
+    case = load_gpu_cloud_file(path)
+    v = value_gpu_cloud(
+        case.terms, case.conversion, case.assumptions, start=case.start, months=case.months
+    )
+    cf = v.cash_flows
+    extras = {} if cf is None else cf.extras
+    payload: dict[str, Any] = {
+        "command": "gpu-cloud",
+        "file": str(path),
+        "name": case.name,
+        "gpu_model": case.terms.gpu.model.value,
+        "gpus": float(extras["gpus"].max()) if "gpus" in extras else None,
+        "contract_value_usd": float(extras["contract_value_usd"][0])
+        if "contract_value_usd" in extras
+        else None,
+        "announced_contract_value_usd": case.config.announced_contract_value_usd,
+        **headline(v),
+        "assumptions": gpu_assumption_rows(case),
+    }
+    return with_site_view(payload, path, "gpu_cloud")
+
+
+def with_site_view(payload: dict[str, Any], path: Path, strategy: str) -> dict[str, Any]:
+    """On a site file, lead with the engine's value of the strategy (the same number as
+    ``compare --deterministic``) and keep the standalone project's NPV beside it."""
+    view = site_strategy_view(path, strategy)
+    if view is None:
+        payload["npv_basis"] = "the project on its own: its term, exit at the cap rate"
+        return payload
+    payload["project_npv_usd"] = payload["npv_usd"]
+    payload.update(view)
+    return payload
