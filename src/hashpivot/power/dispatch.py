@@ -1,8 +1,9 @@
 """Dispatch: mining as a flexible load, sell-back of contracted power, 4CP, a firm AI load.
 
-Pure numpy, vectorised over ``(paths, intervals)``. Price arrays are ``(intervals,)`` (one
-history, shared by every path) or ``(paths, intervals)`` (scenario paths); the mining value
-per MWh ("breakeven", = hashprice x TH per MWh, see
+Numpy, vectorised over ``(paths, intervals)``; under run constraints (a recursion in time) a
+compiled kernel, one pass per path (:mod:`hashpivot.power._dispatch_kernel`). Price arrays are
+``(intervals,)`` (one history, shared by every path) or ``(paths, intervals)`` (scenario
+paths); the mining value per MWh ("breakeven", = hashprice x TH per MWh, see
 :func:`hashpivot.mining.economics.breakeven_power_usd_per_mwh`) is a scalar, ``(paths,)``,
 ``(paths, 1)`` or ``(paths, intervals)``. Work is done in blocks of intervals (a loop over
 time blocks, never over paths) so that 10 years x 1,000 paths stays within memory.
@@ -18,11 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from hashpivot.errors import InputError
+from hashpivot.power._dispatch_kernel import constrained_run
 from hashpivot.power.prices import DatetimeArray, calendar_index
 from hashpivot.types import FloatArray, month_starts
 
@@ -47,9 +50,12 @@ __all__ = [
 ]
 
 BoolArray = NDArray[np.bool_]
+_A = TypeVar("_A", FloatArray, BoolArray)
 
 #: columns per block (one year of hours): bounds memory at paths x 8,760 per temporary
 DEFAULT_BLOCK_INTERVALS = 8760
+#: cells per chunk of a constrained block (512 KiB of float64: stays in a core's L2 cache)
+_CHUNK_CELLS = 65_536
 
 
 class DispatchPolicy(StrEnum):
@@ -149,29 +155,31 @@ def _initial_state(paths: int) -> _RunState:
 
 
 def _constrained_block(
-    desired: BoolArray, forced_off: BoolArray | None, c: RunConstraints, state: _RunState
+    price: FloatArray,
+    breakeven: FloatArray,
+    forced_off: BoolArray | None,
+    c: RunConstraints,
+    state: _RunState,
+    out: FloatArray,
 ) -> FloatArray:
-    """Run fraction under min run/down and ramp limits: a recursion in time over intervals,
-    numpy across paths. Forced-off intervals (4CP) override everything and count as off."""
-    paths, n = desired.shape
-    out = np.empty((paths, n))
-    on, since, level = state.on.copy(), state.since.copy(), state.level.copy()
-    r = c.ramp_frac_per_interval
-    for t in range(n):
-        want = desired[:, t]
-        switch_off = on & ~want & (since >= c.min_run_intervals)
-        switch_on = ~on & want & (since >= c.min_down_intervals)
-        new_on = (on & ~switch_off) | switch_on
-        if forced_off is not None:
-            new_on &= ~forced_off[:, t]
-        since = np.where(new_on == on, since + 1, 1)
-        on = new_on
-        target = on.astype(np.float64)
-        level = np.clip(target, level - r, level + r) if r < 1.0 else target
-        if forced_off is not None:
-            level = np.where(forced_off[:, t], 0.0, level)
-        out[:, t] = level
-    state.on, state.since, state.level = on, since, level
+    """Run share under min run/down and ramp limits, ``(paths, n)``: a recursion in time,
+    compiled (:func:`hashpivot.power._dispatch_kernel.constrained_run`), one pass per path.
+    Rows of ``price``, ``breakeven`` and ``forced_off`` are 1 or ``paths`` (broadcast);
+    forced-off intervals (4CP) override everything and count as off. Updates ``state``;
+    writes (and returns) ``out``."""
+    f = np.zeros((0, 0), dtype=bool) if forced_off is None else np.ascontiguousarray(forced_off)
+    constrained_run(
+        np.ascontiguousarray(price),
+        np.ascontiguousarray(breakeven),
+        f,
+        c.min_run_intervals,
+        c.min_down_intervals,
+        float(c.ramp_frac_per_interval),
+        state.on,
+        state.since,
+        state.level,
+        out,
+    )
     return out
 
 
@@ -199,6 +207,12 @@ def _prices_2d(price_usd_per_mwh: FloatArray) -> FloatArray:
     return p
 
 
+def _sub(x: _A, rows: slice, cols: slice) -> _A:
+    """``x``'s block: ``rows`` (unless ``x`` has one row, shared) and ``cols`` (unless one)."""
+    r = x if x.shape[0] == 1 else x[rows]
+    return r if x.shape[1] == 1 else r[:, cols]
+
+
 def _iter_blocks(
     price: FloatArray,
     breakeven: FloatArray,
@@ -207,8 +221,12 @@ def _iter_blocks(
     constraints: RunConstraints,
     forced_off: BoolArray | None,
     block: int,
-) -> Iterator[tuple[slice, FloatArray, FloatArray | BoolArray]]:
-    """Yield ``(columns, price_block, run_block)``; run is bool (unconstrained) or float."""
+) -> Iterator[tuple[slice, slice, FloatArray | BoolArray]]:
+    """Yield ``(rows, columns, run_block)`` over blocks of ``block`` columns; run is bool
+    (unconstrained) or float (one buffer, overwritten by the next block). Unconstrained blocks
+    take every path at once; constrained ones (the compiled recursion) take
+    :data:`_CHUNK_CELLS` cells at a time so that the run shares are still in cache when the
+    caller sums them (per-path sums, so the chunking does not change a bit)."""
     paths = max(
         price.shape[0], breakeven.shape[0], 1 if forced_off is None else forced_off.shape[0]
     )
@@ -217,27 +235,37 @@ def _iter_blocks(
         raise InputError(
             "breakeven_usd_per_mwh", f"shape {breakeven.shape}", f"(paths, 1) or (paths, {n})"
         )
+    constrained = policy is DispatchPolicy.CURTAIL and constraints.binding
     state = _initial_state(paths)
+    buf = np.empty(0)
     for lo in range(0, n, block):
         cols = slice(lo, min(n, lo + block))
-        p = price[:, cols]
-        b = breakeven if breakeven.shape[1] == 1 else breakeven[:, cols]
-        f = None if forced_off is None else forced_off[:, cols]
-        if policy is DispatchPolicy.FLAT:
-            run: FloatArray | BoolArray = np.ones((paths, p.shape[1]), dtype=bool)
-            if f is not None:
-                run = np.broadcast_to(~f, run.shape)
-        elif not constraints.binding:
-            run = run_decision(p, b)
-            if f is not None:
-                run = run & ~f
-            if run.shape[0] != paths:
-                run = np.broadcast_to(run, (paths, run.shape[1]))
-        else:
-            desired = np.broadcast_to(run_decision(p, b), (paths, p.shape[1]))
-            fb = None if f is None else np.broadcast_to(f, (paths, p.shape[1]))
-            run = _constrained_block(desired, fb, constraints, state)
-        yield cols, p, run
+        width = cols.stop - lo
+        step = max(1, _CHUNK_CELLS // width) if constrained else paths
+        for r0 in range(0, paths, step):
+            rows = slice(r0, min(paths, r0 + step))
+            shape = (rows.stop - r0, width)
+            p = _sub(price, rows, cols)
+            b = _sub(breakeven, rows, cols)
+            f = None if forced_off is None else _sub(forced_off, rows, cols)
+            if policy is DispatchPolicy.FLAT:
+                run: FloatArray | BoolArray = np.ones(shape, dtype=bool)
+                if f is not None:
+                    run = np.broadcast_to(~f, shape)
+            elif not constrained:
+                run = run_decision(p, b)
+                if f is not None:
+                    run = run & ~f
+                run = np.broadcast_to(run, shape)
+            else:
+                if buf.size < shape[0] * shape[1]:
+                    buf = np.empty(shape[0] * shape[1])  # reused: no fresh pages per chunk
+                view = _RunState(
+                    on=state.on[rows], since=state.since[rows], level=state.level[rows]
+                )
+                out = buf[: shape[0] * shape[1]].reshape(shape)
+                run = _constrained_block(p, b, f, constraints, view, out)
+            yield rows, cols, run
 
 
 def dispatch_run_frac(
@@ -258,13 +286,13 @@ def dispatch_run_frac(
     p = _prices_2d(price_usd_per_mwh)
     b = _as_2d(breakeven_usd_per_mwh, "breakeven_usd_per_mwh")
     f = None if forced_off is None else np.atleast_2d(np.asarray(forced_off, dtype=bool))
-    parts = [
-        np.asarray(run, dtype=np.float64)
-        for _, _, run in _iter_blocks(
-            p, b, policy=policy, constraints=constraints, forced_off=f, block=p.shape[1]
-        )
-    ]
-    return parts[0]
+    n = p.shape[1]
+    out = np.empty((max(p.shape[0], b.shape[0], 1 if f is None else f.shape[0]), n))
+    for rows, cols, run in _iter_blocks(
+        p, b, policy=policy, constraints=constraints, forced_off=f, block=n
+    ):
+        out[rows, cols] = run
+    return out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -312,23 +340,27 @@ def dispatch_totals(
     run_p = np.zeros(paths)
     all_p = np.zeros(paths)
     margin = np.zeros(paths)
-    for cols, pb, run in _iter_blocks(
+    scratch: FloatArray | None = None
+    for rows, cols, run in _iter_blocks(
         p, b, policy=policy, constraints=constraints, forced_off=f, block=block
     ):
-        bb = b if b.shape[1] == 1 else b[:, cols]
+        pb = _sub(p, rows, cols)
+        bb = _sub(b, rows, cols)
         if run.dtype == bool:
             rp = np.where(run, pb, 0.0).sum(axis=1)
             rn = np.count_nonzero(run, axis=1).astype(np.float64)
             rb = np.where(run, bb, 0.0).sum(axis=1) if b.shape[1] > 1 else rn * bb[:, 0]
         else:
-            rp = (run * pb).sum(axis=1)
+            if scratch is None or scratch.shape != run.shape:
+                scratch = np.empty(run.shape)
+            rp = np.multiply(run, pb, out=scratch).sum(axis=1)
             rn = run.sum(axis=1)
-            rb = (run * bb).sum(axis=1)
+            rb = np.multiply(run, bb, out=scratch).sum(axis=1)
         ps = pb.sum(axis=1)
-        run_n += rn
-        run_p += rp
-        all_p += ps
-        margin += rb - rp
+        run_n[rows] += rn
+        run_p[rows] += rp
+        all_p[rows] += ps
+        margin[rows] += rb - rp
     with np.errstate(invalid="ignore", divide="ignore"):
         avg_run = np.where(run_n > 0, run_p / np.where(run_n > 0, run_n, 1.0), np.nan)
     return DispatchTotals(
@@ -586,7 +618,7 @@ def dispatch_site(
     )
     a, m = spec.ai_load_mw, spec.mining_mw
     dt = interval_hours
-    for cols, _, run in _iter_blocks(
+    for rows, cols, run in _iter_blocks(
         decision,
         b,
         policy=spec.policy,
@@ -594,29 +626,29 @@ def dispatch_site(
         forced_off=forced,
         block=block,
     ):
-        pb = np.broadcast_to(p[:, cols], run.shape)
-        bb = b if b.shape[1] == 1 else b[:, cols]
+        pb = np.broadcast_to(_sub(p, rows, cols), run.shape)
+        bb = _sub(b, rows, cols)
         r = np.asarray(run, dtype=np.float64)
         index_p = pb + adder
         mining = m * r
-        run_n += r.sum(axis=1)
-        mine_mwh += mining.sum(axis=1) * dt
-        mine_val += (mining * bb).sum(axis=1) * dt
-        all_p += pb.sum(axis=1)
+        run_n[rows] += r.sum(axis=1)
+        mine_mwh[rows] += mining.sum(axis=1) * dt
+        mine_val[rows] += (mining * bb).sum(axis=1) * dt
+        all_p[rows] += pb.sum(axis=1)
         if forced is not None:
-            forced_n += np.broadcast_to(forced[:, cols], run.shape).sum(axis=1)
+            forced_n[rows] += np.broadcast_to(_sub(forced, rows, cols), run.shape).sum(axis=1)
         if spec.ppa is None:
-            mine_cost += (mining * index_p).sum(axis=1) * dt
-            ai_cost += a * index_p.sum(axis=1) * dt
+            mine_cost[rows] += (mining * index_p).sum(axis=1) * dt
+            ai_cost[rows] += a * index_p.sum(axis=1) * dt
         else:
             c, k = spec.ppa.contract_mw, spec.ppa.price_usd_per_mwh
             ai_cov = min(a, c)
             mine_cov = np.minimum(mining, c - ai_cov)
             unused = c - ai_cov - mine_cov
-            mine_cost += (mine_cov * k + (mining - mine_cov) * index_p).sum(axis=1) * dt
-            ai_cost += (ai_cov * k * r.shape[1] + (a - ai_cov) * index_p.sum(axis=1)) * dt
-            unused_cost += unused.sum(axis=1) * k * dt
-            credit += (unused * pb).sum(axis=1) * dt
+            mine_cost[rows] += (mine_cov * k + (mining - mine_cov) * index_p).sum(axis=1) * dt
+            ai_cost[rows] += (ai_cov * k * r.shape[1] + (a - ai_cov) * index_p.sum(axis=1)) * dt
+            unused_cost[rows] += unused.sum(axis=1) * k * dt
+            credit[rows] += (unused * pb).sum(axis=1) * dt
     with np.errstate(invalid="ignore", divide="ignore"):
         avg_run = np.where(mine_mwh > 0, mine_cost / np.where(mine_mwh > 0, mine_mwh, 1.0), np.nan)
     landlord_ai = ai_cost if spec.ai_power_paid_by is PowerPayer.LANDLORD else np.zeros(paths)
