@@ -15,7 +15,7 @@ against ``numpy.exp``), as libm's scalar ``exp`` would cost as much as drawing t
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -29,6 +29,38 @@ _ROUND = 6755399441055744.0  # 1.5 x 2^52: x + _ROUND rounds x to an integer in 
 _ROUND_BITS = int(np.array([_ROUND]).view(np.int64)[0])
 _INV_FACT = tuple(1.0 / math.factorial(k) for k in range(13))
 (_C0, _C1, _C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12) = _INV_FACT
+
+
+class MarketKernelParams(NamedTuple):
+    """Scalars of :func:`market_block`: start levels and monthly process coefficients (the
+    processes of :mod:`hashpivot.market.processes`; volatilities per month = per year /
+    sqrt(12)). A named tuple of floats: numba passes it as a struct, fields by name."""
+
+    log_btc0: float  #: log BTC price at month 0 [log USD]
+    btc_drift_per_month: float  #: log drift [1/month]
+    btc_vol_per_month: float  #: [1/sqrt(month)]
+    logit_fee0: float  #: logit of the fee share at month 0 [-]
+    fee_persistence_per_month: float  #: AR(1) coefficient of the logit fee share [-]
+    fee_vol_per_month: float
+    log_hashrate0: float  #: log network hashrate at month 0 [log EH/s]
+    gap_speed_per_month: float  #: error-correction speed towards the equilibrium hashprice
+    hashprice_change_response: float  #: momentum on last month's log hashprice change
+    hashrate_vol_per_month: float
+    hashprice_log_change_prev_month: float  #: log hashprice change in the month before 0
+    log_rent0: float  #: log rent at month 0 [log USD/kW-month]
+    rent_persistence_per_month: float
+    rent_vol_per_month: float
+    log_gpu0: float  #: log GPU rate at month 0 [log USD/GPU-hour]
+    gpu_persistence_per_month: float
+    gpu_vol_per_month: float
+    log_power0: float  #: log power price at month 0 [log USD/MWh]
+    power_persistence_per_month: float
+    power_vol_per_month: float
+    btc_price_usd: float  #: month-0 levels, written exactly (exp(log x) may differ in a bit)
+    network_hashrate_eh_s: float
+    rent_usd_per_kw_month: float
+    gpu_rate_usd_per_gpu_hour: float
+    power_price_usd_per_mwh: float
 
 
 @njit(cache=True, nogil=True, inline="always")  # type: ignore[misc]
@@ -78,7 +110,7 @@ def market_block(
     z: Any,  # (k >= 1, steps, paths) correlated unit shocks; row of each factor in `rows`
     rows: Any,  # int64[6]: btc, hashrate, fee, rent, gpu, power (-1: no shocks)
     price_extra: Any,  # (steps, paths) extra log-price increments, or (0, 0)
-    p: Any,  # float64 parameters, see scenarios._simulate_block_compiled
+    p: Any,  # MarketKernelParams
     fee_mean: Any,  # (months,) logit long-run fee share
     eq_hashprice: Any,  # (months,) log equilibrium hashprice
     log_rev_scale: Any,  # (months,) log(144 / 1000 x subsidy)
@@ -96,12 +128,15 @@ def market_block(
 ) -> None:
     steps = z.shape[1]
     n = z.shape[2]
-    lp0, mu, s_btc, lf0, phi_f, s_f = p[0], p[1], p[2], p[3], p[4], p[5]
-    lh0, a, b, s_h, dprev = p[6], p[7], p[8], p[9], p[10]
-    lr0, phi_r, s_r, lg0, phi_g, s_g, lw0, phi_w, s_w = (
-        p[11], p[12], p[13], p[14], p[15], p[16], p[17], p[18], p[19]
-    )  # fmt: skip
-    btc0, hr0, rent0, gpu0, power0 = p[20], p[21], p[22], p[23], p[24]
+    lp0, mu, s_btc = p.log_btc0, p.btc_drift_per_month, p.btc_vol_per_month
+    lf0, phi_f, s_f = p.logit_fee0, p.fee_persistence_per_month, p.fee_vol_per_month
+    lh0, s_h, dprev = p.log_hashrate0, p.hashrate_vol_per_month, p.hashprice_log_change_prev_month
+    a, b = p.gap_speed_per_month, p.hashprice_change_response
+    lr0, phi_r, s_r = p.log_rent0, p.rent_persistence_per_month, p.rent_vol_per_month
+    lg0, phi_g, s_g = p.log_gpu0, p.gpu_persistence_per_month, p.gpu_vol_per_month
+    lw0, phi_w, s_w = p.log_power0, p.power_persistence_per_month, p.power_vol_per_month
+    btc0, hr0, rent0 = p.btc_price_usd, p.network_hashrate_eh_s, p.rent_usd_per_kw_month
+    gpu0, power0 = p.gpu_rate_usd_per_gpu_hour, p.power_price_usd_per_mwh
     has_extra = price_extra.shape[0] > 0
     # tile state: log levels (rows btc, hashrate, fee logit, rent, gpu, power), their exps,
     # the previous month's log hashprice, and a zero row for factors without shocks
