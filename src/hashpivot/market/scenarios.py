@@ -18,7 +18,6 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special
@@ -41,9 +40,6 @@ from hashpivot.market.processes import (
     PriceTails,
 )
 from hashpivot.types import FloatArray
-
-if TYPE_CHECKING:
-    from hashpivot.market._kernel import MarketKernelParams
 
 _IDENTITY6 = tuple(tuple(1.0 if i == j else 0.0 for j in range(6)) for i in range(6))
 
@@ -409,7 +405,6 @@ def simulate(
     rng: np.random.Generator,
     *,
     rent_anchor_usd_per_kw_month: FloatArray | None = None,
-    compiled: bool = True,
 ) -> MarketScenarios:
     """Draw ``paths`` market futures of ``months`` months (column 0 = ``start``).
 
@@ -422,8 +417,6 @@ def simulate(
 
     rent_anchor_usd_per_kw_month : optional long-run rent path ``(months,)`` (e.g. from a
         power-gap model) that replaces ``params.rent``'s level and trend.
-    compiled : run the recursions in the compiled kernel (:mod:`hashpivot.market._kernel`);
-        False runs the numpy reference (same draws, same formulas; equal to rounding).
     """
     _check_sizes(months, paths)
     if rent_anchor_usd_per_kw_month is not None:
@@ -446,11 +439,6 @@ def simulate(
     out = {n: np.empty((paths, months)) for n in MarketScenarios.ARRAYS}
     for p0 in range(0, paths, BLOCK_PATHS):
         p1 = min(p0 + BLOCK_PATHS, paths)
-        if compiled:
-            _simulate_block_compiled(
-                params, start, months, p1 - p0, rng, active, cholesky, subsidy, rent_mean, out, p0
-            )
-            continue
         block = _simulate_block(
             params, start, months, p1 - p0, rng, active, cholesky, subsidy, rent_mean
         )
@@ -489,129 +477,6 @@ def _shocks(
     return shocks, extra
 
 
-def _kernel_params(params: MarketParams, start: StartState) -> MarketKernelParams:
-    """The compiled kernel's scalars, by name (:class:`MarketKernelParams`)."""
-    from hashpivot.market._kernel import MarketKernelParams  # numba loads on first use
-
-    s12 = math.sqrt(pr.MONTHS_PER_YEAR)
-    b, h, f = params.btc, params.hashrate, params.fee_share
-    r, g, w = params.rent, params.gpu_rate, params.power_price
-    return MarketKernelParams(
-        log_btc0=math.log(start.btc_price_usd),
-        btc_drift_per_month=b.log_drift_per_year / pr.MONTHS_PER_YEAR,
-        btc_vol_per_month=b.vol_per_year / s12,
-        logit_fee0=float(special.logit(start.fee_share_frac)),
-        fee_persistence_per_month=f.persistence_per_month,
-        fee_vol_per_month=f.vol_per_year / s12,
-        log_hashrate0=math.log(start.network_hashrate_eh_s),
-        gap_speed_per_month=h.gap_speed_per_month,
-        hashprice_change_response=h.hashprice_change_response,
-        hashrate_vol_per_month=h.vol_per_year / s12,
-        hashprice_log_change_prev_month=start.hashprice_log_change_prev_month,
-        log_rent0=math.log(start.rent_usd_per_kw_month),
-        rent_persistence_per_month=r.persistence_per_month,
-        rent_vol_per_month=r.vol_per_year / s12,
-        log_gpu0=math.log(start.gpu_rate_usd_per_gpu_hour),
-        gpu_persistence_per_month=g.persistence_per_month,
-        gpu_vol_per_month=g.vol_per_year / s12,
-        log_power0=math.log(start.power_price_usd_per_mwh),
-        power_persistence_per_month=w.persistence_per_month,
-        power_vol_per_month=w.vol_per_year / s12,
-        btc_price_usd=start.btc_price_usd,
-        network_hashrate_eh_s=start.network_hashrate_eh_s,
-        rent_usd_per_kw_month=start.rent_usd_per_kw_month,
-        gpu_rate_usd_per_gpu_hour=start.gpu_rate_usd_per_gpu_hour,
-        power_price_usd_per_mwh=start.power_price_usd_per_mwh,
-    )
-
-
-_KERNEL_ORDER = (
-    Factor.BTC_PRICE,
-    Factor.HASHRATE,
-    Factor.FEE_SHARE,
-    Factor.RENT,
-    Factor.GPU_RATE,
-    Factor.POWER_PRICE,
-)
-
-
-def _simulate_block_compiled(
-    params: MarketParams,
-    start: StartState,
-    months: int,
-    paths: int,
-    rng: np.random.Generator,
-    active: tuple[Factor, ...],
-    cholesky: FloatArray | None,
-    subsidy: FloatArray,
-    rent_mean: FloatArray,
-    out: dict[str, FloatArray],
-    row0: int,
-) -> None:
-    """Same draws and formulas as :func:`_simulate_block`; the recursions run compiled and
-    write straight into the ``(paths, months)`` outputs."""
-    shocks, extra = _shocks(params, months, paths, rng, active, cholesky)
-    _recursions_compiled(
-        params, start, months, paths, shocks, extra, active, subsidy, rent_mean, out, row0
-    )
-
-
-def _recursions_compiled(
-    params: MarketParams,
-    start: StartState,
-    months: int,
-    paths: int,
-    shocks: dict[Factor, FloatArray],
-    extra: FloatArray | None,
-    active: tuple[Factor, ...],
-    subsidy: FloatArray,
-    rent_mean: FloatArray,
-    out: dict[str, FloatArray],
-    row0: int,
-) -> None:
-    """The block's recursions given its shocks, compiled (:func:`market_block`)."""
-    from hashpivot.market._kernel import market_block
-
-    steps = months - 1
-    if shocks:
-        # the shocks are views of one (k, steps, paths) array: hand the kernel its base
-        z = shocks[active[0]].base
-        if z is None or z.ndim != 3 or z.shape[0] != len(active):
-            z = np.stack([shocks[f] for f in active])
-        rows = np.array(
-            [active.index(f) if f in shocks else -1 for f in _KERNEL_ORDER], dtype=np.int64
-        )
-    else:
-        z = np.zeros((1, steps, paths))
-        rows = np.full(6, -1, dtype=np.int64)
-    h, f = params.hashrate, params.fee_share
-    g, w = params.gpu_rate, params.power_price
-    market_block(
-        np.ascontiguousarray(z),
-        rows,
-        np.zeros((0, 0)) if extra is None else np.ascontiguousarray(extra),
-        _kernel_params(params, start),
-        _trend(f.long_run_level, f.long_run_log_trend_per_year, months, "logit"),
-        _trend(
-            h.equilibrium_hashprice_usd_per_ph_day,
-            h.equilibrium_hashprice_log_trend_per_year,
-            months,
-        ),
-        np.log(pr.BLOCKS_PER_DAY / pr.PH_PER_EH * subsidy),
-        rent_mean,
-        _trend(g.long_run_level, g.long_run_log_trend_per_year, months),
-        _trend(w.long_run_level, w.long_run_log_trend_per_year, months),
-        subsidy,
-        out["btc_price_usd"],
-        out["network_hashrate_eh_s"],
-        out["fees_btc_per_block"],
-        out["rent_usd_per_kw_month"],
-        out["gpu_rate_usd_per_gpu_hour"],
-        out["power_price_usd_per_mwh"],
-        row0,
-    )
-
-
 def _simulate_block(
     params: MarketParams,
     start: StartState,
@@ -624,24 +489,10 @@ def _simulate_block(
     rent_mean: FloatArray,
 ) -> dict[str, FloatArray]:
     """One block of paths, every array month-major ``(months, paths)``."""
-    shocks, extra = _shocks(params, months, paths, rng, active, cholesky)
-    return _recursions_numpy(params, start, months, paths, shocks, extra, subsidy, rent_mean)
-
-
-def _recursions_numpy(
-    params: MarketParams,
-    start: StartState,
-    months: int,
-    paths: int,
-    shocks: dict[Factor, FloatArray],
-    extra: FloatArray | None,
-    subsidy: FloatArray,
-    rent_mean: FloatArray,
-) -> dict[str, FloatArray]:
-    """The block's recursions given its shocks, numpy across paths; month-major arrays."""
     steps = months - 1
     m12 = pr.MONTHS_PER_YEAR
     s12 = math.sqrt(m12)
+    shocks, extra = _shocks(params, months, paths, rng, active, cholesky)
     b = params.btc
     eps = shocks.get(Factor.BTC_PRICE)
     log_price = pr.log_price_paths(
