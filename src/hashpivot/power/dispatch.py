@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,6 +45,7 @@ __all__ = [
     "dispatch_site",
     "dispatch_totals",
     "flat_margin_usd_per_mw",
+    "local_wall_time",
     "monthly_power",
     "run_decision",
     "sellback_credit_usd",
@@ -417,14 +419,16 @@ class CoincidentPeakTerms:
     in each of ``months`` it curtails the ``window_hours`` local hours starting at
     ``window_start_hour_local`` on the ``peak_days_per_month`` days whose highest price in that
     window is largest. Window 15:00-19:00 CDT and 5 days a month are assumptions (summer
-    peaks fall in the late afternoon), to be set per site.
+    peaks fall in the late afternoon), to be set per site. Local time is ``time_zone``'s wall
+    clock (IANA name; ERCOT settles in Central Prevailing Time, ``America/Chicago``: CDT,
+    UTC-5, from the second Sunday of March to the first Sunday of November, else CST, UTC-6).
     """
 
     months: tuple[int, ...] = (6, 7, 8, 9)
     peak_days_per_month: int = 5
     window_start_hour_local: int = 15
     window_hours: int = 4
-    utc_offset_hours: int = -5  #: CDT: June-September lie wholly inside US daylight time
+    time_zone: str = "America/Chicago"  #: IANA zone of the local hours (zoneinfo)
 
     def __post_init__(self) -> None:
         if not self.months or any(not 1 <= m <= 12 for m in self.months):
@@ -441,6 +445,26 @@ class CoincidentPeakTerms:
             raise InputError(
                 "fourcp.window_hours", self.window_hours, "1 .. hours left in the local day"
             )
+        _zone(self.time_zone)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise InputError("fourcp.time_zone", name, "an IANA time zone, e.g. America/Chicago") from e
+
+
+def local_wall_time(interval_start_utc: DatetimeArray, time_zone: str) -> DatetimeArray:
+    """Wall-clock time in ``time_zone`` (IANA name, via :mod:`zoneinfo` and its daylight-saving
+    rules) of UTC instants, as naive ``datetime64[s]``: e.g. 2024-03-10 07:00Z is 01:00 CST and
+    08:00Z is 03:00 CDT in America/Chicago (the clock skips 02:00-03:00)."""
+    import pandas as pd
+
+    ts = np.asarray(interval_start_utc).astype("datetime64[s]")
+    utc = pd.DatetimeIndex(ts).tz_localize("UTC")
+    local = utc.tz_convert(_zone(time_zone)).tz_localize(None)
+    return np.asarray(local.to_numpy()).astype("datetime64[s]")
 
 
 def coincident_peak_mask(
@@ -448,7 +472,8 @@ def coincident_peak_mask(
 ) -> BoolArray:
     """Intervals to curtail for 4CP avoidance, shape ``(paths, intervals)`` (paths = price rows).
 
-    Local time = UTC + ``utc_offset_hours`` (fixed: the 4CP months are all daylight time).
+    Local time: ``terms.time_zone``'s wall clock (:func:`local_wall_time`), daylight saving
+    included, so the window's hours and the days follow the local clock in any month.
     """
     p = _prices_2d(price_usd_per_mwh)
     ts = np.asarray(interval_start_utc).astype("datetime64[s]")
@@ -456,7 +481,7 @@ def coincident_peak_mask(
         raise InputError(
             "interval_start_utc", f"{ts.shape[0]} timestamps", f"{p.shape[1]} (one per price)"
         )
-    local = ts + np.timedelta64(terms.utc_offset_hours, "h")
+    local = local_wall_time(ts, terms.time_zone)
     month = local.astype("datetime64[M]").astype(np.int64) % 12 + 1
     hour = local.astype("datetime64[h]").astype(np.int64) % 24
     day = local.astype("datetime64[D]").astype(np.int64)
