@@ -29,14 +29,17 @@ def test_local_wall_time_on_each_side_of_both_2024_changes() -> None:
         "2024-07-15T20:00",  # 15:00 CDT in summer (the old fixed UTC-5 agrees here)
     )
     local = local_wall_time(utc, "America/Chicago")
-    assert local.tolist() == _dt(
-        "2024-03-10T01:00",
-        "2024-03-10T03:00",
-        "2024-11-03T01:45",
-        "2024-11-03T01:00",
-        "2024-01-15T15:00",
-        "2024-07-15T15:00",
-    ).tolist()
+    assert (
+        local.tolist()
+        == _dt(
+            "2024-03-10T01:00",
+            "2024-03-10T03:00",
+            "2024-11-03T01:45",
+            "2024-11-03T01:00",
+            "2024-01-15T15:00",
+            "2024-07-15T15:00",
+        ).tolist()
+    )
 
 
 @pytest.mark.parametrize(
