@@ -37,6 +37,7 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python benchmarks/dispatch_bench.py
 	$(BIN)/python benchmarks/compare_bench.py
+	$(BIN)/python benchmarks/kernels_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

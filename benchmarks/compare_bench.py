@@ -66,9 +66,7 @@ def reference_seconds_per_path(case, n: int) -> float:  # type: ignore[no-untype
     chain.COMPILED = strategies.USE_KERNELS = switching.COMPILED = False
     t0 = time.perf_counter()
     for _ in range(n):
-        scen = simulate(
-            case.market_params, case.start_state, case.market_months + 1, 1, rng, compiled=False
-        )
+        scen = simulate(case.market_params, case.start_state, case.market_months + 1, 1, rng)
         v = evaluate_batch(case, scen, prepared)
         assert v.option is not None
         df = v.discount_per_month[0, : case.horizon]

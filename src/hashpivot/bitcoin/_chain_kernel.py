@@ -6,7 +6,7 @@ the month's end); paths run in parallel. The formulas are those of ``simulate_ch
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -36,16 +36,21 @@ def _cum_subsidy_btc(height: float) -> float:
     return float(full + (height - era * _HALVING) * per_block)
 
 
+class ChainStart(NamedTuple):
+    """Where every path starts (numba passes it as a struct, fields by name)."""
+
+    height: float  #: height of the next block [-]
+    difficulty: float  #: [-]
+    blocks_to_retarget: float  #: blocks left in the current epoch [-]
+    epoch_elapsed_s: float  #: seconds since the epoch began [s]
+    first_month_elapsed_s: float  #: seconds of the first month already past [s]
+
+
 @njit(cache=True, nogil=True)  # type: ignore[misc]
-def chain_kernel(
-    hashrate_h_s: Any,
-    seconds: Any,
-    height0: float,
-    difficulty0: float,
-    to_retarget0: float,
-    epoch_elapsed0: float,
-    first_month_elapsed_s: float,
-) -> Any:
+def chain_kernel(hashrate_h_s: Any, seconds: Any, start: Any) -> Any:
+    """``hashrate_h_s`` (paths, months) [H/s], ``seconds`` (months,) [s], ``start`` a
+    :class:`ChainStart`; returns blocks, subsidy, height, mean and end difficulty
+    (paths, months) and whether a path needed more than 16 segments in a month."""
     paths, months = hashrate_h_s.shape
     blocks = np.empty((paths, months))
     subsidy = np.empty((paths, months))
@@ -53,11 +58,12 @@ def chain_kernel(
     dmean = np.empty((paths, months))
     dend = np.empty((paths, months))
     too_fast = np.zeros(paths, dtype=np.bool_)
+    first_month_elapsed_s = start.first_month_elapsed_s
     for p in range(paths):
-        h = height0
-        d = difficulty0
-        r = to_retarget0
-        e = epoch_elapsed0
+        h = start.height
+        d = start.difficulty
+        r = start.blocks_to_retarget
+        e = start.epoch_elapsed_s
         cum0 = _cum_subsidy_btc(h)
         for j in range(months):
             t = seconds[j] - first_month_elapsed_s if j == 0 else seconds[j]

@@ -124,22 +124,21 @@ def simulate_chain(
     """
     hr = _check_inputs(state, hashrate_eh_s, seconds)
     try:
-        from hashpivot.bitcoin._chain_kernel import chain_kernel
+        from hashpivot.bitcoin._chain_kernel import ChainStart, chain_kernel
     except ImportError:  # pragma: no cover - numba is a dependency
         chain_kernel = None  # type: ignore[assignment]
     if chain_kernel is None or not COMPILED:
         return simulate_chain_numpy(
             state, hashrate_eh_s, seconds, first_month_elapsed_s=first_month_elapsed_s
         )
-    out = chain_kernel(
-        hr,
-        np.ascontiguousarray(seconds, dtype=np.float64),
-        float(state.height),
-        float(state.difficulty),
-        float(RETARGET_INTERVAL_BLOCKS - state.epoch_blocks),
-        float(state.epoch_elapsed_s),
-        float(first_month_elapsed_s),
+    start = ChainStart(
+        height=float(state.height),
+        difficulty=float(state.difficulty),
+        blocks_to_retarget=float(RETARGET_INTERVAL_BLOCKS - state.epoch_blocks),
+        epoch_elapsed_s=float(state.epoch_elapsed_s),
+        first_month_elapsed_s=float(first_month_elapsed_s),
     )
+    out = chain_kernel(hr, np.ascontiguousarray(seconds, dtype=np.float64), start)
     blocks, subsidy, height_end, dmean, dend, too_fast = out
     if too_fast:
         raise InputError("hashrate_eh_s", float(hr.max() / H_PER_EH), "a path without x16 jumps")

@@ -406,7 +406,6 @@ def simulate(
     rng: np.random.Generator,
     *,
     rent_anchor_usd_per_kw_month: FloatArray | None = None,
-    compiled: bool = True,
 ) -> MarketScenarios:
     """Draw ``paths`` market futures of ``months`` months (column 0 = ``start``).
 
@@ -419,8 +418,6 @@ def simulate(
 
     rent_anchor_usd_per_kw_month : optional long-run rent path ``(months,)`` (e.g. from a
         power-gap model) that replaces ``params.rent``'s level and trend.
-    compiled : run the recursions in the compiled kernel (:mod:`hashpivot.market._kernel`);
-        False runs the numpy reference (same draws, same formulas; equal to rounding).
     """
     _check_sizes(months, paths)
     if rent_anchor_usd_per_kw_month is not None:
@@ -443,11 +440,6 @@ def simulate(
     out = {n: np.empty((paths, months)) for n in MarketScenarios.ARRAYS}
     for p0 in range(0, paths, BLOCK_PATHS):
         p1 = min(p0 + BLOCK_PATHS, paths)
-        if compiled:
-            _simulate_block_compiled(
-                params, start, months, p1 - p0, rng, active, cholesky, subsidy, rent_mean, out, p0
-            )
-            continue
         block = _simulate_block(
             params, start, months, p1 - p0, rng, active, cholesky, subsidy, rent_mean
         )
@@ -484,100 +476,6 @@ def _shocks(
             b.jump_vol_log,
         )
     return shocks, extra
-
-
-def _simulate_block_compiled(
-    params: MarketParams,
-    start: StartState,
-    months: int,
-    paths: int,
-    rng: np.random.Generator,
-    active: tuple[Factor, ...],
-    cholesky: FloatArray | None,
-    subsidy: FloatArray,
-    rent_mean: FloatArray,
-    out: dict[str, FloatArray],
-    row0: int,
-) -> None:
-    """Same draws and formulas as :func:`_simulate_block`; the recursions run compiled and
-    write straight into the ``(paths, months)`` outputs."""
-    from hashpivot.market._kernel import market_block
-
-    m12, s12 = pr.MONTHS_PER_YEAR, math.sqrt(pr.MONTHS_PER_YEAR)
-    steps = months - 1
-    shocks, extra = _shocks(params, months, paths, rng, active, cholesky)
-    order = (
-        Factor.BTC_PRICE,
-        Factor.HASHRATE,
-        Factor.FEE_SHARE,
-        Factor.RENT,
-        Factor.GPU_RATE,
-        Factor.POWER_PRICE,
-    )
-    if shocks:
-        # the shocks are views of one (k, steps, paths) array: hand the kernel its base
-        z = shocks[active[0]].base
-        if z is None or z.ndim != 3 or z.shape[0] != len(active):
-            z = np.stack([shocks[f] for f in active])
-        rows = np.array([active.index(f) if f in shocks else -1 for f in order], dtype=np.int64)
-    else:
-        z = np.zeros((1, steps, paths))
-        rows = np.full(6, -1, dtype=np.int64)
-    b, h, f = params.btc, params.hashrate, params.fee_share
-    r, g, w = params.rent, params.gpu_rate, params.power_price
-    p = np.array(
-        [
-            math.log(start.btc_price_usd),
-            b.log_drift_per_year / m12,
-            b.vol_per_year / s12,
-            float(special.logit(start.fee_share_frac)),
-            f.persistence_per_month,
-            f.vol_per_year / s12,
-            math.log(start.network_hashrate_eh_s),
-            h.gap_speed_per_month,
-            h.hashprice_change_response,
-            h.vol_per_year / s12,
-            start.hashprice_log_change_prev_month,
-            math.log(start.rent_usd_per_kw_month),
-            r.persistence_per_month,
-            r.vol_per_year / s12,
-            math.log(start.gpu_rate_usd_per_gpu_hour),
-            g.persistence_per_month,
-            g.vol_per_year / s12,
-            math.log(start.power_price_usd_per_mwh),
-            w.persistence_per_month,
-            w.vol_per_year / s12,
-            start.btc_price_usd,
-            start.network_hashrate_eh_s,
-            start.rent_usd_per_kw_month,
-            start.gpu_rate_usd_per_gpu_hour,
-            start.power_price_usd_per_mwh,
-        ]
-    )
-    market_block(
-        np.ascontiguousarray(z),
-        rows,
-        np.zeros((0, 0)) if extra is None else np.ascontiguousarray(extra),
-        p,
-        _trend(f.long_run_level, f.long_run_log_trend_per_year, months, "logit"),
-        _trend(
-            h.equilibrium_hashprice_usd_per_ph_day,
-            h.equilibrium_hashprice_log_trend_per_year,
-            months,
-        ),
-        np.log(pr.BLOCKS_PER_DAY / pr.PH_PER_EH * subsidy),
-        rent_mean,
-        _trend(g.long_run_level, g.long_run_log_trend_per_year, months),
-        _trend(w.long_run_level, w.long_run_log_trend_per_year, months),
-        subsidy,
-        out["btc_price_usd"],
-        out["network_hashrate_eh_s"],
-        out["fees_btc_per_block"],
-        out["rent_usd_per_kw_month"],
-        out["gpu_rate_usd_per_gpu_hour"],
-        out["power_price_usd_per_mwh"],
-        row0,
-    )
 
 
 def _simulate_block(
