@@ -22,7 +22,7 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from hashpivot.calendar import month_starts
+from hashpivot.calendar import ERCOT_TIMEZONE, is_timezone, month_starts, utc_to_local
 from hashpivot.errors import InputError
 from hashpivot.power.prices import DatetimeArray, calendar_index
 from hashpivot.types import FloatArray
@@ -386,14 +386,15 @@ class CoincidentPeakTerms:
     in each of ``months`` it curtails the ``window_hours`` local hours starting at
     ``window_start_hour_local`` on the ``peak_days_per_month`` days whose highest price in that
     window is largest. Window 15:00-19:00 CDT and 5 days a month are assumptions (summer
-    peaks fall in the late afternoon), to be set per site.
+    peaks fall in the late afternoon), to be set per site. Local time is the wall clock of
+    ``timezone`` (IANA, via ``zoneinfo``; ERCOT's Central Prevailing Time by default).
     """
 
     months: tuple[int, ...] = (6, 7, 8, 9)
     peak_days_per_month: int = 5
     window_start_hour_local: int = 15
     window_hours: int = 4
-    utc_offset_hours: int = -5  #: CDT: June-September lie wholly inside US daylight time
+    timezone: str = ERCOT_TIMEZONE  #: IANA zone of the local window (CST/CDT for ERCOT)
 
     def __post_init__(self) -> None:
         if not self.months or any(not 1 <= m <= 12 for m in self.months):
@@ -410,6 +411,10 @@ class CoincidentPeakTerms:
             raise InputError(
                 "fourcp.window_hours", self.window_hours, "1 .. hours left in the local day"
             )
+        if not is_timezone(self.timezone):
+            raise InputError(
+                "fourcp.timezone", self.timezone, "an IANA time zone, e.g. America/Chicago"
+            )
 
 
 def coincident_peak_mask(
@@ -417,7 +422,7 @@ def coincident_peak_mask(
 ) -> BoolArray:
     """Intervals to curtail for 4CP avoidance, shape ``(paths, intervals)`` (paths = price rows).
 
-    Local time = UTC + ``utc_offset_hours`` (fixed: the 4CP months are all daylight time).
+    Local time: the wall clock of ``terms.timezone`` (:func:`hashpivot.calendar.utc_to_local`).
     """
     p = _prices_2d(price_usd_per_mwh)
     ts = np.asarray(interval_start_utc).astype("datetime64[s]")
@@ -425,7 +430,7 @@ def coincident_peak_mask(
         raise InputError(
             "interval_start_utc", f"{ts.shape[0]} timestamps", f"{p.shape[1]} (one per price)"
         )
-    local = ts + np.timedelta64(terms.utc_offset_hours, "h")
+    local = utc_to_local(ts, terms.timezone)
     month = local.astype("datetime64[M]").astype(np.int64) % 12 + 1
     hour = local.astype("datetime64[h]").astype(np.int64) % 24
     day = local.astype("datetime64[D]").astype(np.int64)
