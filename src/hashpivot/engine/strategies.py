@@ -30,7 +30,7 @@ import numpy as np
 
 from hashpivot.bitcoin.network import hashprice_from_difficulty
 from hashpivot.bitcoin.protocol import subsidy_btc
-from hashpivot.calendar import month_seconds
+from hashpivot.calendar import month_seconds, months_between
 from hashpivot.compute.conversion import Conversion, fleet_disposition_usd, mining_share_of_site
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, gpu_cloud_cash_flows
 from hashpivot.compute.shell import LeaseTerms, lease_cash_flows, stabilisation_month
@@ -133,8 +133,7 @@ class CompareCase:
     @property
     def offset(self) -> int:
         """Months from the snapshot's month to the site's first month."""
-        a, b = self.snapshot.as_of, self.mining.start
-        return (b.year - a.year) * 12 + (b.month - a.month)
+        return months_between(self.snapshot.as_of, self.mining.start)
 
     @property
     def horizon(self) -> int:
