@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hashpivot.calendar import month_hours, month_seconds, month_starts, months_between
+from hashpivot.calendar import (
+    ERCOT_TIMEZONE,
+    is_timezone,
+    month_hours,
+    month_seconds,
+    month_starts,
+    months_between,
+    utc_to_local,
+)
 
 
 def test_month_starts_cross_the_year() -> None:
@@ -38,3 +47,25 @@ def test_hours_sum_to_the_days_spanned(start: date, months: int) -> None:
     starts = month_starts(start, months + 1)
     assert month_hours(start, months).sum() == pytest.approx((starts[-1] - starts[0]).days * 24.0)
     assert months_between(starts[0], starts[-1]) == months
+
+
+def test_utc_to_local_follows_daylight_time_in_chicago() -> None:
+    utc = np.array(
+        [
+            "2025-07-01T20:00",  # CDT, UTC-5 -> 15:00
+            "2025-01-15T21:00",  # CST, UTC-6 -> 15:00
+            "2025-11-02T06:30",  # 01:30 CDT, the first of the two 01:30s of the fall-back day
+            "2025-11-02T07:30",  # 01:30 CST, one hour later in UTC
+            "2025-03-09T08:00",  # 03:00 CDT: 02:00-03:00 local does not exist that day
+        ],
+        dtype="datetime64[s]",
+    )
+    local = utc_to_local(utc, ERCOT_TIMEZONE)
+    assert local.astype(str).tolist() == [
+        "2025-07-01T15:00:00",
+        "2025-01-15T15:00:00",
+        "2025-11-02T01:30:00",
+        "2025-11-02T01:30:00",
+        "2025-03-09T03:00:00",
+    ]
+    assert is_timezone("America/Chicago") and not is_timezone("America/Nowhere")

@@ -249,6 +249,21 @@ def test_coincident_peak_mask_picks_the_hottest_afternoons() -> None:
     assert r.mining_uptime_frac[0] == pytest.approx(1 - 9 / ts.size)
 
 
+def test_coincident_peak_window_is_local_time_in_winter_too() -> None:
+    # January 2025 in America/Chicago is CST = UTC - 6: the 15:00-19:00 window is 21Z-00Z
+    ts = hour_starts(np.datetime64("2025-01-01"), 1)
+    day = (ts.astype("datetime64[D]") - np.datetime64("2025-01-01")).astype(int)
+    hour_z = ts.astype("datetime64[h]").astype(int) % 24
+    prices = np.full(ts.size, 30.0)
+    prices[(day == 14) & (hour_z == 22)] = 900.0  # 16:00 CST on January 15
+    terms = CoincidentPeakTerms(months=(1,), peak_days_per_month=1)
+    mask = coincident_peak_mask(ts, prices, terms)
+    picked = sorted({(int(d), int(h)) for d, h in zip(day[mask[0]], hour_z[mask[0]], strict=True)})
+    assert picked == [(14, 21), (14, 22), (14, 23), (15, 0)]  # 00Z is 18:00 CST the day before
+    with pytest.raises(InputError, match=r"fourcp\.time_zone"):
+        CoincidentPeakTerms(time_zone="America/Nowhere")
+
+
 # ------------------------------------------------------------------ monthly results for mining
 
 

@@ -8,7 +8,7 @@
     net_debt_usd = 150_000_000           # debt + leases - cash (negative: net cash)
     corporate_ga_usd_per_year = 24_000_000   # G&A not in any site's opex
     ga_months = 60                       # months of G&A valued (default 60)
-    discount_rate = 0.12                 # for the G&A (default 0.12)
+    discount_rate = 0.12                 # for the G&A, annual effective (default 0.12)
 
     [[site]]
     file = "../sites/permian-west-100mw-s21.toml"   # a site file, relative to this file

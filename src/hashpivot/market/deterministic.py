@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import numpy as np
 
 from hashpivot.bitcoin.chain import simulate_chain
-from hashpivot.calendar import month_seconds
+from hashpivot.calendar import month_seconds, month_starts
 from hashpivot.market.scenarios import MarketParams, MarketScenarios, StartState, simulate
 from hashpivot.market.snapshot import DeterministicScenario, MarketSnapshot
 
@@ -17,15 +18,12 @@ def mid_month_years(snapshot_date: date, months: int) -> np.ndarray:
 
     Month 0 is the rest of the snapshot's month; its middle is halfway to the month's end.
     """
+    edges = month_starts(snapshot_date, months + 1)
     out = np.empty(months)
-    y, m = snapshot_date.year, snapshot_date.month
-    for i in range(months):
-        ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
-        first = max(date(y, m, 1), snapshot_date)
-        end = date(ny, nm, 1)
+    for i, (start, end) in enumerate(pairwise(edges)):
+        first = max(start, snapshot_date)
         mid_days = (first - snapshot_date).days + (end - first).days / 2.0
         out[i] = mid_days / 365.25
-        y, m = ny, nm
     return out
 
 

@@ -6,10 +6,10 @@ The public names are re-exported by :mod:`hashpivot.power.dispatch`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
+from hashpivot.calendar import ERCOT_TIMEZONE, is_timezone, utc_to_local
 from hashpivot.errors import InputError
 from hashpivot.power.flexible import BoolArray, _prices_2d
 from hashpivot.power.prices import DatetimeArray
@@ -35,7 +35,7 @@ class CoincidentPeakTerms:
     peak_days_per_month: int = 5
     window_start_hour_local: int = 15
     window_hours: int = 4
-    time_zone: str = "America/Chicago"  #: IANA zone of the local hours (zoneinfo)
+    time_zone: str = ERCOT_TIMEZONE  #: IANA zone of the local hours (zoneinfo)
 
     def __post_init__(self) -> None:
         if not self.months or any(not 1 <= m <= 12 for m in self.months):
@@ -52,26 +52,17 @@ class CoincidentPeakTerms:
             raise InputError(
                 "fourcp.window_hours", self.window_hours, "1 .. hours left in the local day"
             )
-        _zone(self.time_zone)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as e:
-        raise InputError("fourcp.time_zone", name, "an IANA time zone, e.g. America/Chicago") from e
+        if not is_timezone(self.time_zone):
+            raise InputError(
+                "fourcp.time_zone", self.time_zone, "an IANA time zone, e.g. America/Chicago"
+            )
 
 
 def local_wall_time(interval_start_utc: DatetimeArray, time_zone: str) -> DatetimeArray:
-    """Wall-clock time in ``time_zone`` (IANA name, via :mod:`zoneinfo` and its daylight-saving
-    rules) of UTC instants, as naive ``datetime64[s]``: e.g. 2024-03-10 07:00Z is 01:00 CST and
-    08:00Z is 03:00 CDT in America/Chicago (the clock skips 02:00-03:00)."""
-    import pandas as pd
-
-    ts = np.asarray(interval_start_utc).astype("datetime64[s]")
-    utc = pd.DatetimeIndex(ts).tz_localize("UTC")
-    local = utc.tz_convert(_zone(time_zone)).tz_localize(None)
-    return np.asarray(local.to_numpy()).astype("datetime64[s]")
+    """Wall-clock time in ``time_zone`` of UTC instants, as naive ``datetime64[s]``
+    (:func:`hashpivot.calendar.utc_to_local`): e.g. 2024-03-10 07:00Z is 01:00 CST and 08:00Z
+    is 03:00 CDT in America/Chicago (the clock skips 02:00-03:00)."""
+    return utc_to_local(interval_start_utc, time_zone)
 
 
 def coincident_peak_mask(
