@@ -11,11 +11,9 @@ import numpy as np
 
 from hashpivot.compute.conversion import Conversion, FleetDisposition
 from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
-from hashpivot.config.gpu_cloud import load_gpu_cloud_file
-from hashpivot.config.lease import load_lease_file
 from hashpivot.config.market import apply_market_table
 from hashpivot.config.power import PowerConfig
-from hashpivot.config.site import load_mining_site, load_site
+from hashpivot.config.site import DEFAULT_TABLE_SOURCES, load_site
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase, GpuOption, LeaseOption, SaleTerms
 from hashpivot.errors import InputError
@@ -36,14 +34,18 @@ def build_case(
 ) -> CompareCase:
     """Read a site file (with optional ``[lease]``, ``[gpu_cloud]``, ``[conversion]``,
     ``[compare]``, ``[market]`` tables) into the engine's :class:`CompareCase`, starting from
-    ``snapshot`` (the dated default, or one fetched live)."""
-    doc = load_site(site_file)
-    mining = load_mining_site(site_file)
+    ``snapshot`` (the dated default, or one fetched live).
+
+    The file is read once (:func:`hashpivot.config.site.load_site`). The case always has a lease
+    and a GPU cloud: a missing AI table is valued on its documented defaults and named in
+    ``case.defaulted_tables``."""
+    src = str(site_file)
+    doc = load_site(site_file)  # the one read of the file
+    mining = doc.mining_site(source=src)
     if months is not None:
         if not 1 <= months <= 600:
             raise InputError("--months", months, "1..600 months")
         mining = replace(mining, horizon_months=months)
-    lease = gpu = None
     # Converting sells the ASICs: unless the site file prices them, at the fleet's value at
     # the site's ASIC price (mining.asic_price_usd_per_th x TH/s).
     sets_proceeds = doc.conversion is not None and (
@@ -55,23 +57,23 @@ def build_case(
             return conv
         return replace(conv, fleet_sale_proceeds_usd=mining.fleet_capex_usd)
 
-    if doc.lease is not None:
-        lc = load_lease_file(site_file)
-        lease = LeaseOption(
-            terms=lc.terms,
-            conversion=with_fleet_sale(lc.conversion),
-            exit_cap_rate_frac=lc.assumptions.exit_cap_rate_frac,
-            sale_cost_frac=lc.assumptions.sale_cost_frac,
-            discount_rate_per_year=lc.assumptions.discount_rate_per_year,
-        )
-    if doc.gpu_cloud is not None:
-        gc = load_gpu_cloud_file(site_file)
-        gpu = GpuOption(
-            terms=gc.terms,
-            conversion=with_fleet_sale(gc.conversion),
-            rate_now_usd_per_gpu_hour=gc.terms.gpu.rate_usd_per_gpu_hour,
-            discount_rate_per_year=gc.assumptions.discount_rate_per_year,
-        )
+    # every site gets both AI paths: a missing [lease] / [gpu_cloud] / [conversion] table is
+    # valued on its documented defaults (doc.defaulted_tables, listed in assumptions())
+    lc = doc.lease_case(src)
+    lease = LeaseOption(
+        terms=lc.terms,
+        conversion=with_fleet_sale(lc.conversion),
+        exit_cap_rate_frac=lc.assumptions.exit_cap_rate_frac,
+        sale_cost_frac=lc.assumptions.sale_cost_frac,
+        discount_rate_per_year=lc.assumptions.discount_rate_per_year,
+    )
+    gc = doc.gpu_case(src)
+    gpu = GpuOption(
+        terms=gc.terms,
+        conversion=with_fleet_sale(gc.conversion),
+        rate_now_usd_per_gpu_hour=gc.terms.gpu.rate_usd_per_gpu_hour,
+        discount_rate_per_year=gc.assumptions.discount_rate_per_year,
+    )
     c = doc.compare
     ppa_mw = None
     landlord_ai_mw = 0.0
@@ -124,6 +126,7 @@ def build_case(
         ppa_contract_mw=ppa_mw,
         ppa_landlord_ai_mw=landlord_ai_mw,
         ppa_price_usd_per_mwh=None if doc.power.ppa is None else doc.power.ppa.price_usd_per_mwh,
+        defaulted_tables=doc.defaulted_tables,
     )
 
 
@@ -450,6 +453,64 @@ def market_assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _table_source(case: CompareCase, table: str, given: str) -> str:
+    """'site file [lease]', or 'default: no [lease] table' with the default's source."""
+    if table not in case.defaulted_tables:
+        return given
+    return f"default: no [{table}] table ({DEFAULT_TABLE_SOURCES[table]})"
+
+
+def _ai_path_rows(case: CompareCase) -> list[tuple[str, str, str]]:
+    """The conversion, lease and GPU rows; a defaulted table says so."""
+    rows: list[tuple[str, str, str]] = []
+    if case.lease is not None:
+        conv = case.lease.conversion
+        capex = conv.shell_capex_usd_per_it_mw + conv.fitout_capex_usd_per_it_mw
+        rows.append(
+            (
+                "conversion",
+                f"PUE {conv.pue:g}, {conv.construction_months} months of works, "
+                f"${capex / 1e6:.2f}M per IT MW ({conv.it_mw:.1f} IT MW)",
+                _table_source(case, "conversion", "site file [conversion]"),
+            )
+        )
+        t = case.lease.terms
+        lease_src = _table_source(case, "lease", "site file [lease]")
+        rows += [
+            (
+                "lease rent",
+                f"${t.rent_usd_per_kw_month:.2f}/kW-month on {t.it_mw:.1f} IT MW, "
+                f"+{t.escalator_frac_per_year:.0%}/yr, {t.term_months // 12} years "
+                f"{t.lease_type.value}",
+                lease_src,
+            ),
+            ("lease exit cap rate", f"{case.lease.exit_cap_rate_frac:.2%}", lease_src),
+            (
+                "lease discount rate",
+                f"{case.lease.discount_rate_per_year:.2%}/yr",
+                lease_src + ", else cap rate + escalator (Gordon-consistent with the exit)",
+            ),
+        ]
+    if case.gpu is not None:
+        gpu_src = _table_source(case, "gpu_cloud", "site file [gpu_cloud]")
+        rows.append(
+            (
+                "gpu discount rate",
+                f"{case.gpu.discount_rate_per_year:.2%}/yr",
+                gpu_src + ", else the site's rate",
+            )
+        )
+        rows.append(
+            (
+                "gpu",
+                f"{case.gpu.terms.gpu.model} at ${case.gpu.rate_now_usd_per_gpu_hour:.2f}"
+                "/GPU-hour today, path from the GPU-rate process",
+                gpu_src + "; config/catalogue/gpu.csv",
+            )
+        )
+    return rows
+
+
 def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
     """(name, value, source) rows behind a comparison."""
     m = case.mining
@@ -489,36 +550,5 @@ def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
             "site file [compare]",
         ),
     ]
-    if case.lease is not None:
-        t = case.lease.terms
-        rows += [
-            (
-                "lease rent",
-                f"${t.rent_usd_per_kw_month:.2f}/kW-month on {t.it_mw:.1f} IT MW, "
-                f"+{t.escalator_frac_per_year:.0%}/yr",
-                "site file [lease]",
-            ),
-            ("lease exit cap rate", f"{case.lease.exit_cap_rate_frac:.2%}", "site file [lease]"),
-            (
-                "lease discount rate",
-                f"{case.lease.discount_rate_per_year:.2%}/yr",
-                "site file [lease], else cap rate + escalator (Gordon-consistent with the exit)",
-            ),
-        ]
-    if case.gpu is not None:
-        rows.append(
-            (
-                "gpu discount rate",
-                f"{case.gpu.discount_rate_per_year:.2%}/yr",
-                "site file [gpu_cloud], else the site's rate",
-            )
-        )
-        rows.append(
-            (
-                "gpu",
-                f"{case.gpu.terms.gpu.model} at ${case.gpu.rate_now_usd_per_gpu_hour:.2f}"
-                "/GPU-hour today, path from the GPU-rate process",
-                "config/catalogue/gpu.csv",
-            )
-        )
+    rows += _ai_path_rows(case)
     return rows

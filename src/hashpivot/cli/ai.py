@@ -15,8 +15,9 @@ from rich.table import Table
 
 from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
 from hashpivot.compute.shell import deal_figures
-from hashpivot.config.gpu_cloud import gpu_assumption_rows, load_gpu_cloud_file
-from hashpivot.config.lease import lease_assumption_rows, load_lease_file
+from hashpivot.config.gpu_cloud import gpu_assumption_rows
+from hashpivot.config.lease import lease_assumption_rows
+from hashpivot.config.site import load_gpu_cloud_file, load_lease_file
 from hashpivot.valuation.projects import headline, value_gpu_cloud, value_lease
 
 __all__ = ["gpu_cloud", "lease"]

@@ -113,6 +113,8 @@ class CompareCase:
         within each month on the site history's price shape (None: run the month or not)
     min_market_months : simulate at least this many market months (a company's sites share
         one set of market paths for one seed only if they draw paths of one length)
+    defaulted_tables : the site file's tables valued on their documented defaults
+        (``conversion``, ``lease``, ``gpu_cloud``)
     """
 
     mining: MiningSite
@@ -129,6 +131,7 @@ class CompareCase:
     ppa_landlord_ai_mw: float = 0.0
     curtailment: CurtailmentCurve | None = None
     min_market_months: int = 0
+    defaulted_tables: tuple[str, ...] = ()
 
     @property
     def offset(self) -> int:
