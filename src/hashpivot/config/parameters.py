@@ -197,6 +197,12 @@ def _description(p: Parameter) -> str:
     return p.description + (f" [{p.unit}]" if p.unit else "")
 
 
+def _whole(x: float | date | None) -> int:
+    if not isinstance(x, int | float):
+        raise TypeError(f"a whole-number bound, not {x!r}")
+    return int(x)
+
+
 def field(name: str, *, file: FileKind = "site", override: bool = False) -> Any:
     """A pydantic ``Field`` with the row's default, bounds, strictness and description.
 
@@ -212,15 +218,13 @@ def field(name: str, *, file: FileKind = "site", override: bool = False) -> Any:
         kw.update(p.bounds())
     if p.type == "float":
         kw["allow_inf_nan"] = False
-    if p.type == "str" and p.lower is not None and p.upper is not None:
-        kw.update(min_length=int(p.lower), max_length=int(p.upper))
+    if p.type in ("str", "list[table]") and p.range_text():
+        lo, hi = _whole(p.lower), _whole(p.upper)
+        kw.update(min_length=lo, max_length=hi)
     if p.type == "enum":
         kw["validate_default"] = default is not None and default is not REQUIRED
-    if p.type == "list[table]" and p.lower is not None and p.upper is not None:
-        kw.update(min_length=int(p.lower), max_length=int(p.upper))
-    if p.type == "list[int]":
-        assert p.lower is not None and p.upper is not None
-        kw.update(strict=True, min_length=1, max_length=int(p.upper) - int(p.lower) + 1)  # type: ignore[operator]
+    if p.type == "list[int]":  # at most one of each allowed value
+        kw.update(strict=True, min_length=1, max_length=_whole(p.upper) - _whole(p.lower) + 1)
         if isinstance(default, tuple):
             items = list(default)
             return Field(default_factory=lambda: list(items), **kw)
