@@ -13,7 +13,7 @@ from hashpivot.compute.conversion import Conversion, FleetDisposition
 from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.config.market import apply_market_table
 from hashpivot.config.power import PowerConfig
-from hashpivot.config.site import DEFAULT_TABLE_SOURCES, load_site
+from hashpivot.config.site import DEFAULT_TABLE_SOURCES, SiteFile, load_site
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase, GpuOption, LeaseOption, SaleTerms
 from hashpivot.errors import InputError
@@ -24,9 +24,41 @@ from hashpivot.market.processes import (
     expected_growth_per_year,
 )
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
+from hashpivot.mining.projection import MiningSite
 from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
 from hashpivot.power.dispatch import DispatchPolicy, PowerPayer
 from hashpivot.types import month_starts
+
+
+def _ai_options(doc: SiteFile, mining: MiningSite, src: str) -> tuple[LeaseOption, GpuOption]:
+    """The lease and GPU cloud of a site model (its tables, else their defaults)."""
+    # Converting sells the ASICs: unless the site file prices them, at the fleet's value at
+    # the site's ASIC price (mining.asic_price_usd_per_th x TH/s).
+    sets_proceeds = doc.conversion is not None and (
+        "fleet_sale_proceeds_usd" in doc.conversion.model_fields_set
+    )
+
+    def with_fleet_sale(conv: Conversion) -> Conversion:
+        if sets_proceeds or conv.fleet_disposition is not FleetDisposition.SELL:
+            return conv
+        return replace(conv, fleet_sale_proceeds_usd=mining.fleet_capex_usd)
+
+    lc = doc.lease_case(src)
+    lease = LeaseOption(
+        terms=lc.terms,
+        conversion=with_fleet_sale(lc.conversion),
+        exit_cap_rate_frac=lc.assumptions.exit_cap_rate_frac,
+        sale_cost_frac=lc.assumptions.sale_cost_frac,
+        discount_rate_per_year=lc.assumptions.discount_rate_per_year,
+    )
+    gc = doc.gpu_case(src)
+    gpu = GpuOption(
+        terms=gc.terms,
+        conversion=with_fleet_sale(gc.conversion),
+        rate_now_usd_per_gpu_hour=gc.terms.gpu.rate_usd_per_gpu_hour,
+        discount_rate_per_year=gc.assumptions.discount_rate_per_year,
+    )
+    return lease, gpu
 
 
 def build_case(
@@ -46,34 +78,9 @@ def build_case(
         if not 1 <= months <= 600:
             raise InputError("--months", months, "1..600 months")
         mining = replace(mining, horizon_months=months)
-    # Converting sells the ASICs: unless the site file prices them, at the fleet's value at
-    # the site's ASIC price (mining.asic_price_usd_per_th x TH/s).
-    sets_proceeds = doc.conversion is not None and (
-        "fleet_sale_proceeds_usd" in doc.conversion.model_fields_set
-    )
-
-    def with_fleet_sale(conv: Conversion) -> Conversion:
-        if sets_proceeds or conv.fleet_disposition is not FleetDisposition.SELL:
-            return conv
-        return replace(conv, fleet_sale_proceeds_usd=mining.fleet_capex_usd)
-
     # every site gets both AI paths: a missing [lease] / [gpu_cloud] / [conversion] table is
     # valued on its documented defaults (doc.defaulted_tables, listed in assumptions())
-    lc = doc.lease_case(src)
-    lease = LeaseOption(
-        terms=lc.terms,
-        conversion=with_fleet_sale(lc.conversion),
-        exit_cap_rate_frac=lc.assumptions.exit_cap_rate_frac,
-        sale_cost_frac=lc.assumptions.sale_cost_frac,
-        discount_rate_per_year=lc.assumptions.discount_rate_per_year,
-    )
-    gc = doc.gpu_case(src)
-    gpu = GpuOption(
-        terms=gc.terms,
-        conversion=with_fleet_sale(gc.conversion),
-        rate_now_usd_per_gpu_hour=gc.terms.gpu.rate_usd_per_gpu_hour,
-        discount_rate_per_year=gc.assumptions.discount_rate_per_year,
-    )
+    lease, gpu = _ai_options(doc, mining, src)
     c = doc.compare
     ppa_mw = None
     landlord_ai_mw = 0.0

@@ -263,6 +263,35 @@ def defaulted_rows(tables: tuple[str, ...]) -> list[dict[str, str]]:
     ]
 
 
+def conversion_rows(v: ConversionConfig, file_source: str) -> list[dict[str, str]]:
+    """Rows of the conversion: PUE, works, shell and fit-out capex, with their sources."""
+    conv_rows = [
+        ("PUE", f"{v.pue:g}", "pue", "default 1.2: designs 1.18-1.25 (market-facts.md)"),
+        (
+            "construction",
+            f"{v.construction_months} months",
+            "construction_months",
+            "default 18: Morgan Stanley 18-24 months",
+        ),
+        (
+            "shell capex",
+            f"${v.shell_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW",
+            "shell_capex_usd_per_it_mw",
+            "default $2.0M: Hut 8 powered shell ~$2M/MW",
+        ),
+        (
+            "fit-out capex",
+            f"${v.fitout_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW, paid by {v.fitout_paid_by.value}",
+            "fitout_capex_usd_per_it_mw",
+            "default $7.64M: with the shell, MS reconstruction $9.64M/MW",
+        ),
+    ]
+    return [
+        {"name": n, "value": val, "source": _src(v, key, d, file_source)}
+        for n, val, key, d in conv_rows
+    ]
+
+
 def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
     """Rows ``{name, value, source}`` for every assumption a reader needs beside the result."""
     c, v, a = case.config, case.conversion_config, case.assumptions
@@ -342,31 +371,7 @@ def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
     ]
     out = defaulted_rows(case.defaulted)
     out += [{"name": n, "value": val, "source": _src(c, key, d, fs)} for n, val, key, d in rows]
-    conv_rows = [
-        ("PUE", f"{v.pue:g}", "pue", "default 1.2: designs 1.18-1.25 (market-facts.md)"),
-        (
-            "construction",
-            f"{v.construction_months} months",
-            "construction_months",
-            "default 18: Morgan Stanley 18-24 months",
-        ),
-        (
-            "shell capex",
-            f"${v.shell_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW",
-            "shell_capex_usd_per_it_mw",
-            "default $2.0M: Hut 8 powered shell ~$2M/MW",
-        ),
-        (
-            "fit-out capex",
-            f"${v.fitout_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW, paid by {v.fitout_paid_by.value}",
-            "fitout_capex_usd_per_it_mw",
-            "default $7.64M: with the shell, MS reconstruction $9.64M/MW",
-        ),
-    ]
-    out += [
-        {"name": n, "value": val, "source": _src(v, key, d, _FROM_FILE + " [conversion]")}
-        for n, val, key, d in conv_rows
-    ]
+    out += conversion_rows(v, _FROM_FILE + " [conversion]")
     if a.debt is not None:
         d = a.debt
         out.append(

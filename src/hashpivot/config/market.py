@@ -31,7 +31,9 @@ from hashpivot.config.parameters import field, item_field, parameter, within
 from hashpivot.errors import InputError
 from hashpivot.market.processes import (
     FACTORS,
+    BtcPriceParams,
     Factor,
+    HashrateParams,
     MeanRevertingParams,
     PriceTails,
     gpu_decay_log_trend_per_year,
@@ -153,18 +155,8 @@ def _reverting(
     )
 
 
-def apply_market_table(
-    table: MarketTable, params: MarketParams, start: StartState
-) -> tuple[MarketParams, StartState]:
-    """The market of ``params`` / ``start`` with the table's overrides.
-
-    The BTC log drift is re-derived from the expected growth (the table's, else the default
-    +10%/yr) whenever the volatility, tails or jumps change, so that the mean price path keeps
-    its growth (:func:`log_drift_for_expected_growth`); ``btc_log_drift_per_year`` sets it
-    directly instead.
-    """
-    t = table
-    b = params.btc
+def _btc_params(t: MarketTable, b: BtcPriceParams) -> BtcPriceParams:
+    """The BTC price process with the table's overrides (drift kept at the expected growth)."""
     tails = PriceTails(t.btc_tails) if t.btc_tails is not None else b.tails
     vol = b.vol_per_year if t.btc_vol_per_year is None else t.btc_vol_per_year
     lam = b.jump_intensity_per_year
@@ -186,7 +178,7 @@ def apply_market_table(
         )
     else:
         drift = b.log_drift_per_year
-    btc = replace(
+    return replace(
         b,
         log_drift_per_year=drift,
         vol_per_year=vol,
@@ -196,8 +188,11 @@ def apply_market_table(
         jump_mean_log=mu_j,
         jump_vol_log=sd_j,
     )
-    h = params.hashrate
-    hashrate = replace(
+
+
+def _hashrate_params(t: MarketTable, h: HashrateParams) -> HashrateParams:
+    """The hashrate process with the table's overrides."""
+    return replace(
         h,
         gap_speed_per_month=(
             h.gap_speed_per_month
@@ -221,6 +216,21 @@ def apply_market_table(
         ),
         vol_per_year=h.vol_per_year if t.hashrate_vol_per_year is None else t.hashrate_vol_per_year,
     )
+
+
+def apply_market_table(
+    table: MarketTable, params: MarketParams, start: StartState
+) -> tuple[MarketParams, StartState]:
+    """The market of ``params`` / ``start`` with the table's overrides.
+
+    The BTC log drift is re-derived from the expected growth (the table's, else the default
+    +10%/yr) whenever the volatility, tails or jumps change, so that the mean price path keeps
+    its growth (:func:`log_drift_for_expected_growth`); ``btc_log_drift_per_year`` sets it
+    directly instead.
+    """
+    t = table
+    btc = _btc_params(t, params.btc)
+    hashrate = _hashrate_params(t, params.hashrate)
     gpu_trend = None
     if t.gpu_rate_decay_per_generation_frac is not None and t.gpu_rate_generation_years:
         gpu_trend = gpu_decay_log_trend_per_year(
