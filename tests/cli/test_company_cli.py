@@ -86,7 +86,7 @@ def test_each_site_is_its_own_compare_on_the_shared_length(valued) -> None:  # t
 @pytest.mark.parametrize(
     ("body", "needle"),
     [
-        ('[[site]]\nfile = "{ozark}"\nvalue_as = "lease"\n', "site[0].value_as"),
+        ('[[site]]\nfile = "{ozark}"\nvalue_as = "rent"\n', "site[0].value_as"),
         ('[[site]]\nfile = "no-such-site.toml"\n', "site[0].file"),
         ('[[site]]\nfile = "{ozark}"\nownership_frac = 0\n', "site[0].ownership_frac"),
         ('[[site]]\nfile = "{ozark}"\nowner = "me"\n', "site[0].owner"),

@@ -145,8 +145,9 @@ def test_site_without_ai_tables(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code = main(["compare", str(f), "--paths", "5000", "--months", "12", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert set(out["strategies"]) == {"mine", "sell"}
-    assert out["switch"]["best_month"] is None
+    # every site gets all three paths: the AI tables' documented defaults
+    assert set(out["strategies"]) == {"mine", "lease", "gpu_cloud", "switch", "split", "sell"}
+    assert out["switch"]["best_month"] is not None
 
 
 def test_demo_writes_mining_and_comparison(

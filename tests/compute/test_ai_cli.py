@@ -142,7 +142,7 @@ term_years = {term}
     ("kwargs", "field", "hint"),
     [
         ({"rent": "-5.0"}, "lease.rent_usd_per_kw_month", "> 0"),
-        ({"term": "0"}, "lease.term_years", "> 0"),
+        ({"term": "0"}, "lease.term_years", ">= 1"),
         ({"pue": "0.9"}, "conversion.pue", ">= 1"),
         (
             {"extra": "[lease.debt]\nltc_frac = 1.2\nrate_per_year = 0.07\ntenor_years = 10"},

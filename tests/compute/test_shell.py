@@ -48,6 +48,10 @@ def _terms(**kw: object) -> LeaseTerms:
         non_recoverable_opex_usd_per_it_mw_year=12_000.0,
         opex_escalator_frac_per_year=0.0,
         lease_type=LeaseType.TRIPLE_NET,
+        property_tax_usd_per_it_mw_year=0.0,
+        insurance_usd_per_it_mw_year=0.0,
+        maintenance_opex_usd_per_it_mw_year=0.0,
+        maintenance_capex_usd_per_it_mw_year=0.0,
     )
     return replace(base, **kw)  # type: ignore[arg-type]
 
@@ -203,6 +207,10 @@ def test_lease_flows_are_affine_in_the_rent_multiplier_with_prepayment() -> None
         term_months=120,
         prepayment_months=12,
         management_fee_frac=0.02,
+        property_tax_usd_per_it_mw_year=0.0,
+        insurance_usd_per_it_mw_year=0.0,
+        maintenance_opex_usd_per_it_mw_year=0.0,
+        maintenance_capex_usd_per_it_mw_year=0.0,
     )
     start = date(2026, 1, 1)
 

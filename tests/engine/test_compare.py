@@ -191,7 +191,7 @@ def test_gpu_flows_are_affine_in_the_market_rate(case, gpu_file: str) -> None:  
     builder on a random rate path, for a merchant and a contracted (IREN-Microsoft) cloud."""
     from hashpivot.api.compare import build_case as _build
     from hashpivot.compute.gpu_cloud import gpu_cloud_cash_flows
-    from hashpivot.config.gpu_cloud import load_gpu_cloud_file
+    from hashpivot.config.site import load_gpu_cloud_file
     from hashpivot.engine.strategies import GpuOption, gpu_template
 
     gc = load_gpu_cloud_file(REPO / "examples/gpu" / gpu_file)

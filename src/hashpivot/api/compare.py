@@ -1,173 +1,22 @@
-"""The decision job: site file -> CompareCase -> Monte Carlo compare -> JSON-ready summary."""
+"""The decision job's results: a comparison as JSON (``summary``), its sensitivity and every
+assumption behind it with its source. The case is built by :mod:`hashpivot.api.case`."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from hashpivot.api.case import build_case
 from hashpivot.api.market_assumptions import market_assumptions
 from hashpivot.calendar import month_starts
-from hashpivot.compute.conversion import Conversion, FleetDisposition
-from hashpivot.config.gpu_cloud import load_gpu_cloud_file
-from hashpivot.config.lease import load_lease_file
-from hashpivot.config.market import apply_market_table
-from hashpivot.config.power import PowerConfig
-from hashpivot.config.site import load_mining_site, load_site
-from hashpivot.engine.strategies import (
-    CompareCase,
-    GpuOption,
-    LeaseOption,
-    PowerHistory,
-    SaleTerms,
-)
+from hashpivot.config.site import DEFAULT_TABLE_SOURCES
+from hashpivot.engine.strategies import CompareCase
 from hashpivot.engine.summary import PERCENTILES, Comparison
-from hashpivot.errors import InputError
-from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
-from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
-from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
-from hashpivot.power.dispatch import DispatchPolicy, PowerPayer
+from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, ScenarioName
 
-
-def build_case(
-    site_file: str | Path, *, months: int | None = None, snapshot: MarketSnapshot = SNAPSHOT
-) -> CompareCase:
-    """Read a site file (with optional ``[lease]``, ``[gpu_cloud]``, ``[conversion]``,
-    ``[compare]``, ``[market]`` tables) into the engine's :class:`CompareCase`, starting from
-    ``snapshot`` (the dated default, or one fetched live)."""
-    doc = load_site(site_file)
-    mining = load_mining_site(site_file)
-    if months is not None:
-        if not 1 <= months <= 600:
-            raise InputError("--months", months, "1..600 months")
-        mining = replace(mining, horizon_months=months)
-    lease = gpu = None
-    # Converting sells the ASICs: unless the site file prices them, at the fleet's value at
-    # the site's ASIC price (mining.asic_price_usd_per_th x TH/s).
-    sets_proceeds = doc.conversion is not None and (
-        "fleet_sale_proceeds_usd" in doc.conversion.model_fields_set
-    )
-
-    def with_fleet_sale(conv: Conversion) -> Conversion:
-        if sets_proceeds or conv.fleet_disposition is not FleetDisposition.SELL:
-            return conv
-        return replace(conv, fleet_sale_proceeds_usd=mining.fleet_capex_usd)
-
-    if doc.lease is not None:
-        lc = load_lease_file(site_file)
-        lease = LeaseOption(
-            terms=lc.terms,
-            conversion=with_fleet_sale(lc.conversion),
-            exit_cap_rate_frac=lc.assumptions.exit_cap_rate_frac,
-            sale_cost_frac=lc.assumptions.sale_cost_frac,
-            discount_rate_per_year=lc.assumptions.discount_rate_per_year,
-        )
-    if doc.gpu_cloud is not None:
-        gc = load_gpu_cloud_file(site_file)
-        gpu = GpuOption(
-            terms=gc.terms,
-            conversion=with_fleet_sale(gc.conversion),
-            rate_now_usd_per_gpu_hour=gc.terms.gpu.rate_usd_per_gpu_hour,
-            discount_rate_per_year=gc.assumptions.discount_rate_per_year,
-        )
-    c = doc.compare
-    ppa_mw = None
-    landlord_ai_mw = 0.0
-    if doc.power.ppa is not None:
-        site_mw = mining.fleet.power_mw / (1.0 - mining.overhead_frac)
-        ai_mw = doc.power.ai_load_mw
-        if doc.power.ppa.contract_mw < (site_mw + ai_mw) * (1 - 1e-9):
-            raise InputError(
-                "power.ppa.contract_mw",
-                doc.power.ppa.contract_mw,
-                f"at least the site's draw at full run, {site_mw + ai_mw:.2f} MW "
-                "(ASICs + overhead + ai_load_mw)",
-                source=str(site_file),
-            )
-        # the firm AI load's share, reimbursed by its tenant, is not the miners' to settle
-        tenant_pays = doc.power.ai_power_paid_by is PowerPayer.TENANT
-        ppa_mw = doc.power.ppa.contract_mw - (ai_mw if tenant_pays else 0.0)
-        landlord_ai_mw = 0.0 if tenant_pays else ai_mw
-    try:
-        market_params, start_state = apply_market_table(
-            doc.market, DEFAULT_PARAMS, StartState.from_snapshot(snapshot)
-        )
-        if doc.market.equilibrium_hashprice_usd_per_ph_day is None:
-            # the default level is late Nov 2025's: carry it to the start along the trend used
-            market_params = carry_forward(market_params, SNAPSHOT.as_of, snapshot.as_of)
-    except InputError as exc:
-        raise InputError(exc.field, exc.value, exc.allowed, source=str(site_file)) from None
-    curtailment = history = None
-    if doc.power.source is not None:
-        history = _power_history(doc.power, Path(site_file).parent)
-        if doc.power.dispatch is DispatchPolicy.CURTAIL:
-            curtailment = _curtailment_curve(doc.power, history)
-    return CompareCase(
-        curtailment=curtailment,
-        power_history=history,
-        scenario=doc.mining.scenario,
-        mining=mining,
-        snapshot=snapshot,
-        market_params=market_params,
-        start_state=start_state,
-        lease=lease,
-        gpu=gpu,
-        sale=SaleTerms(
-            price_usd_per_mw=c.sale_price_usd_per_mw,
-            months_to_close=c.sale_months_to_close,
-            cost_frac=c.sale_cost_frac,
-        ),
-        split_lease_frac=c.split_lease_frac,
-        power_index_adder_usd_per_mwh=(
-            doc.power.adder_usd_per_mwh
-            if doc.power.source is not None and doc.power.ppa is None
-            else None
-        ),
-        ppa_contract_mw=ppa_mw,
-        ppa_landlord_ai_mw=landlord_ai_mw,
-        ppa_price_usd_per_mwh=None if doc.power.ppa is None else doc.power.ppa.price_usd_per_mwh,
-    )
-
-
-def _power_history(power: PowerConfig, base_dir: Path) -> PowerHistory:
-    """The site's price history (the file of ``[power] source``) and how it is dispatched."""
-    from hashpivot.adapters.prices import FilePriceSource
-    from hashpivot.power.prices import select_year
-
-    path = power.source_path(base_dir)
-    assert path is not None and power.location is not None  # checked by PowerConfig
-    series = FilePriceSource(path).get_prices(power.location, power.market)
-    if power.year is not None:
-        series = select_year(series, power.year)
-    label = f"{power.market} {power.location}" + (f" {power.year}" if power.year else "")
-    ppa = power.ppa
-    return PowerHistory(
-        price_usd_per_mwh=series.price_usd_per_mwh,
-        interval_start_utc=series.interval_start_utc,
-        policy=power.dispatch,
-        constraints=power.constraints(series.interval_minutes),
-        fourcp=None if power.fourcp is None else power.fourcp.terms(),
-        adder_usd_per_mwh=power.adder_usd_per_mwh,
-        ppa_price_usd_per_mwh=None if ppa is None else ppa.price_usd_per_mwh,
-        ppa_contract_mw=None if ppa is None else ppa.contract_mw,
-        ai_load_mw=power.ai_load_mw,
-        ai_power_paid_by_tenant=power.ai_power_paid_by is PowerPayer.TENANT,
-        label=f"{label} hourly prices from {path.name}",
-    )
-
-
-def _curtailment_curve(power: PowerConfig, history: PowerHistory) -> CurtailmentCurve:
-    """The site's price history (as ``hashpivot mine`` reads it) as a curtailment curve."""
-    return curtailment_curve(
-        history.price_usd_per_mwh,
-        history.interval_start_utc,
-        constraints=history.constraints,
-        fourcp=history.fourcp,
-        source=history.label.replace(" hourly prices from ", " hourly shape from "),
-    )
+__all__ = ["assumptions", "build_case", "market_assumptions", "sensitivity", "summary"]
 
 
 def _month_label(line: str, months: list[str]) -> str:
@@ -220,6 +69,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "capacity_mw": case.mining.capacity_mw,
         "equity_usd_per_w_basis": "gross",
         "recommendation": cmp.recommendation,
+        "defaulted_tables": list(case.defaulted_tables),
         "market": market_statement(case, cmp),
         "strategies": {
             k: {
@@ -310,6 +160,64 @@ def _power_text(case: CompareCase) -> str:
     return f"fixed ${case.mining.power_price_usd_per_mwh:g}/MWh"
 
 
+def _table_source(case: CompareCase, table: str, given: str) -> str:
+    """'site file [lease]', or 'default: no [lease] table' with the default's source."""
+    if table not in case.defaulted_tables:
+        return given
+    return f"default: no [{table}] table ({DEFAULT_TABLE_SOURCES[table]})"
+
+
+def _ai_path_rows(case: CompareCase) -> list[tuple[str, str, str]]:
+    """The conversion, lease and GPU rows; a defaulted table says so."""
+    rows: list[tuple[str, str, str]] = []
+    if case.lease is not None:
+        conv = case.lease.conversion
+        capex = conv.shell_capex_usd_per_it_mw + conv.fitout_capex_usd_per_it_mw
+        rows.append(
+            (
+                "conversion",
+                f"PUE {conv.pue:g}, {conv.construction_months} months of works, "
+                f"${capex / 1e6:.2f}M per IT MW ({conv.it_mw:.1f} IT MW)",
+                _table_source(case, "conversion", "site file [conversion]"),
+            )
+        )
+        t = case.lease.terms
+        lease_src = _table_source(case, "lease", "site file [lease]")
+        rows += [
+            (
+                "lease rent",
+                f"${t.rent_usd_per_kw_month:.2f}/kW-month on {t.it_mw:.1f} IT MW, "
+                f"+{t.escalator_frac_per_year:.0%}/yr, {t.term_months // 12} years "
+                f"{t.lease_type.value}",
+                lease_src,
+            ),
+            ("lease exit cap rate", f"{case.lease.exit_cap_rate_frac:.2%}", lease_src),
+            (
+                "lease discount rate",
+                f"{case.lease.discount_rate_per_year:.2%}/yr",
+                lease_src + ", else cap rate + escalator (Gordon-consistent with the exit)",
+            ),
+        ]
+    if case.gpu is not None:
+        gpu_src = _table_source(case, "gpu_cloud", "site file [gpu_cloud]")
+        rows.append(
+            (
+                "gpu discount rate",
+                f"{case.gpu.discount_rate_per_year:.2%}/yr",
+                gpu_src + ", else the site's rate",
+            )
+        )
+        rows.append(
+            (
+                "gpu",
+                f"{case.gpu.terms.gpu.model} at ${case.gpu.rate_now_usd_per_gpu_hour:.2f}"
+                "/GPU-hour today, path from the GPU-rate process",
+                gpu_src + "; config/catalogue/gpu.csv",
+            )
+        )
+    return rows
+
+
 def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
     """(name, value, source) rows behind a comparison."""
     m = case.mining
@@ -349,36 +257,5 @@ def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
             "site file [compare]",
         ),
     ]
-    if case.lease is not None:
-        t = case.lease.terms
-        rows += [
-            (
-                "lease rent",
-                f"${t.rent_usd_per_kw_month:.2f}/kW-month on {t.it_mw:.1f} IT MW, "
-                f"+{t.escalator_frac_per_year:.0%}/yr",
-                "site file [lease]",
-            ),
-            ("lease exit cap rate", f"{case.lease.exit_cap_rate_frac:.2%}", "site file [lease]"),
-            (
-                "lease discount rate",
-                f"{case.lease.discount_rate_per_year:.2%}/yr",
-                "site file [lease], else cap rate + escalator (Gordon-consistent with the exit)",
-            ),
-        ]
-    if case.gpu is not None:
-        rows.append(
-            (
-                "gpu discount rate",
-                f"{case.gpu.discount_rate_per_year:.2%}/yr",
-                "site file [gpu_cloud], else the site's rate",
-            )
-        )
-        rows.append(
-            (
-                "gpu",
-                f"{case.gpu.terms.gpu.model} at ${case.gpu.rate_now_usd_per_gpu_hour:.2f}"
-                "/GPU-hour today, path from the GPU-rate process",
-                "config/catalogue/gpu.csv",
-            )
-        )
+    rows += _ai_path_rows(case)
     return rows

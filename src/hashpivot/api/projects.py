@@ -14,8 +14,9 @@ from typing import Any
 
 from hashpivot.api.site_view import site_strategy_view
 from hashpivot.compute.shell import deal_figures
-from hashpivot.config.gpu_cloud import gpu_assumption_rows, load_gpu_cloud_file
-from hashpivot.config.lease import lease_assumption_rows, load_lease_file
+from hashpivot.config.gpu_cloud import gpu_assumption_rows
+from hashpivot.config.lease import lease_assumption_rows
+from hashpivot.config.site import load_gpu_cloud_file, load_lease_file
 from hashpivot.valuation.projects import headline, value_gpu_cloud, value_lease
 
 __all__ = ["gpu_cloud_report", "lease_report"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hashpivot.config.files import read_toml
-from hashpivot.config.lease import is_site_file
+from hashpivot.config.site import is_site_file
 
 
 def site_strategy_view(path: str | Path, strategy: str) -> dict[str, Any] | None:

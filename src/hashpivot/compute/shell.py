@@ -136,12 +136,13 @@ class LeaseTerms:
     lease_type: LeaseType = LeaseType.TRIPLE_NET
     it_load_frac: float = 0.8
     power_price_usd_per_mwh: float = 0.0
-    property_tax_usd_per_it_mw_year: float = 0.0
-    insurance_usd_per_it_mw_year: float = 0.0
-    maintenance_opex_usd_per_it_mw_year: float = 0.0
+    # defaults: config/parameters.csv (hashpivot estimates 2025; MS reconstruction 2% fee)
+    property_tax_usd_per_it_mw_year: float = 30_000.0
+    insurance_usd_per_it_mw_year: float = 15_000.0
+    maintenance_opex_usd_per_it_mw_year: float = 50_000.0
     non_recoverable_opex_usd_per_it_mw_year: float = 0.0
-    management_fee_frac: float = 0.0
-    maintenance_capex_usd_per_it_mw_year: float = 0.0
+    management_fee_frac: float = 0.02
+    maintenance_capex_usd_per_it_mw_year: float = 20_000.0
     opex_escalator_frac_per_year: float = 0.025
 
     @property

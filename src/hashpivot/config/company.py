@@ -22,37 +22,42 @@ Unknown keys are errors; one message names the field, the value and what is allo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from hashpivot.config.errors import first_input_error
 from hashpivot.config.files import read_toml
+from hashpivot.config.parameters import field
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 ValueAs = Literal["recommended", "mine", "lease", "gpu_cloud", "switch", "split", "sell"]
 
 
+def _f(name: str) -> Any:
+    return field(name, file="company")
+
+
 class CompanyTable(BaseModel):
     """``[company]``."""
 
     model_config = _STRICT
-    name: str = Field(min_length=1)
-    shares_outstanding: float | None = Field(default=None, gt=0, allow_inf_nan=False)
-    net_debt_usd: float = Field(default=0.0, ge=-1e13, le=1e13, allow_inf_nan=False)
-    corporate_ga_usd_per_year: float = Field(default=0.0, ge=0, le=1e11, allow_inf_nan=False)
-    ga_months: int = Field(default=60, ge=0, le=600)
-    discount_rate: float = Field(default=0.12, gt=-1, le=1, allow_inf_nan=False)
+    name: str = _f("company.name")
+    shares_outstanding: float | None = _f("company.shares_outstanding")
+    net_debt_usd: float = _f("company.net_debt_usd")
+    corporate_ga_usd_per_year: float = _f("company.corporate_ga_usd_per_year")
+    ga_months: int = _f("company.ga_months")
+    discount_rate: float = _f("company.discount_rate")
 
 
 class CompanySite(BaseModel):
     """``[[site]]``: one site file and how the company holds it."""
 
     model_config = _STRICT
-    file: str = Field(min_length=1)
-    ownership_frac: float = Field(default=1.0, gt=0, le=1)
-    value_as: ValueAs = "recommended"
+    file: str = _f("site.file")
+    ownership_frac: float = _f("site.ownership_frac")
+    value_as: ValueAs = _f("site.value_as")
 
 
 class CompanyFile(BaseModel):

@@ -9,7 +9,9 @@ Stanley reconstruction (miner conversions $8-11M per IT MW).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from hashpivot.compute.conversion import (
     Conversion,
@@ -18,46 +20,47 @@ from hashpivot.compute.conversion import (
     MiningDuringConstruction,
     Phase,
 )
+from hashpivot.config.parameters import field
 from hashpivot.errors import InputError
 
 __all__ = ["ConversionConfig", "PhaseConfig"]
 
 
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
 class PhaseConfig(BaseModel):
     """One tranche of critical IT MW and its delivery month."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
-    it_mw: float = Field(gt=0, le=10_000, description="Critical IT MW delivered [MW]")
-    delivery_month: int = Field(
-        ge=0, le=600, description="Months after the site start when it is ready [months]"
-    )
+    it_mw: float = field("conversion.phases.it_mw")
+    delivery_month: int = field("conversion.phases.delivery_month")
+
+
+def _f(name: str) -> Any:
+    return field(f"conversion.{name}")
 
 
 class ConversionConfig(BaseModel):
-    """How the mine becomes an AI hall: PUE, phases, capex and who pays, the ASICs."""
+    """How the mine becomes an AI hall: PUE, phases, capex and who pays, the ASICs.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    ``ConversionConfig()`` (every key at its default) values a site without ``[conversion]``.
+    """
 
-    pue: float = Field(1.2, ge=1.0, le=3.0, description="Facility power / IT power [>= 1]")
-    it_mw: float | None = Field(
-        None, gt=0, le=10_000, description="Critical IT MW (default gross MW / PUE) [MW]"
-    )
-    construction_months: int = Field(18, ge=0, le=120, description="Works per phase [months]")
-    phases: list[PhaseConfig] | None = Field(
-        None, min_length=1, description="IT MW by delivery month (default: all at once)"
-    )
-    shell_capex_usd_per_it_mw: float = Field(
-        2.0e6, ge=0, le=1e8, description="Powered shell capex, landlord [USD per IT MW]"
-    )
-    fitout_capex_usd_per_it_mw: float = Field(
-        7.64e6, ge=0, le=1e8, description="Fit-out capex [USD per IT MW]"
-    )
-    fitout_paid_by: FitoutPayer = FitoutPayer.LANDLORD
-    mining_during_construction: MiningDuringConstruction = MiningDuringConstruction.CONTINUE
-    fleet_disposition: FleetDisposition = FleetDisposition.SELL
-    fleet_sale_proceeds_usd: float = Field(0.0, ge=0, description="ASIC sale proceeds [USD]")
-    fleet_move_cost_usd: float = Field(0.0, ge=0, description="Cost of moving ASICs [USD]")
+    model_config = _STRICT
+
+    pue: float = _f("pue")
+    it_mw: float | None = _f("it_mw")
+    construction_months: int = _f("construction_months")
+    phases: list[PhaseConfig] | None = _f("phases")
+    shell_capex_usd_per_it_mw: float = _f("shell_capex_usd_per_it_mw")
+    fitout_capex_usd_per_it_mw: float = _f("fitout_capex_usd_per_it_mw")
+    fitout_paid_by: FitoutPayer = _f("fitout_paid_by")
+    mining_during_construction: MiningDuringConstruction = _f("mining_during_construction")
+    fleet_disposition: FleetDisposition = _f("fleet_disposition")
+    fleet_sale_proceeds_usd: float = _f("fleet_sale_proceeds_usd")
+    fleet_move_cost_usd: float = _f("fleet_move_cost_usd")
 
     def to_domain(
         self, *, gross_mw: float | None, it_mw: float | None = None, source: str | None = None

@@ -15,23 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
-from pathlib import Path
+from typing import Any
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from hashpivot.compute.conversion import Conversion
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, GpuModel, GpuSpec
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
-from hashpivot.config.lease import (
-    DebtConfig,
-    SiteInfo,
-    TaxConfig,
-    is_site_file,
-    load_site_tables,
-    read_toml,
-)
+from hashpivot.config.lease import DebtConfig, SiteInfo, TaxConfig, defaulted_rows
+from hashpivot.config.parameters import field
 from hashpivot.config.power import PowerConfig
 from hashpivot.errors import DataError, InputError
 from hashpivot.valuation.projects import PowerBasis, ValuationAssumptions
@@ -40,9 +34,10 @@ __all__ = [
     "GpuCloudCase",
     "GpuCloudConfig",
     "GpuCloudFile",
+    "build_gpu_case",
     "gpu_assumption_rows",
     "load_gpu_catalogue",
-    "load_gpu_cloud_file",
+    "parse_gpu_cloud_file",
 ]
 
 _CATALOGUE_COLUMNS = (
@@ -92,40 +87,51 @@ def load_gpu_catalogue() -> dict[GpuModel, GpuSpec]:
     return out
 
 
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+def _f(name: str) -> Any:
+    return field(f"gpu_cloud.{name}")
+
+
 class GpuCloudConfig(BaseModel):
-    """A GPU cloud on the converted site and how to value it (``[gpu_cloud]``)."""
+    """A GPU cloud on the converted site and how to value it (``[gpu_cloud]``).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    ``GpuCloudConfig()`` (an H100 merchant cloud on the catalogue's terms) values a site
+    without ``[gpu_cloud]``.
+    """
 
-    gpu_model: GpuModel
-    it_mw: float | None = Field(None, gt=0, le=10_000, description="Critical IT MW [MW]")
-    it_kw_per_gpu: float | None = Field(None, gt=0, le=20, description="Override [kW/GPU]")
-    capex_usd_per_gpu: float | None = Field(None, gt=0, le=1e6, description="Override [USD]")
-    rate_usd_per_gpu_hour: float | None = Field(None, gt=0, le=100)
-    rate_decay_frac_per_year: float | None = Field(None, ge=0, lt=1)
-    rate_floor_usd_per_gpu_hour: float | None = Field(None, ge=0, le=100)
-    contracted_share_frac: float = Field(0.0, ge=0, le=1)
-    contract_rate_usd_per_gpu_hour: float | None = Field(None, gt=0, le=100)
-    contract_years: float = Field(0.0, ge=0, le=20)
-    prepayment_frac: float = Field(0.0, ge=0, le=1, description="Of the contract value")
-    utilisation_frac: float = Field(0.8, ge=0, le=1)
-    power_load_frac: float = Field(0.8, gt=0, le=1)
-    power_price_usd_per_mwh: float | None = Field(None, ge=-1000, le=10_000)
-    staff_software_usd_per_gpu_year: float = Field(1500.0, ge=0, le=1e5)
-    site_opex_usd_per_it_mw_year: float = Field(150_000.0, ge=0, le=1e7)
-    maintenance_frac_of_capex_per_year: float = Field(0.02, ge=0, le=0.5)
-    depreciation_life_years: float = Field(5.0, gt=0, le=15)
-    refresh: bool = True
-    refresh_capex_frac: float = Field(1.0, ge=0, le=5)
-    residual_value_frac: float = Field(0.0, ge=0, le=1)
-    facility_life_years: float = Field(20.0, gt=0, le=60)
-    horizon_years: float | None = Field(None, gt=0, le=40, description="Default: site horizon")
-    discount_rate: float | None = Field(None, gt=-0.5, lt=2, description="[fraction/year]")
-    basis: PowerBasis = PowerBasis.IT
-    announced_contract_value_usd: float | None = Field(None, gt=0)
-    source: str = Field("", max_length=2000)
-    debt: DebtConfig | None = None
-    tax: TaxConfig | None = None
+    model_config = _STRICT
+
+    gpu_model: GpuModel = _f("gpu_model")
+    it_mw: float | None = _f("it_mw")
+    it_kw_per_gpu: float | None = _f("it_kw_per_gpu")
+    capex_usd_per_gpu: float | None = _f("capex_usd_per_gpu")
+    rate_usd_per_gpu_hour: float | None = _f("rate_usd_per_gpu_hour")
+    rate_decay_frac_per_year: float | None = _f("rate_decay_frac_per_year")
+    rate_floor_usd_per_gpu_hour: float | None = _f("rate_floor_usd_per_gpu_hour")
+    contracted_share_frac: float = _f("contracted_share_frac")
+    contract_rate_usd_per_gpu_hour: float | None = _f("contract_rate_usd_per_gpu_hour")
+    contract_years: float = _f("contract_years")
+    prepayment_frac: float = _f("prepayment_frac")
+    utilisation_frac: float = _f("utilisation_frac")
+    power_load_frac: float = _f("power_load_frac")
+    power_price_usd_per_mwh: float | None = _f("power_price_usd_per_mwh")
+    staff_software_usd_per_gpu_year: float = _f("staff_software_usd_per_gpu_year")
+    site_opex_usd_per_it_mw_year: float = _f("site_opex_usd_per_it_mw_year")
+    maintenance_frac_of_capex_per_year: float = _f("maintenance_frac_of_capex_per_year")
+    depreciation_life_years: float = _f("depreciation_life_years")
+    refresh: bool = _f("refresh")
+    refresh_capex_frac: float = _f("refresh_capex_frac")
+    residual_value_frac: float = _f("residual_value_frac")
+    facility_life_years: float = _f("facility_life_years")
+    horizon_years: float | None = _f("horizon_years")
+    discount_rate: float | None = _f("discount_rate")
+    basis: PowerBasis = _f("basis")
+    announced_contract_value_usd: float | None = _f("announced_contract_value_usd")
+    source: str = _f("source")
+    debt: DebtConfig | None = _f("debt")
+    tax: TaxConfig | None = _f("tax")
 
     def spec(self) -> GpuSpec:
         """The catalogue row with this table's overrides."""
@@ -153,7 +159,7 @@ class GpuCloudConfig(BaseModel):
 class GpuCloudFile(BaseModel):
     """A standalone GPU cloud file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     site: SiteInfo = SiteInfo()
     power: PowerConfig | None = None
@@ -174,15 +180,22 @@ class GpuCloudCase:
     assumptions: ValuationAssumptions
     config: GpuCloudConfig
     conversion_config: ConversionConfig
+    defaulted: tuple[str, ...] = ()
 
 
-def _build_gpu_case(
+def build_gpu_case(
     site: SiteInfo,
     site_power_price: float | None,
     g: GpuCloudConfig,
     conv_cfg: ConversionConfig,
     src: str,
+    *,
+    defaulted: tuple[str, ...] = (),
 ) -> GpuCloudCase:
+    """The GPU cloud of ``g`` on the site frame ``site`` converted by ``conv_cfg``.
+
+    ``defaulted`` names the tables the file lacks. Raises :class:`InputError` naming ``src``.
+    """
     conv = conv_cfg.to_domain(gross_mw=site.capacity_mw, it_mw=g.it_mw, source=src)
     price = g.power_price_usd_per_mwh if g.power_price_usd_per_mwh is not None else site_power_price
     if price is None:
@@ -239,30 +252,20 @@ def _build_gpu_case(
         assumptions=assumptions,
         config=g,
         conversion_config=conv_cfg,
+        defaulted=defaulted,
     )
 
 
-def load_gpu_cloud_file(path: str | Path) -> GpuCloudCase:
-    """Read and validate a GPU cloud file (or a site file with a ``[gpu_cloud]`` table)."""
-    src = str(path)
-    data = read_toml(path)
-    if is_site_file(data):
-        site, price, model = load_site_tables(path)
-        g = getattr(model, "gpu_cloud", None)
-        if g is None:
-            raise InputError(
-                "gpu_cloud", "(missing)", "a [gpu_cloud] table in the site file", source=src
-            )
-        conv_cfg = getattr(model, "conversion", None) or ConversionConfig()
-        return _build_gpu_case(site, price, g, conv_cfg, src)
+def parse_gpu_cloud_file(data: dict[str, Any], src: str) -> GpuCloudCase:
+    """A standalone GPU cloud file (already read) as a :class:`GpuCloudCase`."""
     if "gpu_cloud" not in data:
         raise InputError("gpu_cloud", "(missing)", "a [gpu_cloud] table", source=src)
     try:
         f = GpuCloudFile.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise first_input_error(exc, source=src) from exc
+        raise first_input_error(exc, source=src) from None
     price = f.power.price_usd_per_mwh if f.power is not None else None
-    return _build_gpu_case(f.site, price, f.gpu_cloud, f.conversion, src)
+    return build_gpu_case(f.site, price, f.gpu_cloud, f.conversion, src)
 
 
 def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
@@ -335,12 +338,19 @@ def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
             "site horizon_months",
         ),
     ]
-    out = [{"name": n, "value": val, "source": src(k, d)} for n, val, k, d in rows]
+    out = defaulted_rows(case.defaulted)
+    out += [{"name": n, "value": val, "source": src(k, d)} for n, val, k, d in rows]
     out.append(
         {
             "name": "PUE / facility capex",
             "value": f"{v.pue:g}; ${facility_per_mw / 1e6:,.2f}M/IT MW",
-            "source": "GPU file [conversion]" if v.model_fields_set else "defaults (ai_paths.md)",
+            "source": (
+                "default: no [conversion] table"
+                if "conversion" in case.defaulted
+                else "GPU file [conversion]"
+                if v.model_fields_set
+                else "documented defaults (docs/site-file.md)"
+            ),
         }
     )
     return out

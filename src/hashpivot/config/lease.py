@@ -2,8 +2,9 @@
 
 A lease file is TOML with ``[lease]``, optionally ``[conversion]``, ``[site]`` (name,
 capacity_mw, start, discount_rate) and ``[power]``. A full site file (with ``[fleet]`` or
-``[mining]``) is read by :func:`hashpivot.config.site.load_site` and its ``lease`` /
-``conversion`` / ``site`` tables are used.
+``[mining]``) is read by :func:`hashpivot.config.site.load_lease_file`, which builds its case
+with :func:`build_lease_case` from the site model's tables (this module imports no site model).
+Every key's default, bounds and source: config/parameters.csv (docs/site-file.md).
 
 Defaults (docs/methodology.md, with sources): escalator 3%/yr (TeraWulf-Core42,
 market-facts.md); cap rate by tenant credit (:data:`hashpivot.compute.shell.CAP_RATE_BY_CREDIT`);
@@ -13,14 +14,12 @@ hashpivot estimates (2025).
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from hashpivot.compute.conversion import Conversion
 from hashpivot.compute.shell import (
@@ -32,7 +31,7 @@ from hashpivot.compute.shell import (
 )
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
-from hashpivot.config.files import read_toml
+from hashpivot.config.parameters import field, parameter
 from hashpivot.config.power import PowerConfig
 from hashpivot.errors import InputError
 from hashpivot.valuation.equity import Amortisation, DebtTerms
@@ -46,28 +45,27 @@ __all__ = [
     "LeaseFile",
     "SiteInfo",
     "TaxConfig",
+    "build_lease_case",
+    "defaulted_rows",
     "lease_assumption_rows",
-    "load_lease_file",
-    "read_toml",
+    "parse_lease_file",
 ]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
 class DebtConfig(BaseModel):
     """Project debt: ``[lease.debt]`` / ``[gpu_cloud.debt]``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
-    ltc_frac: float = Field(ge=0, le=1, description="Loan-to-cost [fraction, 0..1]")
-    rate_per_year: float = Field(ge=0, le=1, description="Interest rate [fraction/year]")
-    tenor_years: float = Field(gt=0, le=40, description="Years from first draw to maturity")
-    amortisation: Amortisation = Amortisation.ANNUITY
-    grace_months: int | None = Field(
-        None, ge=0, le=240, description="Interest-only months (default: until delivery)"
-    )
-    min_dscr: float = Field(1.25, gt=0, le=10, description="Covenant minimum DSCR [x]")
-    equity_discount_rate: float | None = Field(
-        None, gt=-0.5, lt=2, description="Levered equity rate [fraction/year]"
-    )
+    ltc_frac: float = field("lease.debt.ltc_frac")
+    rate_per_year: float = field("lease.debt.rate_per_year")
+    tenor_years: float = field("lease.debt.tenor_years")
+    amortisation: Amortisation = field("lease.debt.amortisation")
+    grace_months: int | None = field("lease.debt.grace_months")
+    min_dscr: float = field("lease.debt.min_dscr")
+    equity_discount_rate: float | None = field("lease.debt.equity_discount_rate")
 
     def to_domain(self, default_grace_months: int) -> DebtTerms:
         """Core :class:`~hashpivot.valuation.equity.DebtTerms`."""
@@ -81,26 +79,22 @@ class DebtConfig(BaseModel):
         )
 
 
+_MACRS_CLASSES = (3, 5, 7, 10, 15, 20)
+
+
 class TaxConfig(BaseModel):
     """Income tax option: ``[lease.tax]`` / ``[gpu_cloud.tax]``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
-    rate_frac: float = Field(ge=0, le=0.6, description="Combined income tax rate [fraction]")
-    depreciation: DepreciationMethod = DepreciationMethod.STRAIGHT_LINE
-    life_years: float = Field(15, gt=0, le=50, description="Life or MACRS class [years]")
-    carry_forward: bool = True
+    rate_frac: float = field("lease.tax.rate_frac")
+    depreciation: DepreciationMethod = field("lease.tax.depreciation")
+    life_years: float = field("lease.tax.life_years")
+    carry_forward: bool = field("lease.tax.carry_forward")
 
     @model_validator(mode="after")
     def _macrs_class(self) -> TaxConfig:
-        if self.depreciation is DepreciationMethod.MACRS and self.life_years not in (
-            3,
-            5,
-            7,
-            10,
-            15,
-            20,
-        ):
+        if self.depreciation is DepreciationMethod.MACRS and self.life_years not in _MACRS_CLASSES:
             raise ValueError(
                 f"life_years = {self.life_years!r}: MACRS needs a class of 3, 5, 7, 10, 15 or 20"
             )
@@ -116,56 +110,61 @@ class TaxConfig(BaseModel):
         )
 
 
+def _f(name: str) -> Any:
+    return field(f"lease.{name}")
+
+
 class LeaseConfig(BaseModel):
-    """A lease of critical IT capacity and how to value it (``[lease]``)."""
+    """A lease of critical IT capacity and how to value it (``[lease]``).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Every key has a documented default (config/parameters.csv): a site without a ``[lease]``
+    table is valued on ``LeaseConfig()``, the Morgan Stanley 2025-09-21 hyperscaler
+    reconstruction (market-facts.md): $82/kW-month NNN for 15 years, +3%/yr, cap rate 6.5%.
+    """
 
-    tenant: str = Field("", max_length=200, description="Tenant name (reported)")
-    source: str = Field("", max_length=2000, description="Where the terms come from")
-    tenant_credit: TenantCredit = TenantCredit.HYPERSCALER
-    lease_type: LeaseType = LeaseType.TRIPLE_NET
-    it_mw: float | None = Field(None, gt=0, le=10_000, description="Leased critical IT [MW]")
-    rent_usd_per_kw_month: float | None = Field(
-        None, gt=0, le=10_000, description="Year-1 rent [USD per kW of critical IT per month]"
-    )
-    rent_usd_per_mw_year: float | None = Field(
-        None, gt=0, le=1.2e8, description="Year-1 rent [USD per MW of critical IT per year]"
-    )
-    commencement_month: int | None = Field(
-        None, ge=0, le=600, description="Rent commencement [months after start]"
-    )
-    term_years: float = Field(gt=0, le=50, description="Base term [years]")
-    escalator_frac_per_year: float = Field(0.03, ge=-0.1, le=0.2, description="[fraction/yr]")
-    ramp_months: int = Field(0, ge=0, le=120)
-    free_rent_months: int = Field(0, ge=0, le=120)
-    prepayment_months: float = Field(0.0, ge=0, le=120, description="Prepaid rent [months]")
-    renewal_options: int = Field(0, ge=0, le=10)
-    renewal_term_years: float = Field(5.0, gt=0, le=30)
-    renewals_assumed: int = Field(0, ge=0, le=10)
-    renewal_rent_multiplier: float = Field(1.0, gt=0, le=5)
-    it_load_frac: float = Field(0.8, gt=0, le=1, description="Average IT draw (gross lease)")
-    power_price_usd_per_mwh: float | None = Field(None, ge=-1000, le=10_000)
-    property_tax_usd_per_it_mw_year: float = Field(30_000.0, ge=0, le=1e7)
-    insurance_usd_per_it_mw_year: float = Field(15_000.0, ge=0, le=1e7)
-    maintenance_opex_usd_per_it_mw_year: float = Field(50_000.0, ge=0, le=1e7)
-    non_recoverable_opex_usd_per_it_mw_year: float = Field(0.0, ge=0, le=1e7)
-    management_fee_frac: float = Field(0.02, ge=0, le=0.5)
-    maintenance_capex_usd_per_it_mw_year: float = Field(20_000.0, ge=0, le=1e7)
-    opex_escalator_frac_per_year: float = Field(0.025, ge=-0.1, le=0.3)
-    cap_rate_frac: float | None = Field(None, gt=0, lt=1, description="Cap rate [fraction/yr]")
-    exit_cap_rate_frac: float | None = Field(None, gt=0, lt=1)
-    discount_rate: float | None = Field(None, gt=-0.5, lt=2, description="DCF rate [1/yr]")
-    sale_cost_frac: float = Field(0.0, ge=0, lt=1)
-    hold_years: float | None = Field(None, gt=0, le=60, description="Exit after [years]")
-    basis: PowerBasis = PowerBasis.IT
-    announced_contract_value_usd: float | None = Field(None, gt=0)
-    debt: DebtConfig | None = None
-    tax: TaxConfig | None = None
+    model_config = _STRICT
+
+    tenant: str = _f("tenant")
+    source: str = _f("source")
+    tenant_credit: TenantCredit = _f("tenant_credit")
+    lease_type: LeaseType = _f("lease_type")
+    it_mw: float | None = _f("it_mw")
+    rent_usd_per_kw_month: float = _f("rent_usd_per_kw_month")
+    rent_usd_per_mw_year: float | None = _f("rent_usd_per_mw_year")
+    commencement_month: int | None = _f("commencement_month")
+    term_years: float = _f("term_years")
+    escalator_frac_per_year: float = _f("escalator_frac_per_year")
+    ramp_months: int = _f("ramp_months")
+    free_rent_months: int = _f("free_rent_months")
+    prepayment_months: float = _f("prepayment_months")
+    renewal_options: int = _f("renewal_options")
+    renewal_term_years: float = _f("renewal_term_years")
+    renewals_assumed: int = _f("renewals_assumed")
+    renewal_rent_multiplier: float = _f("renewal_rent_multiplier")
+    it_load_frac: float = _f("it_load_frac")
+    power_price_usd_per_mwh: float | None = _f("power_price_usd_per_mwh")
+    property_tax_usd_per_it_mw_year: float = _f("property_tax_usd_per_it_mw_year")
+    insurance_usd_per_it_mw_year: float = _f("insurance_usd_per_it_mw_year")
+    maintenance_opex_usd_per_it_mw_year: float = _f("maintenance_opex_usd_per_it_mw_year")
+    non_recoverable_opex_usd_per_it_mw_year: float = _f("non_recoverable_opex_usd_per_it_mw_year")
+    management_fee_frac: float = _f("management_fee_frac")
+    maintenance_capex_usd_per_it_mw_year: float = _f("maintenance_capex_usd_per_it_mw_year")
+    opex_escalator_frac_per_year: float = _f("opex_escalator_frac_per_year")
+    cap_rate_frac: float | None = _f("cap_rate_frac")
+    exit_cap_rate_frac: float | None = _f("exit_cap_rate_frac")
+    discount_rate: float | None = _f("discount_rate")
+    sale_cost_frac: float = _f("sale_cost_frac")
+    hold_years: float | None = _f("hold_years")
+    basis: PowerBasis = _f("basis")
+    announced_contract_value_usd: float | None = _f("announced_contract_value_usd")
+    debt: DebtConfig | None = _f("debt")
+    tax: TaxConfig | None = _f("tax")
 
     @model_validator(mode="after")
     def _check(self) -> LeaseConfig:
-        if (self.rent_usd_per_kw_month is None) == (self.rent_usd_per_mw_year is None):
+        if "rent_usd_per_kw_month" in self.model_fields_set and (
+            self.rent_usd_per_mw_year is not None
+        ):
             raise ValueError(
                 "exactly one of rent_usd_per_kw_month or rent_usd_per_mw_year (a number > 0)"
             )
@@ -179,10 +178,9 @@ class LeaseConfig(BaseModel):
     @property
     def year1_rent_usd_per_kw_month(self) -> float:
         """Year-1 rent in USD per kW-month (``rent_usd_per_mw_year / 1000 / 12`` if given so)."""
-        if self.rent_usd_per_kw_month is not None:
-            return self.rent_usd_per_kw_month
-        assert self.rent_usd_per_mw_year is not None  # guaranteed by the validator
-        return self.rent_usd_per_mw_year / 1000.0 / 12.0
+        if self.rent_usd_per_mw_year is not None:
+            return self.rent_usd_per_mw_year / 1000.0 / 12.0
+        return self.rent_usd_per_kw_month
 
     @property
     def cap_rate(self) -> float:
@@ -197,23 +195,28 @@ class LeaseConfig(BaseModel):
         return default_discount_rate(self.cap_rate, self.escalator_frac_per_year)
 
 
+def _s(name: str) -> Any:
+    return field(f"site.{name}", file="standalone")
+
+
 class SiteInfo(BaseModel):
-    """A small ``[site]`` table for standalone lease / GPU files."""
+    """The small ``[site]`` table of a standalone lease / GPU file (and the frame of a site
+    file's lease and GPU paths)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
-    name: str = Field("site", max_length=200)
-    capacity_mw: float | None = Field(None, gt=0, le=20_000, description="Gross MW at the meter")
-    overhead_frac: float = Field(0.0, ge=0, lt=1)
-    start: date = date(2026, 1, 1)
-    horizon_months: int | None = Field(None, ge=1, le=720)
-    discount_rate: float | None = Field(None, gt=-0.5, lt=2)
+    name: str = _s("name")
+    capacity_mw: float | None = _s("capacity_mw")
+    overhead_frac: float = _s("overhead_frac")
+    start: date = _s("start")
+    horizon_months: int | None = _s("horizon_months")
+    discount_rate: float | None = _s("discount_rate")
 
 
 class LeaseFile(BaseModel):
     """A standalone lease file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
     site: SiteInfo = SiteInfo()
     power: PowerConfig | None = None
@@ -234,6 +237,7 @@ class LeaseCase:
     assumptions: ValuationAssumptions
     config: LeaseConfig
     conversion_config: ConversionConfig
+    defaulted: tuple[str, ...] = ()
 
     def assumption_rows(self) -> list[dict[str, str]]:
         """The assumptions behind the result: name, value with unit, and source."""
@@ -245,6 +249,47 @@ _FROM_FILE = "lease file"
 
 def _src(model: BaseModel, name: str, default_source: str, file_source: str) -> str:
     return file_source if name in model.model_fields_set else default_source
+
+
+def defaulted_rows(tables: tuple[str, ...]) -> list[dict[str, str]]:
+    """One row per table the file lacks: valued on the documented defaults."""
+    return [
+        {
+            "name": f"[{t}]",
+            "value": "every key at its documented default (docs/site-file.md)",
+            "source": f"default: no [{t}] table",
+        }
+        for t in tables
+    ]
+
+
+def conversion_rows(v: ConversionConfig, file_source: str) -> list[dict[str, str]]:
+    """Rows of the conversion: PUE, works, shell and fit-out capex, with their sources."""
+    conv_rows = [
+        ("PUE", f"{v.pue:g}", "pue", "default 1.2: designs 1.18-1.25 (market-facts.md)"),
+        (
+            "construction",
+            f"{v.construction_months} months",
+            "construction_months",
+            "default 18: Morgan Stanley 18-24 months",
+        ),
+        (
+            "shell capex",
+            f"${v.shell_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW",
+            "shell_capex_usd_per_it_mw",
+            "default $2.0M: Hut 8 powered shell ~$2M/MW",
+        ),
+        (
+            "fit-out capex",
+            f"${v.fitout_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW, paid by {v.fitout_paid_by.value}",
+            "fitout_capex_usd_per_it_mw",
+            "default $7.64M: with the shell, MS reconstruction $9.64M/MW",
+        ),
+    ]
+    return [
+        {"name": n, "value": val, "source": _src(v, key, d, file_source)}
+        for n, val, key, d in conv_rows
+    ]
 
 
 def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
@@ -267,8 +312,8 @@ def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
         (
             "year-1 rent",
             f"${t.rent_usd_per_kw_month:,.2f}/kW-month",
-            "rent_usd_per_kw_month" if c.rent_usd_per_kw_month else "rent_usd_per_mw_year",
-            "-",
+            "rent_usd_per_mw_year" if c.rent_usd_per_mw_year else "rent_usd_per_kw_month",
+            "default: " + parameter("lease.rent_usd_per_kw_month").source,
         ),
         (
             "escalator",
@@ -276,7 +321,12 @@ def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
             "escalator_frac_per_year",
             "default 3%/yr: TeraWulf-Core42 (market-facts.md, 2024)",
         ),
-        ("base term", f"{c.term_years:g} years", "term_years", "-"),
+        (
+            "base term",
+            f"{c.term_years:g} years",
+            "term_years",
+            "default: " + parameter("lease.term_years").source,
+        ),
         (
             "renewals",
             f"{c.renewal_options} x {c.renewal_term_years:g} y ({c.renewals_assumed} assumed)",
@@ -319,32 +369,9 @@ def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
             "default: to the lease end",
         ),
     ]
-    out = [{"name": n, "value": val, "source": _src(c, key, d, fs)} for n, val, key, d in rows]
-    conv_rows = [
-        ("PUE", f"{v.pue:g}", "pue", "default 1.2: designs 1.18-1.25 (market-facts.md)"),
-        (
-            "construction",
-            f"{v.construction_months} months",
-            "construction_months",
-            "default 18: Morgan Stanley 18-24 months",
-        ),
-        (
-            "shell capex",
-            f"${v.shell_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW",
-            "shell_capex_usd_per_it_mw",
-            "default $2.0M: Hut 8 powered shell ~$2M/MW",
-        ),
-        (
-            "fit-out capex",
-            f"${v.fitout_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW, paid by {v.fitout_paid_by.value}",
-            "fitout_capex_usd_per_it_mw",
-            "default $7.64M: with the shell, MS reconstruction $9.64M/MW",
-        ),
-    ]
-    out += [
-        {"name": n, "value": val, "source": _src(v, key, d, _FROM_FILE + " [conversion]")}
-        for n, val, key, d in conv_rows
-    ]
+    out = defaulted_rows(case.defaulted)
+    out += [{"name": n, "value": val, "source": _src(c, key, d, fs)} for n, val, key, d in rows]
+    out += conversion_rows(v, _FROM_FILE + " [conversion]")
     if a.debt is not None:
         d = a.debt
         out.append(
@@ -366,45 +393,20 @@ def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
     return out
 
 
-def is_site_file(data: dict[str, Any]) -> bool:
-    """A full site file (the lead's ``load_site``) has ``[fleet]`` or ``[mining]``."""
-    return "fleet" in data or "mining" in data
-
-
-def load_site_tables(path: str | Path) -> tuple[SiteInfo, float | None, Any]:
-    """Read a full site file with :func:`hashpivot.config.site.load_site`.
-
-    Returns the ``[site]`` essentials as :class:`SiteInfo`, the site power price and the
-    site model (for its ``lease`` / ``gpu_cloud`` / ``conversion`` tables).
-    """
-    try:
-        load_site = importlib.import_module("hashpivot.config.site").load_site
-    except (ImportError, AttributeError) as exc:  # pragma: no cover - the lead's module
-        raise InputError(
-            "(file)", str(path), "a lease/GPU file (site files need hashpivot.config.site)"
-        ) from exc
-    model = load_site(path)
-    s = model.site
-    gross = float(s.capacity_mw)
-    info = SiteInfo(
-        name=str(getattr(s, "name", "site")),
-        capacity_mw=gross,
-        start=s.start,
-        horizon_months=getattr(s, "horizon_months", None),
-        discount_rate=getattr(s, "discount_rate", None),
-    )
-    power = getattr(model, "power", None)
-    price = getattr(power, "price_usd_per_mwh", None) if power is not None else None
-    return info, (None if price is None else float(price)), model
-
-
-def _build_lease_case(
+def build_lease_case(
     site: SiteInfo,
     site_power_price: float | None,
     lease: LeaseConfig,
     conv_cfg: ConversionConfig,
     src: str,
+    *,
+    defaulted: tuple[str, ...] = (),
 ) -> LeaseCase:
+    """The lease of ``lease`` on the site frame ``site`` converted by ``conv_cfg``.
+
+    ``defaulted`` names the tables the file lacks (valued on their documented defaults).
+    Raises :class:`InputError` naming ``src`` when the terms do not fit the site.
+    """
     conv = conv_cfg.to_domain(gross_mw=site.capacity_mw, it_mw=lease.it_mw, source=src)
     it_mw = lease.it_mw if lease.it_mw is not None else conv.it_mw
     if it_mw > conv.it_mw * (1 + 1e-9):
@@ -474,28 +476,17 @@ def _build_lease_case(
         assumptions=assumptions,
         config=lease,
         conversion_config=conv_cfg,
+        defaulted=defaulted,
     )
 
 
-def load_lease_file(path: str | Path) -> LeaseCase:
-    """Read and validate a lease file (or a site file with a ``[lease]`` table).
-
-    Raises :class:`InputError` naming the file, the field, the value and what is allowed.
-    """
-    src = str(path)
-    data = read_toml(path)
-    if is_site_file(data):
-        site, price, model = load_site_tables(path)
-        lease = getattr(model, "lease", None)
-        if lease is None:
-            raise InputError("lease", "(missing)", "a [lease] table in the site file", source=src)
-        conv_cfg = getattr(model, "conversion", None) or ConversionConfig()
-        return _build_lease_case(site, price, lease, conv_cfg, src)
+def parse_lease_file(data: dict[str, Any], src: str) -> LeaseCase:
+    """A standalone lease file (already read) as a :class:`LeaseCase`."""
     if "lease" not in data:
         raise InputError("lease", "(missing)", "a [lease] table", source=src)
     try:
         f = LeaseFile.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise first_input_error(exc, source=src) from exc
+        raise first_input_error(exc, source=src) from None
     price = f.power.price_usd_per_mwh if f.power is not None else None
-    return _build_lease_case(f.site, price, f.lease, f.conversion, src)
+    return build_lease_case(f.site, price, f.lease, f.conversion, src)

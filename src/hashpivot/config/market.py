@@ -21,16 +21,18 @@ its source in docs/methodology.md). Keys name the process and the parameter with
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
+from hashpivot.config.parameters import field, item_field, parameter, within
 from hashpivot.errors import InputError
 from hashpivot.market.processes import (
     FACTORS,
+    BtcPriceParams,
     Factor,
+    HashrateParams,
     MeanRevertingParams,
     PriceTails,
     gpu_decay_log_trend_per_year,
@@ -45,8 +47,9 @@ _STRICT = ConfigDict(extra="forbid", frozen=True)
 DEFAULT_BTC_EXPECTED_GROWTH_PER_YEAR = SCENARIOS[ScenarioName.BASE].btc_price_growth_per_year
 
 
-def _num(lo: float | None = None, hi: float | None = None, *, gt: float | None = None) -> Any:
-    return Field(default=None, ge=lo, le=hi, gt=gt, allow_inf_nan=False)
+def _o(name: str) -> Any:
+    """An override of the market default: ``None`` unless the file sets it."""
+    return field(f"market.{name}", override=True)
 
 
 class MarketTable(BaseModel):
@@ -55,47 +58,49 @@ class MarketTable(BaseModel):
     model_config = _STRICT
 
     # BTC price
-    btc_price_usd: float | None = _num(hi=1e8, gt=0)
-    btc_expected_growth_per_year: float | None = _num(hi=10.0, gt=-1.0)
-    btc_log_drift_per_year: float | None = _num(-5.0, 5.0)
-    btc_vol_per_year: float | None = _num(0.0, 5.0)
-    btc_tails: Literal["normal", "student_t", "merton"] | None = None
-    btc_student_t_df: float | None = _num(hi=1e6, gt=2.0)
-    btc_jump_intensity_per_year: float | None = _num(0.0, 100.0)
-    btc_jump_mean_log: float | None = _num(-5.0, 5.0)
-    btc_jump_vol_log: float | None = _num(0.0, 5.0)
+    btc_price_usd: float | None = _o("btc_price_usd")
+    btc_expected_growth_per_year: float | None = _o("btc_expected_growth_per_year")
+    btc_log_drift_per_year: float | None = _o("btc_log_drift_per_year")
+    btc_vol_per_year: float | None = _o("btc_vol_per_year")
+    btc_tails: Literal["normal", "student_t", "merton"] | None = _o("btc_tails")
+    btc_student_t_df: float | None = _o("btc_student_t_df")
+    btc_jump_intensity_per_year: float | None = _o("btc_jump_intensity_per_year")
+    btc_jump_mean_log: float | None = _o("btc_jump_mean_log")
+    btc_jump_vol_log: float | None = _o("btc_jump_vol_log")
     # network hashrate (error correction on hashprice)
-    hashrate_gap_speed_per_month: float | None = _num(0.0, 1.0)
-    hashrate_hashprice_change_response: float | None = _num(-1.0, 1.0)
-    equilibrium_hashprice_usd_per_ph_day: float | None = _num(hi=10_000.0, gt=0)
-    equilibrium_hashprice_trend_per_year: float | None = _num(-2.0, 2.0)
-    hashrate_vol_per_year: float | None = _num(0.0, 5.0)
+    hashrate_gap_speed_per_month: float | None = _o("hashrate_gap_speed_per_month")
+    hashrate_hashprice_change_response: float | None = _o("hashrate_hashprice_change_response")
+    equilibrium_hashprice_usd_per_ph_day: float | None = _o("equilibrium_hashprice_usd_per_ph_day")
+    equilibrium_hashprice_trend_per_year: float | None = _o("equilibrium_hashprice_trend_per_year")
+    hashrate_vol_per_year: float | None = _o("hashrate_vol_per_year")
     # fee share of block revenue
-    fee_share_frac: float | None = Field(default=None, gt=0, lt=1)
-    fee_share_long_run_frac: float | None = Field(default=None, gt=0, lt=1)
-    fee_share_reversion_per_year: float | None = _num(0.0, 100.0)
-    fee_share_vol_per_year: float | None = _num(0.0, 10.0)
+    fee_share_frac: float | None = _o("fee_share_frac")
+    fee_share_long_run_frac: float | None = _o("fee_share_long_run_frac")
+    fee_share_reversion_per_year: float | None = _o("fee_share_reversion_per_year")
+    fee_share_vol_per_year: float | None = _o("fee_share_vol_per_year")
     # wholesale colocation / powered-shell rent
-    rent_usd_per_kw_month: float | None = _num(hi=10_000.0, gt=0)
-    rent_long_run_usd_per_kw_month: float | None = _num(hi=10_000.0, gt=0)
-    rent_trend_per_year: float | None = _num(-1.0, 1.0)
-    rent_reversion_per_year: float | None = _num(0.0, 100.0)
-    rent_vol_per_year: float | None = _num(0.0, 5.0)
+    rent_usd_per_kw_month: float | None = _o("rent_usd_per_kw_month")
+    rent_long_run_usd_per_kw_month: float | None = _o("rent_long_run_usd_per_kw_month")
+    rent_trend_per_year: float | None = _o("rent_trend_per_year")
+    rent_reversion_per_year: float | None = _o("rent_reversion_per_year")
+    rent_vol_per_year: float | None = _o("rent_vol_per_year")
     # GPU rental rate
-    gpu_rate_usd_per_gpu_hour: float | None = _num(hi=1_000.0, gt=0)
-    gpu_rate_long_run_usd_per_gpu_hour: float | None = _num(hi=1_000.0, gt=0)
-    gpu_rate_decay_per_generation_frac: float | None = Field(default=None, ge=0, lt=1)
-    gpu_rate_generation_years: float | None = _num(hi=20.0, gt=0)
-    gpu_rate_reversion_per_year: float | None = _num(0.0, 100.0)
-    gpu_rate_vol_per_year: float | None = _num(0.0, 5.0)
+    gpu_rate_usd_per_gpu_hour: float | None = _o("gpu_rate_usd_per_gpu_hour")
+    gpu_rate_long_run_usd_per_gpu_hour: float | None = _o("gpu_rate_long_run_usd_per_gpu_hour")
+    gpu_rate_decay_per_generation_frac: float | None = _o("gpu_rate_decay_per_generation_frac")
+    gpu_rate_generation_years: float | None = _o("gpu_rate_generation_years")
+    gpu_rate_reversion_per_year: float | None = _o("gpu_rate_reversion_per_year")
+    gpu_rate_vol_per_year: float | None = _o("gpu_rate_vol_per_year")
     # power price (monthly average)
-    power_price_usd_per_mwh: float | None = _num(hi=10_000.0, gt=0)
-    power_long_run_usd_per_mwh: float | None = _num(hi=10_000.0, gt=0)
-    power_trend_per_year: float | None = _num(-1.0, 1.0)
-    power_reversion_per_year: float | None = _num(0.0, 100.0)
-    power_vol_per_year: float | None = _num(0.0, 5.0)
+    power_price_usd_per_mwh: float | None = _o("power_price_usd_per_mwh")
+    power_long_run_usd_per_mwh: float | None = _o("power_long_run_usd_per_mwh")
+    power_trend_per_year: float | None = _o("power_trend_per_year")
+    power_reversion_per_year: float | None = _o("power_reversion_per_year")
+    power_vol_per_year: float | None = _o("power_vol_per_year")
     # correlation of the monthly shocks: "factor_a:factor_b" = rho
-    correlation: dict[str, float] = Field(default_factory=dict)
+    correlation: dict[str, Annotated[float, item_field("market.correlation")]] = field(
+        "market.correlation"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> MarketTable:
@@ -150,18 +155,8 @@ def _reverting(
     )
 
 
-def apply_market_table(
-    table: MarketTable, params: MarketParams, start: StartState
-) -> tuple[MarketParams, StartState]:
-    """The market of ``params`` / ``start`` with the table's overrides.
-
-    The BTC log drift is re-derived from the expected growth (the table's, else the default
-    +10%/yr) whenever the volatility, tails or jumps change, so that the mean price path keeps
-    its growth (:func:`log_drift_for_expected_growth`); ``btc_log_drift_per_year`` sets it
-    directly instead.
-    """
-    t = table
-    b = params.btc
+def _btc_params(t: MarketTable, b: BtcPriceParams) -> BtcPriceParams:
+    """The BTC price process with the table's overrides (drift kept at the expected growth)."""
     tails = PriceTails(t.btc_tails) if t.btc_tails is not None else b.tails
     vol = b.vol_per_year if t.btc_vol_per_year is None else t.btc_vol_per_year
     lam = b.jump_intensity_per_year
@@ -183,7 +178,7 @@ def apply_market_table(
         )
     else:
         drift = b.log_drift_per_year
-    btc = replace(
+    return replace(
         b,
         log_drift_per_year=drift,
         vol_per_year=vol,
@@ -193,8 +188,11 @@ def apply_market_table(
         jump_mean_log=mu_j,
         jump_vol_log=sd_j,
     )
-    h = params.hashrate
-    hashrate = replace(
+
+
+def _hashrate_params(t: MarketTable, h: HashrateParams) -> HashrateParams:
+    """The hashrate process with the table's overrides."""
+    return replace(
         h,
         gap_speed_per_month=(
             h.gap_speed_per_month
@@ -218,6 +216,21 @@ def apply_market_table(
         ),
         vol_per_year=h.vol_per_year if t.hashrate_vol_per_year is None else t.hashrate_vol_per_year,
     )
+
+
+def apply_market_table(
+    table: MarketTable, params: MarketParams, start: StartState
+) -> tuple[MarketParams, StartState]:
+    """The market of ``params`` / ``start`` with the table's overrides.
+
+    The BTC log drift is re-derived from the expected growth (the table's, else the default
+    +10%/yr) whenever the volatility, tails or jumps change, so that the mean price path keeps
+    its growth (:func:`log_drift_for_expected_growth`); ``btc_log_drift_per_year`` sets it
+    directly instead.
+    """
+    t = table
+    btc = _btc_params(t, params.btc)
+    hashrate = _hashrate_params(t, params.hashrate)
     gpu_trend = None
     if t.gpu_rate_decay_per_generation_frac is not None and t.gpu_rate_generation_years:
         gpu_trend = gpu_decay_log_trend_per_year(
@@ -226,8 +239,11 @@ def apply_market_table(
     corr = [list(row) for row in params.correlation]
     for key, rho in t.correlation.items():
         a, c = _pair(key)
-        if not (math.isfinite(rho) and -1.0 < rho < 1.0):
-            raise InputError(f"market.correlation.{key}", rho, "a correlation in (-1, 1)")
+        row = parameter("market.correlation")
+        if not within(row, rho):
+            raise InputError(
+                f"market.correlation.{key}", rho, f"a correlation in {row.range_text()}"
+            )
         i, j = FACTORS.index(a), FACTORS.index(c)
         corr[i][j] = corr[j][i] = rho
     try:

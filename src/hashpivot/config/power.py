@@ -31,16 +31,18 @@ With hourly prices, curtailment, a fixed-price contract with sell-back, 4CP and 
     window_start_hour_local = 15
     window_hours = 4
 
-Defaults and their sources are in docs/methodology.md.
+Defaults, bounds and sources: config/parameters.csv (docs/site-file.md).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
+from hashpivot.config.parameters import field, item_field
 from hashpivot.power.dispatch import (
     CoincidentPeakTerms,
     DispatchPolicy,
@@ -60,10 +62,8 @@ class PpaConfig(BaseModel):
     """``[power.ppa]``: fixed-price take-or-pay contract; unused power resold at real time."""
 
     model_config = _STRICT
-    contract_mw: float = Field(gt=0, le=10_000, allow_inf_nan=False, description="[MW]")
-    price_usd_per_mwh: float = Field(
-        ge=-1000.0, le=10_000.0, allow_inf_nan=False, description="Contract price [USD/MWh]"
-    )
+    contract_mw: float = field("power.ppa.contract_mw")
+    price_usd_per_mwh: float = field("power.ppa.price_usd_per_mwh")
 
     def terms(self) -> PpaTerms:
         return PpaTerms(contract_mw=self.contract_mw, price_usd_per_mwh=self.price_usd_per_mwh)
@@ -77,15 +77,13 @@ class FourCpConfig(BaseModel):
     """
 
     model_config = _STRICT
-    months: list[int] = Field(default=[6, 7, 8, 9], min_length=1, max_length=12)
-    peak_days_per_month: int = Field(default=5, ge=1, le=31)
-    window_start_hour_local: int = Field(default=15, ge=0, le=23)
-    window_hours: int = Field(default=4, ge=1, le=24)
+    months: list[Annotated[int, item_field("power.fourcp.months")]] = field("power.fourcp.months")
+    peak_days_per_month: int = field("power.fourcp.peak_days_per_month")
+    window_start_hour_local: int = field("power.fourcp.window_start_hour_local")
+    window_hours: int = field("power.fourcp.window_hours")
 
     @model_validator(mode="after")
     def _check(self) -> FourCpConfig:
-        if any(not 1 <= m <= 12 for m in self.months):
-            raise ValueError("months 1-12 in fourcp.months")
         if self.window_start_hour_local + self.window_hours > 24:
             raise ValueError("window_start_hour_local + window_hours <= 24 (one local day)")
         return self
@@ -99,6 +97,10 @@ class FourCpConfig(BaseModel):
         )
 
 
+def _f(name: str) -> Any:
+    return field(f"power.{name}")
+
+
 class PowerConfig(BaseModel):
     """How the site buys power.
 
@@ -108,28 +110,22 @@ class PowerConfig(BaseModel):
     miners run.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _STRICT
 
-    price_usd_per_mwh: float = Field(
-        ge=-1000.0, le=10000.0, description="All-in fixed power price [USD/MWh]"
-    )
-    source: str | None = Field(
-        default=None, min_length=1, description="Hourly/15-min price file (CSV/Parquet)"
-    )
-    location: str | None = Field(default=None, min_length=1, description="e.g. HB_WEST")
-    market: Market = Field(default=Market.RT, description="DAM or RT")
-    year: int | None = Field(default=None, ge=2000, le=2100, description="UTC year of history")
-    adder_usd_per_mwh: float = Field(
-        default=0.0, ge=-1000.0, le=1000.0, allow_inf_nan=False, description="[USD/MWh]"
-    )
-    dispatch: DispatchPolicy = Field(default=DispatchPolicy.FLAT, description="flat | curtail")
-    min_run_hours: float = Field(default=0.0, ge=0.0, le=168.0, allow_inf_nan=False)
-    min_down_hours: float = Field(default=0.0, ge=0.0, le=168.0, allow_inf_nan=False)
-    ramp_frac_per_hour: float = Field(default=1.0, gt=0.0, le=1.0, allow_inf_nan=False)
-    ppa: PpaConfig | None = None
-    fourcp: FourCpConfig | None = None
-    ai_load_mw: float = Field(default=0.0, ge=0.0, le=10_000.0, allow_inf_nan=False)
-    ai_power_paid_by: PowerPayer = Field(default=PowerPayer.TENANT)
+    price_usd_per_mwh: float = _f("price_usd_per_mwh")
+    source: str | None = _f("source")
+    location: str | None = _f("location")
+    market: Market = _f("market")
+    year: int | None = _f("year")
+    adder_usd_per_mwh: float = _f("adder_usd_per_mwh")
+    dispatch: DispatchPolicy = _f("dispatch")
+    min_run_hours: float = _f("min_run_hours")
+    min_down_hours: float = _f("min_down_hours")
+    ramp_frac_per_hour: float = _f("ramp_frac_per_hour")
+    ppa: PpaConfig | None = _f("ppa")
+    fourcp: FourCpConfig | None = _f("fourcp")
+    ai_load_mw: float = _f("ai_load_mw")
+    ai_power_paid_by: PowerPayer = _f("ai_power_paid_by")
 
     @model_validator(mode="after")
     def _source_needs_location(self) -> PowerConfig:

@@ -111,7 +111,7 @@ class CompareCase:
         within each month on the site history's price shape (None: run the month or not)
     power_history : the price history itself, for exact dispatch on a deterministic path
     scenario : the named deterministic scenario of the site file (bear, base, bull)
-    defaults : the tables the site file lacks, valued on documented market defaults
+    defaulted_tables : the AI tables the site file lacks, valued on documented market defaults
     min_market_months : simulate at least this many market months (a company's sites share
         one set of market paths for one seed only if they draw paths of one length)
     """
@@ -131,7 +131,7 @@ class CompareCase:
     curtailment: CurtailmentCurve | None = None
     power_history: PowerHistory | None = None
     scenario: str = "base"
-    defaults: tuple[str, ...] = ()
+    defaulted_tables: tuple[str, ...] = ()
     min_market_months: int = 0
 
     @property
