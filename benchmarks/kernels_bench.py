@@ -13,7 +13,7 @@ the best of ``--repeat`` runs after one warm-up call (so compile time is exclude
   loop it replaced (numpy across paths, ``tests/dispatch_reference.py``).
 - policy: :func:`hashpivot.engine.switching.apply_policy` (``COMPILED`` True against False) on
   a Longstaff-Schwartz policy fitted to 180 monthly dates with a 2-variable state.
-- switch: ``strategies._switch_compiled`` against the numpy arithmetic of ``evaluate_batch``'s
+- switch: ``strategies.lease._switch_compiled`` against the numpy arithmetic of ``conversion_values``'s
   reference branch (copied here, checked equal) on paths x 180-month inputs.
 
 The market recursions' kernel (``market/_kernel.py`` with its ``exp_tile``) was measured by
@@ -38,7 +38,8 @@ import numpy as np
 
 from hashpivot.bitcoin.chain import simulate_chain, simulate_chain_numpy
 from hashpivot.calendar import month_seconds
-from hashpivot.engine import strategies, switching
+from hashpivot.engine import switching
+from hashpivot.engine.strategies import lease as strategies
 from hashpivot.engine.switching import apply_policy, longstaff_schwartz
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, simulate
 from hashpivot.market.snapshot import SNAPSHOT
