@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from hashpivot.adapters.fetch.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, LiveNetworkSource
 from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
@@ -35,6 +37,27 @@ console = Console()
 err_console = Console(stderr=True)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON object on stdout.")
+
+# A terminal escape sequence (CSI ``ESC [ ... final``, OSC ``ESC ] ... BEL/ST``, or a two-byte
+# ``ESC x``), then any other C0/C1 control character except tab and newline.
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[@-Z\\-_]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def strip_control(text: str) -> str:
+    """``text`` without terminal escape sequences or control characters (tab, newline kept)."""
+    return _CONTROL.sub("", text)
+
+
+def safe(value: object) -> str:
+    """Any text from a file, a flag or the network, ready to print with rich: control
+    characters stripped (no terminal escape reaches the terminal) and rich markup escaped
+    (a name ``[/bold]`` prints as itself). Every command prints names through this."""
+    return escape(strip_control(str(value)))
 
 
 def to_jsonable(obj: Any) -> Any:

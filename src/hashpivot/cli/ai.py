@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
+from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, safe
 from hashpivot.compute.shell import deal_figures
 from hashpivot.config.gpu_cloud import gpu_assumption_rows, load_gpu_cloud_file
 from hashpivot.config.lease import lease_assumption_rows, load_lease_file
@@ -66,12 +66,12 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     res = Table(title=title, title_justify="left")
     res.add_column("Result")
     res.add_column("Value", justify="right")
-    res.add_row("Basis of per-W figures", str(payload["basis"]))
+    res.add_row("Basis of per-W figures", safe(payload["basis"]))
     for key, label, kind in _LABELS:
         if key in payload:
             res.add_row(label, _fmt(payload[key], kind))
     if payload.get("irr_status") not in (None, "ok"):
-        res.add_row("IRR note", str(payload["irr_status"]))
+        res.add_row("IRR note", safe(payload["irr_status"]))
     lev = payload.get("levered")
     if lev:
         res.add_row("Levered equity NPV", _fmt(lev["npv_usd"], "usd"))
@@ -90,7 +90,7 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     table.add_column("Value")
     table.add_column("Source")
     for row in assumptions:
-        table.add_row(row["name"], row["value"], row["source"])
+        table.add_row(safe(row["name"]), safe(row["value"]), safe(row["source"]))
     console.print(res)
     console.print(table)
 
@@ -114,7 +114,7 @@ def lease(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(payload)
         return
-    _render(f"Lease: {case.name}", payload, payload["assumptions"])
+    _render(f"Lease: {safe(case.name)}", payload, payload["assumptions"])
 
 
 @app.command("gpu-cloud")
@@ -142,4 +142,4 @@ def gpu_cloud(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(payload)
         return
-    _render(f"GPU cloud: {case.name}", payload, payload["assumptions"])
+    _render(f"GPU cloud: {safe(case.name)}", payload, payload["assumptions"])

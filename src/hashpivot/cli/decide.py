@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -20,6 +19,7 @@ from hashpivot.cli._app import (
     console,
     emit_json,
     market_snapshot,
+    safe,
 )
 from hashpivot.engine.backends import open_backend
 from hashpivot.engine.compare import compare as run_compare
@@ -32,8 +32,8 @@ def _m(x: float) -> str:
 
 def _render(out: dict[str, Any], rows: list[tuple[str, str, str]]) -> None:
     t = Table(
-        title=f"{out['site']}: {out['paths']:,} paths, seed {out['seed']}, {out['months']} months "
-        f"from {out['start']}, discount {out['discount_rate']:.1%}"
+        title=f"{safe(out['site'])}: {out['paths']:,} paths, seed {out['seed']}, "
+        f"{out['months']} months from {out['start']}, discount {out['discount_rate']:.1%}"
     )
     for col in (
         "strategy",
@@ -72,14 +72,12 @@ def _render(out: dict[str, Any], rows: list[tuple[str, str, str]]) -> None:
             f"{_m(sw['option_value_usd'])} (Longstaff-Schwartz, SE {_m(sw['lsm_std_error_usd'])})."
         )
         for line in sw["policy"][:8]:
-            console.print(f"  {escape(line)}", highlight=False)
+            console.print(f"  {safe(line)}", highlight=False)
     console.print("[dim]Assumptions:[/]")
     for name, value, source in rows:
-        console.print(
-            f"[dim]  {escape(name)}: {escape(value)} ({escape(source)})[/]", highlight=False
-        )
+        console.print(f"[dim]  {safe(name)}: {safe(value)} ({safe(source)})[/]", highlight=False)
     for note in out["notes"]:
-        console.print(f"[yellow]{note}[/]")
+        console.print(f"[yellow]{safe(note)}[/]")
 
 
 @app.command()
@@ -157,7 +155,7 @@ def compare(
     else:
         _render(out, rows)
         for f in out.get("report_files", []):
-            console.print(f"Wrote [bold]{f}[/]")
+            console.print(f"Wrote [bold]{safe(f)}[/]")
 
 
 @app.command()
@@ -186,9 +184,9 @@ def calibrate(
     if as_json:
         emit_json(fitted)
         return
-    t = Table(title=f"Calibration on {fitted.get('source', 'history')} ({fitted['window']})")
+    t = Table(title=f"Calibration on {safe(fitted.get('source', 'history'))} ({fitted['window']})")
     t.add_column("parameter")
     t.add_column("value (± standard error)", justify="right")
     for k, v in fitted.items():
-        t.add_row(str(k), str(v))
+        t.add_row(safe(k), safe(v))
     console.print(t)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from hashpivot.api.mining import EXAMPLE_SITE, MiningReport, run_mining
@@ -19,6 +18,7 @@ from hashpivot.cli._app import (
     console,
     emit_json,
     market_snapshot,
+    safe,
 )
 from hashpivot.config.catalogue import asic_catalogue
 from hashpivot.config.defaults import ScenarioName
@@ -31,7 +31,9 @@ def _money(x: float) -> str:
 
 def _render_report(report: MiningReport) -> None:
     s = report.summary
-    head = Table(title=f"{s['site']} — keep mining ({s['scenario']} scenario)", show_header=False)
+    head = Table(
+        title=f"{safe(s['site'])} — keep mining ({s['scenario']} scenario)", show_header=False
+    )
     head.add_column("item", style="bold")
     head.add_column("value", justify="right")
     head.add_column("note", style="dim")
@@ -90,7 +92,7 @@ def _render_report(report: MiningReport) -> None:
     console.print(table)
     console.print("[dim]Assumptions:[/]")
     for key, text in report.assumptions:
-        console.print(f"[dim]  {escape(key)}: {escape(text)}[/]", highlight=False)
+        console.print(f"[dim]  {safe(key)}: {safe(text)}[/]", highlight=False)
 
 
 @app.command()
@@ -172,7 +174,7 @@ def demo(
     out = out_dir / f"mine-{site.stem}.json"
     payload = {**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly}
     out.write_text(json.dumps(to_jsonable(payload), indent=2))
-    console.print(f"\nWrote [bold]{out}[/].")
+    console.print(f"\nWrote [bold]{safe(out)}[/].")
     if paths > 0:
         from hashpivot.cli.decide import compare as compare_command
 
@@ -195,7 +197,7 @@ def demo(
         )
     console.print(
         "\nNext: open the report (compare.html, compare.xlsx in "
-        f"{out_dir}); try `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
+        f"{safe(out_dir)}); try `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
         "`hashpivot lease examples/leases/ms-hyperscaler.toml`, "
         "`hashpivot company examples/companies/example-co.toml`, `hashpivot compare --help`; "
         "the method is in docs/methodology.md."

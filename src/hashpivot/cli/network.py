@@ -23,6 +23,7 @@ from hashpivot.cli._app import (
     app,
     console,
     emit_json,
+    safe,
 )
 from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.errors import InputError
@@ -32,7 +33,7 @@ def _render(title: str, payload: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(payload)
         return
-    table = Table(title=title, show_header=True)
+    table = Table(title=safe(title), show_header=True)
     table.add_column("field")
     table.add_column("value", justify="right")
     for key, value in payload.items():
@@ -42,7 +43,7 @@ def _render(title: str, payload: dict[str, Any], as_json: bool) -> None:
             text = f"{value:,}"
         else:
             text = str(value)
-        table.add_row(key, text)
+        table.add_row(safe(key), safe(text))
     console.print(table)
 
 

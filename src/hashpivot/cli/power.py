@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from hashpivot.adapters.prices import (
@@ -16,7 +15,7 @@ from hashpivot.adapters.prices import (
     site_breakeven_usd_per_mwh,
     summary_report,
 )
-from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
+from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, safe
 from hashpivot.errors import InputError
 from hashpivot.power.dispatch import (
     CoincidentPeakTerms,
@@ -51,7 +50,7 @@ def _table(title: str, rows: dict[str, Any], keys: list[tuple[str, str]]) -> Tab
     table.add_column("value", justify="right")
     for key, label in keys:
         if key in rows:
-            table.add_row(escape(label), _fmt(rows[key]))
+            table.add_row(safe(label), safe(_fmt(rows[key])))
     return table
 
 
@@ -71,7 +70,8 @@ def prices_summary(
         return
     console.print(
         _table(
-            f"{report['location']} {report['market']} prices" + (f", {year} (UTC)" if year else ""),
+            f"{safe(report['location'])} {report['market']} prices"
+            + (f", {year} (UTC)" if year else ""),
             report,
             [
                 ("first_utc", "first interval (UTC)"),
@@ -181,9 +181,9 @@ def dispatch_cmd(
     unit = "per MW of mining" if mining_mw == 1.0 and site is None else f"site, {mining_mw:.1f} MW"
     console.print(
         _table(
-            f"Dispatch {report['location']} {report['market']}"
+            f"Dispatch {safe(report['location'])} {report['market']}"
             + (f" {year} (UTC)" if year else "")
-            + f" - {report['policy']}, {unit}",
+            + f" - {report['policy']}, {safe(unit)}",
             report,
             [
                 ("breakeven_usd_per_mwh", "breakeven (mining value) [$/MWh]"),
@@ -203,6 +203,6 @@ def dispatch_cmd(
         )
     )
     if report.get("note"):
-        console.print(str(report["note"]))
+        console.print(safe(report["note"]))
     if how != "given":
-        console.print(f"breakeven: {how}")
+        console.print(f"breakeven: {safe(how)}")
