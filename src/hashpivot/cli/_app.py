@@ -24,6 +24,7 @@ from rich.markup import escape
 
 from hashpivot.adapters.fetch.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, LiveNetworkSource
 from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
+from hashpivot.errors import InputError
 
 app = typer.Typer(
     name="hashpivot",
@@ -114,3 +115,52 @@ def market_snapshot(live: bool, mempool_url: str | None, price_url: str | None) 
     if not live:
         return SNAPSHOT
     return LiveNetworkSource.from_urls(mempool_url, price_url).snapshot()
+
+
+def number_flag(
+    flag: str, value: float | None, low: float, high: float, unit: str, *, low_open: bool = False
+) -> float | None:
+    """``value`` of a numeric flag if finite and in ``[low, high]`` (``(low, high]`` with
+    ``low_open``), else one InputError naming the flag. ``None`` (flag not given) passes."""
+    if value is None:
+        return None
+    above = value > low if low_open else value >= low
+    if not (math.isfinite(value) and above and value <= high):
+        bracket = "(" if low_open else "["
+        raise InputError(flag, value, f"a finite number in {bracket}{low:g}, {high:g}] {unit}")
+    return value
+
+
+def int_flag(flag: str, value: int | None, low: int, high: int) -> int | None:
+    """``value`` of an integer flag if in ``[low, high]``, else one InputError naming the flag."""
+    if value is not None and not low <= value <= high:
+        raise InputError(flag, value, f"an integer in [{low:,}, {high:,}]")
+    return value
+
+
+SCHEDULER_CONNECT_TIMEOUT_S = 5.0
+
+
+def check_scheduler(address: str, timeout_s: float = SCHEDULER_CONNECT_TIMEOUT_S) -> str:
+    """``address`` (``tcp://host:port`` or ``host:port``) if a TCP connection to it opens within
+    ``timeout_s`` [s]; else one InputError naming ``--scheduler`` (a garbled address, or nothing
+    listening), instead of Dask's own 30 s wait and traceback."""
+    import socket
+    from urllib.parse import urlsplit
+
+    text = address.strip()
+    parts = urlsplit(text if "://" in text else f"tcp://{text}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if parts.scheme not in ("tcp", "tls") or not host or port is None:
+        raise InputError("--scheduler", address, "a Dask scheduler address tcp://HOST:PORT")
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            pass
+    except OSError as exc:
+        raise InputError(
+            "--scheduler", address, f"a reachable Dask scheduler (no connection: {exc})"
+        ) from None
+    return address

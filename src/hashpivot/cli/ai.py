@@ -6,6 +6,7 @@ object. Nothing is computed here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ _LABELS: list[tuple[str, str, str]] = [
     ("value_created_usd_per_w_gross", "Value created per W of gross power", "usdw"),
     ("equity_value_created_usd_per_w", "Equity value created per W (basis)", "usdw"),
     ("ev_per_mw_usd", "EV per MW (basis)", "usd"),
-    ("payback_months", "Payback (months from start)", "num"),
+    ("payback_months", "Payback (months from start)", "months"),
     ("moic", "MOIC", "x"),
     ("year1_rent_usd_per_kw_month", "Year-1 rent ($/kW-month)", "usd2"),
     ("average_rent_usd_per_kw_month", "Average rent over the term ($/kW-month)", "usd2"),
@@ -47,8 +48,8 @@ _LABELS: list[tuple[str, str, str]] = [
 
 
 def _fmt(value: Any, kind: str) -> str:
-    if value is None:
-        return "n/a"
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "never" if kind == "months" else "n/a"
     if kind == "usd":
         return f"${value:,.0f}"
     if kind == "usd2":
@@ -95,6 +96,14 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     console.print(table)
 
 
+def _add_payback_note(payload: dict[str, Any]) -> None:
+    """A payback that never comes is "never" with its reason, not NaN (JSON: null + note)."""
+    pb = payload.get("payback_months")
+    if "payback_months" in payload and (pb is None or not math.isfinite(pb)):
+        payload["payback_months"] = None
+        payload["payback_note"] = "never: cumulative cash flow stays below zero over the horizon"
+
+
 @app.command("lease")
 def lease(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
     """Value a powered-shell / colocation lease of the converted site ($/W, NPV, IRR)."""
@@ -111,6 +120,7 @@ def lease(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
         **deal_figures(case.terms, case.config.announced_contract_value_usd),
         "assumptions": lease_assumption_rows(case),
     }
+    _add_payback_note(payload)
     if as_json:
         emit_json(payload)
         return
@@ -139,6 +149,7 @@ def gpu_cloud(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
         **headline(v),
         "assumptions": gpu_assumption_rows(case),
     }
+    _add_payback_note(payload)
     if as_json:
         emit_json(payload)
         return

@@ -16,8 +16,10 @@ from hashpivot.cli._app import (
     MEMPOOL_URL_OPTION,
     PRICE_URL_OPTION,
     app,
+    check_scheduler,
     console,
     emit_json,
+    int_flag,
     market_snapshot,
     safe,
 )
@@ -80,6 +82,23 @@ def _render(out: dict[str, Any], rows: list[tuple[str, str, str]]) -> None:
         console.print(f"[yellow]{safe(note)}[/]")
 
 
+def _check_backend_flags(
+    backend: str, scheduler: str | None, workers: int | None, batch_paths: int
+) -> None:
+    """--batch-paths a multiple of 5,000; --workers 1..256 and --scheduler reachable, both only
+    with --backend dask (never silently clamped or ignored)."""
+    if not (5_000 <= batch_paths <= 10_000_000 and batch_paths % 5_000 == 0):
+        raise InputError("--batch-paths", batch_paths, "a multiple of 5,000 in [5,000, 10,000,000]")
+    for flag, value in (("--workers", workers), ("--scheduler", scheduler)):
+        if value is not None and backend != "dask":
+            raise InputError(flag, value, "used only with --backend dask")
+    if workers is not None and scheduler is not None:
+        raise InputError("--workers", workers, "either --workers (a local cluster) or --scheduler")
+    int_flag("--workers", workers, 1, 256)
+    if scheduler is not None:
+        check_scheduler(scheduler)
+
+
 @app.command()
 def compare(
     site_file: Path = typer.Argument(..., help="Site file with [lease] / [gpu_cloud] tables."),
@@ -109,6 +128,7 @@ def compare(
         raise InputError("--paths", paths, "1..10,000,000")
     if seed < 0:
         raise InputError("--seed", seed, "an integer >= 0")
+    _check_backend_flags(backend, scheduler, workers, batch_paths)
     case = build_case(
         site_file, months=months, snapshot=market_snapshot(live, mempool_url, price_url)
     )

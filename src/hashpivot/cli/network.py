@@ -47,13 +47,16 @@ def _render(title: str, payload: dict[str, Any], as_json: bool) -> None:
     console.print(table)
 
 
+MAX_HEIGHT = 100_000_000  # ~1,900 years of blocks; the subsidy is zero from 6,930,000
+
+
 def _parse_height(text: str) -> int:
     try:
         height = int(text.replace("_", "").replace(",", ""))
     except ValueError:
         raise InputError("--height", text, "a whole block height >= 0") from None
-    if height < 0:
-        raise InputError("--height", height, "a whole block height >= 0")
+    if not 0 <= height <= MAX_HEIGHT:
+        raise InputError("--height", height, f"a whole block height in [0, {MAX_HEIGHT:,}]")
     return height
 
 

@@ -15,7 +15,7 @@ from hashpivot.adapters.prices import (
     site_breakeven_usd_per_mwh,
     summary_report,
 )
-from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, safe
+from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, int_flag, number_flag, safe
 from hashpivot.errors import InputError
 from hashpivot.power.dispatch import (
     CoincidentPeakTerms,
@@ -63,6 +63,7 @@ def prices_summary(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Hours, missing hours, mean, median, max and share of negative hours of one series."""
+    int_flag("--year", year, 2000, 2100)
     series = FilePriceSource(source).get_prices(location, parse_market(market))
     report = summary_report(series, year=year)
     if as_json:
@@ -91,6 +92,22 @@ def prices_summary(
         console.print(f"  gap from {run['start_utc']}: {run['hours']:g} h missing", highlight=False)
 
 
+def _check_dispatch_flags(
+    breakeven: float | None,
+    min_run: float | None,
+    min_down: float | None,
+    ppa_mw: float | None,
+    ppa_price: float | None,
+) -> None:
+    """The numeric flags of ``dispatch``: finite and inside the site file's bounds
+    (config/power.py), each refused with one InputError naming the flag."""
+    number_flag("--breakeven-usd-per-mwh", breakeven, -10_000.0, 10_000.0, "USD/MWh")
+    number_flag("--min-run-hours", min_run, 0.0, 168.0, "h")
+    number_flag("--min-down-hours", min_down, 0.0, 168.0, "h")
+    number_flag("--ppa-contract-mw", ppa_mw, 0.0, 10_000.0, "MW", low_open=True)
+    number_flag("--ppa-price-usd-per-mwh", ppa_price, -1_000.0, 10_000.0, "USD/MWh")
+
+
 @app.command("dispatch")
 def dispatch_cmd(
     source: Path | None = _SOURCE,
@@ -114,6 +131,10 @@ def dispatch_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Curtailment dispatch of the mining load against hourly prices (per MW unless --site)."""
+    _check_dispatch_flags(
+        breakeven_usd_per_mwh, min_run_hours, min_down_hours, ppa_contract_mw, ppa_price_usd_per_mwh
+    )
+    int_flag("--year", year, 2000, 2100)
     if (breakeven_usd_per_mwh is None) == (site is None):
         raise InputError(
             "--breakeven-usd-per-mwh/--site",
