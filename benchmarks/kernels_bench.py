@@ -13,8 +13,8 @@ the best of ``--repeat`` runs after one warm-up call (so compile time is exclude
   loop it replaced (numpy across paths, ``tests/dispatch_reference.py``).
 - policy: :func:`hashpivot.engine.switching.apply_policy` (``COMPILED`` True against False) on
   a Longstaff-Schwartz policy fitted to 180 monthly dates with a 2-variable state.
-- switch: ``strategies.lease._switch_compiled`` against the numpy arithmetic of ``conversion_values``'s
-  reference branch (copied here, checked equal) on paths x 180-month inputs.
+- switch: ``strategies.lease._switch_compiled`` against the numpy arithmetic of
+  ``conversion_values``'s reference branch (copied here, checked equal) on paths x 180 months.
 
 The market recursions' kernel (``market/_kernel.py`` with its ``exp_tile``) was measured by
 this script too and deleted: 1.45-1.62x its numpy twin, ``exp_tile`` 0.32x ``numpy.exp``

@@ -139,7 +139,7 @@ def test_missing_field(server: Recorded) -> None:
         (
             "/api/v1/mining/hashrate/3d",
             b'{"currentHashrate": 1e21, "currentDifficulty": 0}',
-            "currentDifficulty = 0: expected a number > 0",
+            "currentDifficulty = 0: expected a number >= 1",
         ),
         (
             "/api/v1/mining/hashrate/3d",

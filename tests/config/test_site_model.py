@@ -47,13 +47,13 @@ def test_the_lease_model_imports_alone() -> None:
 
 def test_build_case_reads_the_site_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
     reads: list[Any] = []
-    real = tomllib.load
+    real = tomllib.loads
 
-    def counting(fh: Any, **kw: Any) -> dict[str, Any]:
-        reads.append(fh)
-        return real(fh, **kw)
+    def counting(text: str, **kw: Any) -> dict[str, Any]:
+        reads.append(text)
+        return real(text, **kw)
 
-    monkeypatch.setattr(tomllib, "load", counting)
+    monkeypatch.setattr(tomllib, "loads", counting)
     build_case(PERMIAN, months=12)
     assert len(reads) == 1
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from hashpivot.bitcoin.daily import daily_economics
+from hashpivot.config.files import MAX_DATA_BYTES, checked_file, read_checked_frame
 from hashpivot.errors import DataError, InputError
 
 HISTORY_FILENAME = "btc_daily.csv"
@@ -74,9 +75,9 @@ def resolve_history_path(path: str | Path | None = None) -> Path:
         p = Path(path)
         if p.is_dir():
             p = p / HISTORY_FILENAME
-        if not p.is_file():
+        if not os.path.lexists(p):
             raise DataError(f"history file not found: {p}", source=str(path))
-        return p
+        return checked_file(p, field="--history", max_bytes=MAX_DATA_BYTES, kind="CSV file")
     tried = candidate_paths()
     for p in tried:
         if p.is_file():
@@ -135,10 +136,12 @@ def load_btc_daily(path: str | Path | None = None) -> pd.DataFrame:
     """
     p = resolve_history_path(path)
     source = str(p)
-    try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"cannot read history: {exc}", source=source) from exc
+    raw = read_checked_frame(
+        p,
+        lambda f: pd.read_csv(f, dtype=str, keep_default_na=False),
+        field="--history",
+        kind="CSV file",
+    )
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         raise DataError(

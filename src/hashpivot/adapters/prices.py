@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hashpivot.config.files import MAX_DATA_BYTES, checked_file, read_checked_frame
 from hashpivot.errors import DataError, InputError
 from hashpivot.power.dispatch import DispatchPolicy, SiteDispatchSpec, dispatch_site
 from hashpivot.power.prices import (
@@ -235,6 +236,9 @@ def series_from_frame(frame: pd.DataFrame, *, source: str) -> dict[tuple[str, Ma
 
 def _read_raw(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
+    if suffix not in {".parquet", ".pq", ".csv", ".txt"}:
+        raise InputError("source", str(path), "a .csv or .parquet price file")
+    checked_file(path, field="source", max_bytes=MAX_DATA_BYTES, kind="price file")
     try:
         if suffix in {".parquet", ".pq"}:
             import duckdb
@@ -247,13 +251,18 @@ def _read_raw(path: Path) -> pd.DataFrame:
                 con.close()
             text: pd.DataFrame = frame.astype(str).where(frame.notna(), "")
             return text
-        if suffix in {".csv", ".txt"}:
-            return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return read_checked_frame(
+            path,
+            lambda f: pd.read_csv(f, dtype=str, keep_default_na=False),
+            field="source",
+            kind="price file",
+        )
+    except InputError:
+        raise
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read: {exc}", source=str(path)) from None
     except Exception as exc:  # duckdb raises its own error classes for a non-Parquet file
         raise DataError(f"cannot read as Parquet: {exc}", source=str(path)) from None
-    raise InputError("source", str(path), "a .csv or .parquet price file")
 
 
 class FilePriceSource:
@@ -270,8 +279,6 @@ class FilePriceSource:
 
     def _load(self) -> dict[tuple[str, Market], PriceSeries]:
         if self._series is None:
-            if not self.path.is_file():
-                raise InputError("source", str(self.path), "an existing .csv or .parquet file")
             self._series = series_from_frame(_read_raw(self.path), source=str(self.path))
         return self._series
 

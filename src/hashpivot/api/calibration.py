@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hashpivot.config.files import read_checked_frame
 from hashpivot.errors import InputError
 from hashpivot.market.calibrate import calibrate_market
 
@@ -29,17 +30,22 @@ def calibrate_from_history(
     from hashpivot.adapters.history import resolve_history_path
 
     path = resolve_history_path(history)
-    raw = pd.read_csv(path)
+    raw = read_checked_frame(path, pd.read_csv, field="--history", kind="CSV file")
     need = ["date", "price_usd", "hashrate_ths", "fees_usd", "issuance_usd"]
     missing = [c for c in need if c not in raw.columns]
     if missing:
         raise InputError("history", str(path), f"a btc_daily.csv with columns {need}")
+    try:
+        days = pd.to_datetime(raw["date"], format="%Y-%m-%d").dt.date.to_numpy()
+        columns = [raw[c].to_numpy(float) for c in need[1:]]
+    except (ValueError, TypeError) as exc:
+        first = str(exc).splitlines()[0][:80]
+        raise InputError(
+            "--history", str(path), f"dates YYYY-MM-DD and numbers ({first})"
+        ) from None
     fit = calibrate_market(
-        pd.to_datetime(raw["date"]).dt.date.to_numpy(),
-        raw["price_usd"].to_numpy(float),
-        raw["hashrate_ths"].to_numpy(float),
-        raw["fees_usd"].to_numpy(float),
-        raw["issuance_usd"].to_numpy(float),
+        days,
+        *columns,
         since=_date("--since", since),
         until=_date("--until", until),
     )

@@ -43,6 +43,23 @@ def _first(x: np.ndarray) -> float | None:
     return v if np.isfinite(v) else None
 
 
+def _breakeven_note(val: Any, result: Any) -> str | None:
+    """Why the breakevens are missing (``None`` when all three are finite)."""
+    values = (
+        val.breakeven_power_usd_per_mwh,
+        val.breakeven_btc_usd,
+        val.breakeven_hashprice_usd_per_ph_day,
+    )
+    if all(_first(v) is not None for v in values):
+        return None
+    if float(np.asarray(result.uptime_frac)[0, :12].max(initial=0.0)) <= 0.0:
+        return (
+            "none: the fleet runs no hour of the first 12 months at these power prices, "
+            "so it mines no BTC and no price makes EBITDA zero"
+        )
+    return "none: no finite price makes the first 12 months' EBITDA zero"
+
+
 def run_mining(
     site_file: str | Path, *, scenario: str | None = None, snapshot: MarketSnapshot = SNAPSHOT
 ) -> MiningReport:
@@ -85,6 +102,7 @@ def run_mining(
         "breakeven_power_usd_per_mwh": _first(val.breakeven_power_usd_per_mwh),
         "breakeven_btc_usd": _first(val.breakeven_btc_usd),
         "breakeven_hashprice_usd_per_ph_day": _first(val.breakeven_hashprice_usd_per_ph_day),
+        "breakeven_note": _breakeven_note(val, result),
         "payback_months": _first(val.payback_months),
         "payback": "never" if not np.isfinite(val.payback_months[0]) else "within horizon",
         "fleet_value_usd": val.fleet_value_usd,

@@ -9,6 +9,7 @@ deal figures, and the assumptions with their sources.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ def lease_report(path: Path) -> dict[str, Any]:
         **deal_figures(case.terms, case.config.announced_contract_value_usd),
         "assumptions": lease_assumption_rows(case),
     }
+    add_payback_note(payload)
     return with_site_view(payload, path, "lease")
 
 
@@ -61,7 +63,16 @@ def gpu_cloud_report(path: Path) -> dict[str, Any]:
         **headline(v),
         "assumptions": gpu_assumption_rows(case),
     }
+    add_payback_note(payload)
     return with_site_view(payload, path, "gpu_cloud")
+
+
+def add_payback_note(payload: dict[str, Any]) -> None:
+    """A payback that never comes is "never" with its reason, not NaN (JSON: null + note)."""
+    pb = payload.get("payback_months")
+    if "payback_months" in payload and (pb is None or not math.isfinite(pb)):
+        payload["payback_months"] = None
+        payload["payback_note"] = "never: cumulative cash flow stays below zero over the horizon"
 
 
 def with_site_view(payload: dict[str, Any], path: Path, strategy: str) -> dict[str, Any]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import sys
 
 import pydantic
-from rich.markup import escape
 
 from hashpivot.api.errors import describe_validation_error
 from hashpivot.cli import ai, company, decide, mining, network, power  # noqa: F401  (commands register)
-from hashpivot.cli._app import app, err_console
+from hashpivot.cli._app import app, err_console, safe
 from hashpivot.errors import HashpivotError
 
 
@@ -40,21 +39,23 @@ _CLICK_USAGE, _CLICK_ABORT = _click_classes()
 __all__ = ["app", "main", "run"]
 
 
+def _error_line(message: str) -> None:
+    """Print ``error: message`` as one line on stderr (control characters stripped, markup
+    escaped, line breaks folded into spaces)."""
+    err_console.print(
+        f"[bold red]error:[/] {safe(' '.join(message.split()))}", highlight=False, soft_wrap=True
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 1 internal error, 2 user error)."""
     try:
         app(args=argv, prog_name="hashpivot", standalone_mode=False)
     except HashpivotError as exc:
-        err_console.print(
-            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
-        )
+        _error_line(str(exc))
         return 2
     except pydantic.ValidationError as exc:
-        err_console.print(
-            f"[bold red]error:[/] {escape(describe_validation_error(exc))}",
-            highlight=False,
-            soft_wrap=True,
-        )
+        _error_line(describe_validation_error(exc))
         return 2
     except KeyboardInterrupt:
         err_console.print("interrupted", highlight=False)

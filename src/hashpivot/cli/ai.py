@@ -6,6 +6,7 @@ or one JSON object. Nothing is computed here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import typer
 from rich.table import Table
 
 from hashpivot.api import projects as projects_api
-from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
+from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, safe
 
 __all__ = ["gpu_cloud", "lease"]
 
@@ -34,7 +35,7 @@ _LABELS: list[tuple[str, str, str]] = [
     ("value_created_usd_per_w_gross", "Value created per W of gross power", "usdw"),
     ("equity_value_created_usd_per_w", "Equity value created per W (basis)", "usdw"),
     ("ev_per_mw_usd", "EV per MW (basis)", "usd"),
-    ("payback_months", "Payback (months from start)", "num"),
+    ("payback_months", "Payback (months from start)", "months"),
     ("moic", "MOIC", "x"),
     ("year1_rent_usd_per_kw_month", "Year-1 rent ($/kW-month)", "usd2"),
     ("average_rent_usd_per_kw_month", "Average rent over the term ($/kW-month)", "usd2"),
@@ -45,8 +46,8 @@ _LABELS: list[tuple[str, str, str]] = [
 
 
 def _fmt(value: Any, kind: str) -> str:
-    if value is None:
-        return "n/a"
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "never" if kind == "months" else "n/a"
     if kind == "usd":
         return f"${value:,.0f}"
     if kind == "usd2":
@@ -65,13 +66,13 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     res.add_column("Result")
     res.add_column("Value", justify="right")
     if "npv_basis" in payload:
-        res.add_row("NPV basis", str(payload["npv_basis"]))
-    res.add_row("Basis of per-W figures", str(payload["basis"]))
+        res.add_row("NPV basis", safe(payload["npv_basis"]))
+    res.add_row("Basis of per-W figures", safe(payload["basis"]))
     for key, label, kind in _LABELS:
         if key in payload:
             res.add_row(label, _fmt(payload[key], kind))
     if payload.get("irr_status") not in (None, "ok"):
-        res.add_row("IRR note", str(payload["irr_status"]))
+        res.add_row("IRR note", safe(payload["irr_status"]))
     lev = payload.get("levered")
     if lev:
         res.add_row("Levered equity NPV", _fmt(lev["npv_usd"], "usd"))
@@ -90,7 +91,7 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     table.add_column("Value")
     table.add_column("Source")
     for row in assumptions:
-        table.add_row(row["name"], row["value"], row["source"])
+        table.add_row(safe(row["name"]), safe(row["value"]), safe(row["source"]))
     console.print(res)
     console.print(table)
 
@@ -102,7 +103,7 @@ def lease(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(payload)
         return
-    _render(f"Lease: {payload['name']}", payload, payload["assumptions"])
+    _render(f"Lease: {safe(payload['name'])}", payload, payload["assumptions"])
 
 
 @app.command("gpu-cloud")
@@ -112,4 +113,4 @@ def gpu_cloud(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(payload)
         return
-    _render(f"GPU cloud: {payload['name']}", payload, payload["assumptions"])
+    _render(f"GPU cloud: {safe(payload['name'])}", payload, payload["assumptions"])

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -20,6 +19,7 @@ from hashpivot.cli._app import (
     console,
     emit_json,
     market_snapshot,
+    safe,
 )
 from hashpivot.errors import InputError
 
@@ -29,7 +29,7 @@ def _m(x: float) -> str:
 
 
 def _render(out: dict[str, Any]) -> None:
-    t = Table(title=f"{out['company']}: sum of the parts ({out['paths']:,} shared paths)")
+    t = Table(title=f"{safe(out['company'])}: sum of the parts ({out['paths']:,} shared paths)")
     for col in (
         "site",
         "MW",
@@ -45,7 +45,7 @@ def _render(out: dict[str, Any]) -> None:
         t.add_column(col, justify="left" if col in ("site", "valued as") else "right")
     for s in out["sites"]:
         t.add_row(
-            escape(s["name"]),
+            safe(s["name"]),
             f"{s['capacity_mw']:,.0f}",
             f"{s['fleet_eh_s']:,.2f}",
             f"{s['ownership_frac']:.0%}",
@@ -80,9 +80,7 @@ def _render(out: dict[str, Any]) -> None:
         + (f"; per share ${eq['per_share_mean_usd']:,.2f}" if "per_share_mean_usd" in eq else "")
     )
     for a in out["assumptions"]:
-        console.print(
-            f"  [dim]{escape(a['name'])}: {escape(a['value'])} ({escape(a['source'])})[/]"
-        )
+        console.print(f"  [dim]{safe(a['name'])}: {safe(a['value'])} ({safe(a['source'])})[/]")
 
 
 @app.command()
@@ -127,4 +125,4 @@ def company(
     write_company_report_files(report, out, co)
     _render(out)
     for f in out.get("report_files", []):
-        console.print(f"Wrote [bold]{f}[/]")
+        console.print(f"Wrote [bold]{safe(f)}[/]")

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -18,9 +17,12 @@ from hashpivot.cli._app import (
     MEMPOOL_URL_OPTION,
     PRICE_URL_OPTION,
     app,
+    check_scheduler,
     console,
     emit_json,
+    int_flag,
     market_snapshot,
+    safe,
 )
 from hashpivot.errors import InputError
 
@@ -31,8 +33,8 @@ def _m(x: float) -> str:
 
 def _render(out: dict[str, Any], rows: list[tuple[str, str, str]]) -> None:
     t = Table(
-        title=f"{out['site']}: {out['paths']:,} paths, seed {out['seed']}, {out['months']} months "
-        f"from {out['start']}, discount {out['discount_rate']:.1%}"
+        title=f"{safe(out['site'])}: {out['paths']:,} paths, seed {out['seed']}, "
+        f"{out['months']} months from {out['start']}, discount {out['discount_rate']:.1%}"
     )
     for col in (
         "strategy",
@@ -71,14 +73,29 @@ def _render(out: dict[str, Any], rows: list[tuple[str, str, str]]) -> None:
             f"{_m(sw['option_value_usd'])} (Longstaff-Schwartz, SE {_m(sw['lsm_std_error_usd'])})."
         )
         for line in sw["policy"][:8]:
-            console.print(f"  {escape(line)}", highlight=False)
+            console.print(f"  {safe(line)}", highlight=False)
     console.print("[dim]Assumptions:[/]")
     for name, value, source in rows:
-        console.print(
-            f"[dim]  {escape(name)}: {escape(value)} ({escape(source)})[/]", highlight=False
-        )
+        console.print(f"[dim]  {safe(name)}: {safe(value)} ({safe(source)})[/]", highlight=False)
     for note in out["notes"]:
-        console.print(f"[yellow]{note}[/]")
+        console.print(f"[yellow]{safe(note)}[/]")
+
+
+def _check_backend_flags(
+    backend: str, scheduler: str | None, workers: int | None, batch_paths: int
+) -> None:
+    """--batch-paths a multiple of 5,000; --workers 1..256 and --scheduler reachable, both only
+    with --backend dask (never silently clamped or ignored)."""
+    if not (5_000 <= batch_paths <= 10_000_000 and batch_paths % 5_000 == 0):
+        raise InputError("--batch-paths", batch_paths, "a multiple of 5,000 in [5,000, 10,000,000]")
+    for flag, value in (("--workers", workers), ("--scheduler", scheduler)):
+        if value is not None and backend != "dask":
+            raise InputError(flag, value, "used only with --backend dask")
+    if workers is not None and scheduler is not None:
+        raise InputError("--workers", workers, "either --workers (a local cluster) or --scheduler")
+    int_flag("--workers", workers, 1, 256)
+    if scheduler is not None:
+        check_scheduler(scheduler)
 
 
 @app.command()
@@ -116,6 +133,7 @@ def compare(
 ) -> None:
     """Mine, lease, GPU cloud, switch, split or sell: the paths side by side under Monte Carlo
     (or on one deterministic path with --deterministic)."""
+    _check_backend_flags(backend, scheduler, workers, batch_paths)
     case = decide_api.prepare_compare(
         site_file,
         paths=paths,
@@ -165,7 +183,7 @@ def compare(
     else:
         _render(out, rows)
         for f in out.get("report_files", []):
-            console.print(f"Wrote [bold]{f}[/]")
+            console.print(f"Wrote [bold]{safe(f)}[/]")
 
 
 @app.command()
@@ -194,9 +212,9 @@ def calibrate(
     if as_json:
         emit_json(fitted)
         return
-    t = Table(title=f"Calibration on {fitted.get('source', 'history')} ({fitted['window']})")
+    t = Table(title=f"Calibration on {safe(fitted.get('source', 'history'))} ({fitted['window']})")
     t.add_column("parameter")
     t.add_column("value (± standard error)", justify="right")
     for k, v in fitted.items():
-        t.add_row(str(k), str(v))
+        t.add_row(safe(k), safe(v))
     console.print(t)

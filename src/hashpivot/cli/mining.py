@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from hashpivot.api.mining import (
@@ -23,7 +23,9 @@ from hashpivot.cli._app import (
     app,
     console,
     emit_json,
+    int_flag,
     market_snapshot,
+    safe,
 )
 from hashpivot.errors import InputError
 
@@ -32,9 +34,16 @@ def _money(x: float) -> str:
     return f"${x / 1e6:,.2f}M"
 
 
+def _or_none(value: float | None, fmt: str) -> str:
+    """``fmt`` of a finite value, else "none" (the reason is printed in its own row)."""
+    return "none" if value is None or not math.isfinite(value) else fmt.format(value)
+
+
 def _render_report(report: MiningReport) -> None:
     s = report.summary
-    head = Table(title=f"{s['site']} — keep mining ({s['scenario']} scenario)", show_header=False)
+    head = Table(
+        title=f"{safe(s['site'])} — keep mining ({s['scenario']} scenario)", show_header=False
+    )
     head.add_column("item", style="bold")
     head.add_column("value", justify="right")
     head.add_column("note", style="dim")
@@ -53,17 +62,21 @@ def _render_report(report: MiningReport) -> None:
     )
     head.add_row(
         "Breakeven power",
-        f"${s['breakeven_power_usd_per_mwh']:,.1f}/MWh",
+        _or_none(s["breakeven_power_usd_per_mwh"], "${:,.1f}/MWh"),
         f"first 12 months; contract ${s['power_price_usd_per_mwh']:,.1f}/MWh",
     )
     head.add_row(
-        "Breakeven BTC", f"${s['breakeven_btc_usd']:,.0f}", "first 12 months, power + other opex"
+        "Breakeven BTC",
+        _or_none(s["breakeven_btc_usd"], "${:,.0f}"),
+        "first 12 months, power + other opex",
     )
     head.add_row(
         "Breakeven hashprice",
-        f"${s['breakeven_hashprice_usd_per_ph_day']:,.2f}/PH/day",
+        _or_none(s["breakeven_hashprice_usd_per_ph_day"], "${:,.2f}/PH/day"),
         f"hashprice now ${s['hashprice_start_usd_per_ph_day']:,.2f}",
     )
+    if s.get("breakeven_note"):
+        head.add_row("Breakevens", "none", safe(s["breakeven_note"]))
     pb = s["payback_months"]
     head.add_row(
         "Fleet payback",
@@ -93,7 +106,7 @@ def _render_report(report: MiningReport) -> None:
     console.print(table)
     console.print("[dim]Assumptions:[/]")
     for key, text in report.assumptions:
-        console.print(f"[dim]  {escape(key)}: {escape(text)}[/]", highlight=False)
+        console.print(f"[dim]  {safe(key)}: {safe(text)}[/]", highlight=False)
 
 
 @app.command()
@@ -153,17 +166,21 @@ def demo(
 ) -> None:
     """Run the main job offline on built-in defaults: the mining path of an example site, then
     its three paths side by side under Monte Carlo; write JSON, Excel and HTML results."""
+    if paths != 0:
+        int_flag("--paths", paths, 1, 10_000_000)
     import json
 
+    from hashpivot.adapters.reports._atomic import prepare_folder, write_atomically
     from hashpivot.cli._app import to_jsonable
 
     report = run_mining(site, scenario=None)
     _render_report(report)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    prepare_folder(out_dir, field="--out-dir")
     out = out_dir / f"mine-{site.stem}.json"
     payload = {**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly}
-    out.write_text(json.dumps(to_jsonable(payload), indent=2))
-    console.print(f"\nWrote [bold]{out}[/].")
+    text = json.dumps(to_jsonable(payload), indent=2)
+    write_atomically(out, lambda tmp: tmp.write_text(text), field="--out-dir")
+    console.print(f"\nWrote [bold]{safe(out)}[/].")
     if paths > 0:
         from hashpivot.cli.decide import compare as compare_command
 
@@ -188,7 +205,7 @@ def demo(
         )
     console.print(
         "\nNext: open the report (compare.html, compare.xlsx in "
-        f"{out_dir}); try `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
+        f"{safe(out_dir)}); try `hashpivot mine examples/sites/ozark-50mw-s19jpro.toml`, "
         "`hashpivot lease examples/leases/ms-hyperscaler.toml`, "
         "`hashpivot company examples/companies/example-co.toml`, `hashpivot compare --help`; "
         "the method is in docs/methodology.md."

@@ -21,6 +21,7 @@ from hashpivot.cli._app import (
     app,
     console,
     emit_json,
+    safe,
 )
 from hashpivot.errors import InputError
 
@@ -29,7 +30,7 @@ def _render(title: str, payload: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(payload)
         return
-    table = Table(title=title, show_header=True)
+    table = Table(title=safe(title), show_header=True)
     table.add_column("field")
     table.add_column("value", justify="right")
     for key, value in payload.items():
@@ -39,8 +40,11 @@ def _render(title: str, payload: dict[str, Any], as_json: bool) -> None:
             text = f"{value:,}"
         else:
             text = str(value)
-        table.add_row(key, text)
+        table.add_row(safe(key), safe(text))
     console.print(table)
+
+
+MAX_HEIGHT = 100_000_000  # ~1,900 years of blocks; the subsidy is zero from 6,930,000
 
 
 def _parse_height(text: str) -> int:
@@ -48,8 +52,8 @@ def _parse_height(text: str) -> int:
         height = int(text.replace("_", "").replace(",", ""))
     except ValueError:
         raise InputError("--height", text, "a whole block height >= 0") from None
-    if height < 0:
-        raise InputError("--height", height, "a whole block height >= 0")
+    if not 0 <= height <= MAX_HEIGHT:
+        raise InputError("--height", height, f"a whole block height in [0, {MAX_HEIGHT:,}]")
     return height
 
 

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from hashpivot.api import power as power_api
-from hashpivot.cli._app import JSON_OPTION, app, console, emit_json
+from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, int_flag, number_flag, safe
 
 prices_app = typer.Typer(
     name="prices", help="Hourly / 15-minute power prices.", no_args_is_help=True
@@ -37,7 +36,7 @@ def _table(title: str, rows: dict[str, Any], keys: list[tuple[str, str]]) -> Tab
     table.add_column("value", justify="right")
     for key, label in keys:
         if key in rows:
-            table.add_row(escape(label), _fmt(rows[key]))
+            table.add_row(safe(label), safe(_fmt(rows[key])))
     return table
 
 
@@ -50,13 +49,15 @@ def prices_summary(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Hours, missing hours, mean, median, max and share of negative hours of one series."""
+    int_flag("--year", year, 2000, 2100)
     report = power_api.prices_summary(source, location, market, year)
     if as_json:
         emit_json(report)
         return
     console.print(
         _table(
-            f"{report['location']} {report['market']} prices" + (f", {year} (UTC)" if year else ""),
+            f"{safe(report['location'])} {report['market']} prices"
+            + (f", {year} (UTC)" if year else ""),
             report,
             [
                 ("first_utc", "first interval (UTC)"),
@@ -74,6 +75,22 @@ def prices_summary(
     )
     for run in report["missing_runs"]:  # type: ignore[attr-defined]
         console.print(f"  gap from {run['start_utc']}: {run['hours']:g} h missing", highlight=False)
+
+
+def _check_dispatch_flags(
+    breakeven: float | None,
+    min_run: float | None,
+    min_down: float | None,
+    ppa_mw: float | None,
+    ppa_price: float | None,
+) -> None:
+    """The numeric flags of ``dispatch``: finite and inside the site file's bounds
+    (config/power.py), each refused with one InputError naming the flag."""
+    number_flag("--breakeven-usd-per-mwh", breakeven, -10_000.0, 10_000.0, "USD/MWh")
+    number_flag("--min-run-hours", min_run, 0.0, 168.0, "h")
+    number_flag("--min-down-hours", min_down, 0.0, 168.0, "h")
+    number_flag("--ppa-contract-mw", ppa_mw, 0.0, 10_000.0, "MW", low_open=True)
+    number_flag("--ppa-price-usd-per-mwh", ppa_price, -1_000.0, 10_000.0, "USD/MWh")
 
 
 @app.command("dispatch")
@@ -99,6 +116,10 @@ def dispatch_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Curtailment dispatch of the mining load against hourly prices (per MW unless --site)."""
+    _check_dispatch_flags(
+        breakeven_usd_per_mwh, min_run_hours, min_down_hours, ppa_contract_mw, ppa_price_usd_per_mwh
+    )
+    int_flag("--year", year, 2000, 2100)
     run = power_api.dispatch_run(
         source=source,
         location=location,
@@ -120,9 +141,9 @@ def dispatch_cmd(
     unit = "per MW of mining" if mining_mw == 1.0 and site is None else f"site, {mining_mw:.1f} MW"
     console.print(
         _table(
-            f"Dispatch {report['location']} {report['market']}"
+            f"Dispatch {safe(report['location'])} {report['market']}"
             + (f" {year} (UTC)" if year else "")
-            + f" - {report['policy']}, {unit}",
+            + f" - {report['policy']}, {safe(unit)}",
             report,
             [
                 ("breakeven_usd_per_mwh", "breakeven (mining value) [$/MWh]"),
@@ -142,6 +163,6 @@ def dispatch_cmd(
         )
     )
     if report.get("note"):
-        console.print(str(report["note"]))
+        console.print(safe(report["note"]))
     if how != "given":
-        console.print(f"breakeven: {how}")
+        console.print(f"breakeven: {safe(how)}")

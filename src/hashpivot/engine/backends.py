@@ -15,6 +15,8 @@ from typing import Any
 from hashpivot.engine.compare import MapFn, local_map
 from hashpivot.errors import InputError
 
+SCHEDULER_TIMEOUT_S = 10  # connect + handshake with a --scheduler [s] (Dask's default is 30)
+
 
 class Backend(StrEnum):
     LOCAL = "local"
@@ -51,7 +53,12 @@ def open_backend(
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)  # type: ignore[no-untyped-call]
+        except Exception as exc:  # dask raises OSError, TimeoutError, MemoryError on garbage...
+            msg = " ".join(f"{type(exc).__name__}: {exc}".split())[:160]
+            raise InputError("--scheduler", scheduler, f"a Dask scheduler ({msg})") from None
+        with client:
             yield DaskMap(client)
         return
     n = workers or 2

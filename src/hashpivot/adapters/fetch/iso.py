@@ -16,12 +16,13 @@ Two ways in, one output (:class:`~hashpivot.power.prices.PriceSeries`):
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pandas as pd
 
+from hashpivot.adapters.fetch.bounded import bounded_get, check_base_url, parse_json
 from hashpivot.adapters.prices import parse_market, series_from_frame
 from hashpivot.errors import DataError, FetchError, InputError
 from hashpivot.power.prices import Market, PriceSeries, select_range
@@ -122,7 +123,9 @@ class GridstatusApiSource:
 
     ``datasets`` maps each market to a dataset id (default: ERCOT SPPs); ``base_url`` is a
     setting (tests point it at 127.0.0.1). Both ``start`` and ``end`` are required: the API is
-    metered, so hashpivot never asks for an unbounded range.
+    metered, so hashpivot never asks for an unbounded range. Each page is bounded by
+    ``timeout_s`` (total: connect, headers and body) and ``max_body_bytes``; the whole query by
+    ``total_timeout_s`` [s].
     """
 
     def __init__(
@@ -132,14 +135,21 @@ class GridstatusApiSource:
         base_url: str = DEFAULT_BASE_URL,
         datasets: dict[Market, str] | None = None,
         locations: tuple[str, ...] = ("HB_WEST", "LZ_WEST", "HB_HUBAVG", "HB_NORTH"),
-        timeout_s: float = 30.0,
+        timeout_s: float = 60.0,
+        total_timeout_s: float = 600.0,
+        max_body_bytes: int = 64 << 20,
         page_size: int = 50_000,
         max_pages: int = 200,
     ) -> None:
         if not api_key:
             raise InputError("api_key", "(empty)", "a gridstatus.io API key (GRIDSTATUS_API_KEY)")
         self.name = f"gridstatus.io:{base_url}"
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_base_url(base_url)
+        for name, value in (("timeout_s", timeout_s), ("total_timeout_s", total_timeout_s)):
+            if not (0 < value < float("inf")):
+                raise InputError(name, value, "a finite number of seconds > 0")
+        self._total_timeout_s = total_timeout_s
+        self._max_body_bytes = max_body_bytes
         self.datasets = dict(ERCOT_DATASETS if datasets is None else datasets)
         self._locations = locations
         self._api_key = api_key
@@ -150,19 +160,27 @@ class GridstatusApiSource:
     def available(self) -> list[tuple[str, Market]]:
         return sorted((loc, m) for loc in self._locations for m in self.datasets)
 
-    def _get(self, client: httpx.Client, url: str, params: dict[str, Any]) -> dict[str, Any]:
-        try:
-            resp = client.get(url, params=params, headers={"x-api-key": self._api_key})
-        except httpx.HTTPError as exc:
-            raise FetchError(f"cannot reach {url}: {exc}") from None
-        if resp.status_code != 200:
-            raise FetchError(f"{url} answered HTTP {resp.status_code}: {resp.text[:200]}")
-        try:
-            body = resp.json()
-        except ValueError:
-            raise FetchError(f"{url} answered something that is not JSON") from None
+    def _get(self, url: str, params: dict[str, Any], deadline: float) -> dict[str, Any]:
+        """One page, within the page timeout and what is left of the query's deadline."""
+        left_s = min(self._timeout_s, deadline - time.monotonic())
+        if left_s <= 0:
+            raise FetchError(
+                f"query took longer than its total deadline of {self._total_timeout_s:g} s",
+                source=url,
+            )
+        status, raw = bounded_get(
+            url,
+            params=params,
+            headers={"x-api-key": self._api_key},
+            deadline_s=left_s,
+            max_bytes=self._max_body_bytes,
+        )
+        if status != 200:
+            text = raw[:200].decode("utf-8", "replace")
+            raise FetchError(f"HTTP {status}: {text}", source=url)
+        body = parse_json(raw, url)
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-            raise FetchError(f"{url}: response has no 'data' list")
+            raise FetchError("response has no 'data' list", source=url)
         return body
 
     def get_prices(
@@ -188,18 +206,18 @@ class GridstatusApiSource:
             "page_size": self._page_size,
         }
         rows: list[dict[str, Any]] = []
-        with httpx.Client(timeout=self._timeout_s) as client:
-            for _ in range(self._max_pages):
-                body = self._get(client, url, params)
-                rows.extend(body["data"])
-                meta = body.get("meta") or {}
-                if not meta.get("hasNextPage"):
-                    break
-                if not meta.get("cursor"):
-                    raise FetchError(f"{url}: hasNextPage without a cursor")
-                params = {**params, "cursor": meta["cursor"]}
-            else:
-                raise FetchError(f"{url}: more than {self._max_pages} pages; narrow the window")
+        deadline = time.monotonic() + self._total_timeout_s
+        for _ in range(self._max_pages):
+            body = self._get(url, params, deadline)
+            rows.extend(body["data"])
+            meta = body.get("meta") or {}
+            if not meta.get("hasNextPage"):
+                break
+            if not meta.get("cursor"):
+                raise FetchError(f"{url}: hasNextPage without a cursor")
+            params = {**params, "cursor": meta["cursor"]}
+        else:
+            raise FetchError(f"{url}: more than {self._max_pages} pages; narrow the window")
         if not rows:
             raise FetchError(f"{url}: no rows for {location} {_utc_iso(start)}..{_utc_iso(end)}")
         frame = pd.DataFrame(rows)

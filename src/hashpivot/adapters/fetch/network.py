@@ -17,9 +17,11 @@ One contract, :class:`NetworkSource` (``snapshot() -> MarketSnapshot``), and one
 - :class:`LiveNetworkSource`: the network from mempool.space with the price from any
   :class:`BtcPriceSource` (mempool.space's own by default).
 
-Every base URL is a setting (tests point them at a loopback server). Any failure (network
-error, timeout, HTTP status other than 200, a body that is not JSON or lacks a field, a value out
-of range) raises :class:`~hashpivot.errors.FetchError` naming the URL and what was wrong.
+Every base URL is a setting (tests point them at a loopback server). Every request is bounded
+(a total deadline, a body limit, JSON depth and integer-size guards: :mod:`.bounded`). Any failure
+(network error, deadline, body too large, HTTP status other than 200, a body that is not JSON or
+lacks a field, a value outside its plausible range) raises
+:class:`~hashpivot.errors.FetchError` naming the URL and what was wrong.
 """
 
 from __future__ import annotations
@@ -32,19 +34,45 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import httpx
-
+from hashpivot.adapters.fetch.bounded import bounded_get, check_base_url, parse_json
 from hashpivot.bitcoin.network import H_PER_EH
 from hashpivot.bitcoin.protocol import RETARGET_INTERVAL_BLOCKS, SATOSHI_PER_BTC
-from hashpivot.errors import FetchError
+from hashpivot.errors import FetchError, InputError
 from hashpivot.market.snapshot import MarketSnapshot
 
 DEFAULT_MEMPOOL_URL = "https://mempool.space"
 DEFAULT_COINGECKO_URL = "https://api.coingecko.com"
 MEMPOOL_URL_ENV = "HASHPIVOT_MEMPOOL_URL"
 PRICE_URL_ENV = "HASHPIVOT_PRICE_URL"
-DEFAULT_TIMEOUT_S = 10.0
+FETCH_TIMEOUT_ENV = "HASHPIVOT_FETCH_TIMEOUT_S"
+MAX_TIMEOUT_S = 600.0
+DEFAULT_TIMEOUT_S = 10.0  # total deadline of one request: connect, headers and body [s]
+DEFAULT_MAX_BODY_BYTES = 1 << 20  # largest body read [bytes]; the answers used are < 10 kB
 FEE_WINDOW_BLOCKS = 144  # ~one day of blocks for the mean fee per block
+
+# Plausible ranges of live figures; a value outside is an error naming the URL, never a model
+# input. Difficulty >= 1 is the protocol minimum (genesis); the upper bounds sit >= 1,000x
+# above late-2025 values (difficulty 1.5e14, hashrate 1.07e21 H/s, BTC $91k).
+MAX_HEIGHT = 100_000_000.0  # block height [-] (~1,900 years of blocks)
+MAX_TIME_AVG_MS = 86_400_000.0  # mean block interval [ms] (one day per block)
+MIN_DIFFICULTY, MAX_DIFFICULTY = 1.0, 1e18  # [-]
+MAX_HASHRATE_H_S = 1e24  # [H/s]
+MAX_TOTAL_FEE_SAT = 2.1e15  # every satoshi that will ever exist [sat]
+MAX_PRICE_USD = 1e9  # [USD/BTC]
+
+
+def fetch_timeout_from_env() -> float:
+    """``$HASHPIVOT_FETCH_TIMEOUT_S`` (a number of seconds in (0, 600]) or the 10 s default."""
+    text = os.environ.get(FETCH_TIMEOUT_ENV)
+    if text is None or not text.strip():
+        return DEFAULT_TIMEOUT_S
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value <= MAX_TIMEOUT_S):
+        raise InputError(FETCH_TIMEOUT_ENV, text, f"a number of seconds in (0, {MAX_TIMEOUT_S:g}]")
+    return value
 
 
 def _utc_today() -> date:
@@ -52,39 +80,40 @@ def _utc_today() -> date:
 
 
 class _Http:
-    """A small JSON/text GET helper over httpx with a timeout; every failure is a FetchError."""
+    """JSON/text GETs, each bounded by a total deadline and a body limit (see
+    :mod:`hashpivot.adapters.fetch.bounded`); every failure is a FetchError naming the URL."""
 
-    def __init__(self, base_url: str, timeout_s: float) -> None:
-        if not base_url.startswith(("http://", "https://")):
-            raise FetchError(f"base URL must start with http:// or https://, got {base_url!r}")
-        if not (timeout_s > 0):
+    def __init__(
+        self, base_url: str, timeout_s: float, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    ) -> None:
+        self.base_url = check_base_url(base_url)
+        if not (0 < timeout_s < math.inf):
             raise FetchError(f"timeout must be > 0 s, got {timeout_s!r}", source=base_url)
-        self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
+        self.max_body_bytes = max_body_bytes
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
 
-    def get_text(self, path: str, params: Mapping[str, str] | None = None) -> str:
+    def get_bytes(self, path: str, params: Mapping[str, str] | None = None) -> bytes:
         url = self.url(path)
+        status, body = bounded_get(
+            url, params=params, deadline_s=self.timeout_s, max_bytes=self.max_body_bytes
+        )
+        if status != 200:
+            text = body[:120].decode("utf-8", "replace").replace("\n", " ")
+            raise FetchError(f"HTTP {status} (body: {text!r})", source=url)
+        return body
+
+    def get_text(self, path: str, params: Mapping[str, str] | None = None) -> str:
+        body = self.get_bytes(path, params)
         try:
-            with httpx.Client(timeout=httpx.Timeout(self.timeout_s)) as client:
-                response = client.get(url, params=params, headers={"Accept": "application/json"})
-        except httpx.TimeoutException as exc:
-            raise FetchError(f"timed out after {self.timeout_s:g} s ({exc})", source=url) from exc
-        except httpx.HTTPError as exc:
-            raise FetchError(f"request failed: {type(exc).__name__}: {exc}", source=url) from exc
-        if response.status_code != 200:
-            body = response.text[:120].replace("\n", " ")
-            raise FetchError(f"HTTP {response.status_code} (body: {body!r})", source=url)
-        return response.text
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FetchError("response is not UTF-8 text", source=self.url(path)) from None
 
     def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        text = self.get_text(path, params)
-        try:
-            return httpx.Response(200, content=text.encode()).json()
-        except ValueError as exc:
-            raise FetchError(f"response is not JSON: {text[:80]!r}", source=self.url(path)) from exc
+        return parse_json(self.get_bytes(path, params), self.url(path))
 
 
 def _field(body: Any, key: str, url: str) -> Any:
@@ -97,23 +126,29 @@ def _field(body: Any, key: str, url: str) -> Any:
     return body[key]
 
 
-def _number(value: Any, what: str, url: str, *, minimum: float, strict: bool) -> float:
-    """Parse a JSON number or numeric string; require it finite and > (or >=) ``minimum``."""
+def _number(
+    value: Any, what: str, url: str, *, minimum: float, strict: bool, maximum: float
+) -> float:
+    """Parse a JSON number or numeric string; require it finite, > (or >=) ``minimum`` and
+    <= ``maximum`` (the plausible range of a live figure, see :data:`LIVE_RANGES`)."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise FetchError(f"{what} is not a number: {value!r}", source=url)
     try:
         x = float(value)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise FetchError(f"{what} is not a number: {value!r}", source=url) from exc
-    ok = math.isfinite(x) and (x > minimum if strict else x >= minimum)
+    ok = math.isfinite(x) and (x > minimum if strict else x >= minimum) and x <= maximum
     if not ok:
         sign = ">" if strict else ">="
-        raise FetchError(f"{what} = {value!r}: expected a number {sign} {minimum:g}", source=url)
+        raise FetchError(
+            f"{what} = {value!r}: expected a number {sign} {minimum:g} and <= {maximum:g}",
+            source=url,
+        )
     return x
 
 
 def _integer(value: Any, what: str, url: str) -> int:
-    x = _number(value, what, url, minimum=0.0, strict=False)
+    x = _number(value, what, url, minimum=0.0, strict=False, maximum=MAX_HEIGHT)
     if x != math.floor(x):
         raise FetchError(f"{what} = {value!r}: expected a whole number >= 0", source=url)
     return int(x)
@@ -171,7 +206,8 @@ class MempoolSpaceSource(NetworkSource, BtcPriceSource):
     Parameters
     ----------
     base_url : e.g. ``https://mempool.space`` (no ``/api`` suffix)
-    timeout_s : per-request timeout [s]
+    timeout_s : total deadline of each request (connect, headers and body) [s]
+    max_body_bytes : largest response body read [bytes]
     fee_window_blocks : blocks over which fees are averaged (reward-stats window)
     today : clock for the snapshot's ``as_of`` (UTC date); injectable for tests
     """
@@ -181,10 +217,11 @@ class MempoolSpaceSource(NetworkSource, BtcPriceSource):
         base_url: str = DEFAULT_MEMPOOL_URL,
         *,
         timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         fee_window_blocks: int = FEE_WINDOW_BLOCKS,
         today: Callable[[], date] = _utc_today,
     ) -> None:
-        self._http = _Http(base_url, timeout_s)
+        self._http = _Http(base_url, timeout_s, max_body_bytes)
         if fee_window_blocks < 1:
             raise FetchError(f"fee window must be >= 1 block, got {fee_window_blocks}")
         self.fee_window_blocks = fee_window_blocks
@@ -205,7 +242,17 @@ class MempoolSpaceSource(NetworkSource, BtcPriceSource):
         path = "/api/v1/difficulty-adjustment"
         body = self._http.get_json(path)
         url = self._http.url(path)
-        return _number(_field(body, "timeAvg", url), "timeAvg", url, minimum=0, strict=True) / 1e3
+        return (
+            _number(
+                _field(body, "timeAvg", url),
+                "timeAvg",
+                url,
+                minimum=0,
+                strict=True,
+                maximum=MAX_TIME_AVG_MS,
+            )
+            / 1e3
+        )
 
     def difficulty_and_hashrate(self) -> tuple[float, float]:
         """(difficulty [-], hashrate [H/s]) from ``/api/v1/mining/hashrate/3d``."""
@@ -213,10 +260,20 @@ class MempoolSpaceSource(NetworkSource, BtcPriceSource):
         body = self._http.get_json(path)
         url = self._http.url(path)
         difficulty = _number(
-            _field(body, "currentDifficulty", url), "currentDifficulty", url, minimum=0, strict=True
+            _field(body, "currentDifficulty", url),
+            "currentDifficulty",
+            url,
+            minimum=MIN_DIFFICULTY,
+            strict=False,
+            maximum=MAX_DIFFICULTY,
         )
         hashrate = _number(
-            _field(body, "currentHashrate", url), "currentHashrate", url, minimum=0, strict=True
+            _field(body, "currentHashrate", url),
+            "currentHashrate",
+            url,
+            minimum=0,
+            strict=True,
+            maximum=MAX_HASHRATE_H_S,
         )
         return difficulty, hashrate
 
@@ -233,7 +290,12 @@ class MempoolSpaceSource(NetworkSource, BtcPriceSource):
         if end < start:
             raise FetchError(f"endBlock {end} < startBlock {start}", source=url)
         total_fee_sat = _number(
-            _field(body, "totalFee", url), "totalFee", url, minimum=0, strict=False
+            _field(body, "totalFee", url),
+            "totalFee",
+            url,
+            minimum=0,
+            strict=False,
+            maximum=MAX_TOTAL_FEE_SAT,
         )
         return total_fee_sat / (end - start + 1) / SATOSHI_PER_BTC
 
@@ -275,7 +337,14 @@ class MempoolSpaceSource(NetworkSource, BtcPriceSource):
         path = "/api/v1/prices"
         body = self._http.get_json(path)
         url = self._http.url(path)
-        return _number(_field(body, "USD", url), "USD price", url, minimum=0, strict=True)
+        return _number(
+            _field(body, "USD", url),
+            "USD price",
+            url,
+            minimum=0,
+            strict=True,
+            maximum=MAX_PRICE_USD,
+        )
 
     def snapshot(self) -> MarketSnapshot:
         return _compose(self.network(), self, self._today())
@@ -285,9 +354,13 @@ class CoinGeckoPriceSource(BtcPriceSource):
     """BTC price from CoinGecko's ``/api/v3/simple/price?ids=bitcoin&vs_currencies=usd``."""
 
     def __init__(
-        self, base_url: str = DEFAULT_COINGECKO_URL, *, timeout_s: float = DEFAULT_TIMEOUT_S
+        self,
+        base_url: str = DEFAULT_COINGECKO_URL,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
-        self._http = _Http(base_url, timeout_s)
+        self._http = _Http(base_url, timeout_s, max_body_bytes)
 
     @property
     def url(self) -> str:
@@ -299,7 +372,14 @@ class CoinGeckoPriceSource(BtcPriceSource):
         body = self._http.get_json(path, params)
         url = self._http.url(path) + "?ids=bitcoin&vs_currencies=usd"
         coin = _field(body, "bitcoin", url)
-        return _number(_field(coin, "usd", url), "bitcoin.usd", url, minimum=0, strict=True)
+        return _number(
+            _field(coin, "usd", url),
+            "bitcoin.usd",
+            url,
+            minimum=0,
+            strict=True,
+            maximum=MAX_PRICE_USD,
+        )
 
 
 def _price_source_label(price: BtcPriceSource) -> str:
@@ -346,14 +426,17 @@ class LiveNetworkSource(NetworkSource):
         mempool_url: str | None = None,
         price_url: str | None = None,
         *,
-        timeout_s: float = DEFAULT_TIMEOUT_S,
+        timeout_s: float | None = None,
     ) -> LiveNetworkSource:
         """Sources from URLs, else ``$HASHPIVOT_MEMPOOL_URL`` / ``$HASHPIVOT_PRICE_URL``, else
         the public defaults.
 
         The price URL, when given, is a CoinGecko-style base URL; without one the price comes
-        from the mempool.space instance.
+        from the mempool.space instance. ``timeout_s`` (else ``$HASHPIVOT_FETCH_TIMEOUT_S``,
+        else 10 s) is the total deadline of each request.
         """
+        if timeout_s is None:
+            timeout_s = fetch_timeout_from_env()
         m_url = mempool_url or os.environ.get(MEMPOOL_URL_ENV) or DEFAULT_MEMPOOL_URL
         p_url = price_url or os.environ.get(PRICE_URL_ENV)
         network = MempoolSpaceSource(m_url, timeout_s=timeout_s)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hashpivot.adapters.reports._atomic import prepare_folder
 from hashpivot.adapters.reports.excel import write_workbook
 from hashpivot.adapters.reports.html import write_html
 from hashpivot.engine.compare import Comparison
 from hashpivot.engine.strategies import CompareCase
-from hashpivot.errors import InputError
 
 __all__ = ["write_html", "write_reports", "write_workbook"]
 
@@ -22,11 +22,7 @@ def write_reports(
     assumptions: list[tuple[str, str, str]],
 ) -> list[Path]:
     """Write ``compare.xlsx`` and ``compare.html`` into ``folder`` (created if needed)."""
-    out = Path(folder)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError("--report", str(out), f"a folder that can be created ({exc})") from None
+    out = prepare_folder(folder)
     return [
         write_workbook(out / "compare.xlsx", case, cmp, summary, assumptions),
         write_html(out / "compare.html", case, cmp, summary, assumptions),

@@ -11,10 +11,9 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
-import xlsxwriter
 
+from hashpivot.adapters.reports._atomic import new_workbook, prepare_folder, write_atomically
 from hashpivot.company.portfolio import CompanyValue
-from hashpivot.errors import InputError
 
 SITE_FIELDS = (
     "name",
@@ -46,11 +45,7 @@ def write_company_reports(
     folder: str | Path, summary: dict[str, Any], co: CompanyValue
 ) -> list[Path]:
     """Write ``company.xlsx`` and ``company.html`` into ``folder`` (created if needed)."""
-    out = Path(folder)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError("--report", str(out), f"a folder that can be created ({exc})") from None
+    out = prepare_folder(folder)
     return [
         write_company_workbook(out / "company.xlsx", summary, co),
         write_company_html(out / "company.html", summary, co),
@@ -58,7 +53,12 @@ def write_company_reports(
 
 
 def write_company_workbook(path: Path, summary: dict[str, Any], co: CompanyValue) -> Path:
-    wb = xlsxwriter.Workbook(str(path))
+    """Write the workbook to ``path`` atomically; text cells are never formulas."""
+    return write_atomically(path, lambda tmp: _fill(tmp, summary, co))
+
+
+def _fill(path: Path, summary: dict[str, Any], co: CompanyValue) -> None:
+    wb = new_workbook(path)
     bold = wb.add_format({"bold": True})
     usd = wb.add_format({"num_format": "#,##0"})
     num = wb.add_format({"num_format": "0.00"})
@@ -115,7 +115,6 @@ def write_company_workbook(path: Path, summary: dict[str, Any], co: CompanyValue
     ws.set_column(0, 0, 24)
     ws.set_column(1, 2, 70)
     wb.close()
-    return path
 
 
 def _money(v: float) -> str:
@@ -195,5 +194,4 @@ ${_money(summary["megawatt_premium_usd"])}M. Equity ${_money(eq["mean_usd"])}M{p
 <h2>Assumptions</h2><table><tr><th>assumption</th><th>value</th><th>source</th></tr>{arows}</table>
 <p>Methodology: docs/methodology.md of hashpivot ("Company").</p>
 </body></html>"""
-    path.write_text(doc, encoding="utf-8")
-    return path
+    return write_atomically(path, lambda tmp: tmp.write_text(doc, encoding="utf-8"))

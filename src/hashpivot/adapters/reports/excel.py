@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
+from hashpivot.adapters.reports._atomic import new_workbook, write_atomically
 from hashpivot.calendar import month_starts
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase
@@ -36,7 +35,18 @@ def write_workbook(
     summary: dict[str, Any],
     assumptions: list[tuple[str, str, str]],
 ) -> Path:
-    wb = xlsxwriter.Workbook(str(path))
+    """Write the workbook to ``path`` atomically; text cells are never formulas."""
+    return write_atomically(path, lambda tmp: _fill(tmp, case, cmp, summary, assumptions))
+
+
+def _fill(
+    path: Path,
+    case: CompareCase,
+    cmp: Comparison,
+    summary: dict[str, Any],
+    assumptions: list[tuple[str, str, str]],
+) -> None:
+    wb = new_workbook(path)
     bold = wb.add_format({"bold": True})
     usd = wb.add_format({"num_format": "#,##0"})
     pct = wb.add_format({"num_format": "0.0%"})
@@ -188,4 +198,3 @@ def write_workbook(
         ws.write_row(t, 1, [float(v) for v in cmp.fan_hashprice[:, t - 1]])
         ws.write_row(t, 1 + len(PERCENTILES), [float(v) for v in cmp.fan_btc_price[:, t - 1]])
     wb.close()
-    return path

@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from hashpivot.adapters.reports._atomic import write_atomically
 from hashpivot.adapters.reports.excel import SUMMARY_FIELDS
 from hashpivot.calendar import month_starts
 from hashpivot.engine.compare import PERCENTILES, Comparison
@@ -167,8 +168,7 @@ td:first-child{{text-align:left}}</style>
 <h2>Assumptions</h2><table><tr><th>assumption</th><th>value</th><th>source</th></tr>{arows}</table>
 <p>Methodology: docs/methodology.md of hashpivot.</p>
 </body></html>"""
-    path.write_text(doc, encoding="utf-8")
-    return path
+    return write_atomically(path, lambda tmp: tmp.write_text(doc, encoding="utf-8"))
 
 
 def chart_data(cmp: Comparison) -> dict[str, Any]:
