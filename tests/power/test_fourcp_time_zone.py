@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 
 from hashpivot.errors import InputError
-from hashpivot.power.dispatch import CoincidentPeakTerms, coincident_peak_mask, local_wall_time
+from hashpivot.power.dispatch import (
+    CoincidentPeakTerms,
+    SiteDispatchSpec,
+    coincident_peak_mask,
+    dispatch_site,
+    local_wall_time,
+)
 from hashpivot.power.prices import hour_starts
 
 
@@ -82,3 +88,15 @@ def test_summer_4cp_hours_unchanged_by_the_zone() -> None:
 def test_unknown_time_zone_is_one_input_error() -> None:
     with pytest.raises(InputError, match="time_zone"):
         CoincidentPeakTerms(time_zone="America/Nowhere")
+
+
+def test_site_4cp_hours_on_15_minute_data() -> None:
+    """15-minute August prices: 5 days x 4 local hours = 80 intervals = 20 h curtailed."""
+    quarter = np.timedelta64(15, "m")
+    ts = np.arange(np.datetime64("2025-08-01T00:00"), np.datetime64("2025-09-01T00:00"), quarter)
+    ts = ts.astype("datetime64[s]")
+    prices = 30.0 + (np.arange(ts.size) % 97)  # distinct daily peaks
+    spec = SiteDispatchSpec(mining_mw=2.0, fourcp=CoincidentPeakTerms())
+    r = dispatch_site(prices, 1_000.0, spec, interval_hours=0.25, interval_start_utc=ts)
+    assert r.fourcp_curtailed_hours[0] == 20.0
+    assert r.mining_energy_mwh[0] == 2.0 * (ts.size - 80) * 0.25

@@ -102,91 +102,116 @@ def monthly_power(
             "interval_start_utc", f"{ts.size} timestamps", f"{p.shape[-1]} (one per price column)"
         )
     step_s = int(np.min(np.diff(ts).astype(np.int64))) if ts.size > 1 else 3600
-    dt = step_s / 3600.0
     edges, hours_in_month = _month_bounds(start, months)
-    uptime = np.zeros((paths, months))
-    cost = np.zeros((paths, months))
-    credit = np.zeros((paths, months))
-
-    def _fill(
-        price_block: FloatArray, b_lanes: FloatArray, ts_block: DatetimeArray
-    ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        forced = None
-        if fourcp is not None:
-            forced = coincident_peak_mask(ts_block, price_block, fourcp)
-        decision = (
-            price_block if ppa_price_usd_per_mwh is not None else price_block + adder_usd_per_mwh
-        )
-        tot = dispatch_totals(
-            decision,
-            b_lanes,
-            interval_hours=dt,
-            policy=policy,
-            constraints=constraints,
-            forced_off=forced,
-        )
-        n = price_block.shape[1]
-        up = tot.uptime_frac
-        # mean index price over all hours (the decision price carries the adder without a PPA)
-        mean_index = np.broadcast_to(tot.avg_all_hours_usd_per_mwh, up.shape) - (
-            0.0 if ppa_price_usd_per_mwh is not None else adder_usd_per_mwh
-        )
-        if ppa_price_usd_per_mwh is None:
-            mean_all = tot.avg_all_hours_usd_per_mwh
-            c = np.where(up > 0, np.nan_to_num(tot.avg_power_price_usd_per_mwh), mean_all)
-            cash = up * c
-            cr = np.zeros_like(up)
-        else:
-            c = np.full_like(up, ppa_price_usd_per_mwh)
-            cash = c.copy()
-            cr = tot.unused_value_usd_per_mw / (n * dt)  # price series without adder
-        return up, c, np.stack([cash, cr, mean_index])
-
-    cash = np.zeros((paths, months))
-    mean_px = np.zeros((paths, months))
+    terms = _Terms(
+        dt=step_s / 3600.0,
+        policy=policy,
+        constraints=constraints,
+        adder_usd_per_mwh=adder_usd_per_mwh,
+        ppa_price_usd_per_mwh=ppa_price_usd_per_mwh,
+        fourcp=fourcp,
+    )
     if p.ndim == 1:
-        moy, _ = calendar_index(ts)
-        target_moy = (edges[:-1].astype("datetime64[M]").astype(np.int64)) % 12
-        for k in np.unique(target_moy):  # at most 12 month-of-year pools, never paths
-            pool = moy == k
-            if not pool.any():
-                raise InputError(
-                    "price history",
-                    f"no prices in calendar month {int(k) + 1}",
-                    "a history covering every calendar month of the scenario",
-                )
-            cols = np.flatnonzero(target_moy == k)
-            lanes = b[:, cols].reshape(-1, 1)  # (paths x months_k, 1)
-            up, c, cc = _fill(p[pool][None, :], lanes, ts[pool])
-            uptime[:, cols] = up.reshape(paths, cols.size)
-            cost[:, cols] = c.reshape(paths, cols.size)
-            cash[:, cols] = cc[0].reshape(paths, cols.size)
-            credit[:, cols] = cc[1].reshape(paths, cols.size)
-            mean_px[:, cols] = cc[2].reshape(paths, cols.size)
+        out = _replay_history(p, ts, b, edges, terms)
     elif p.ndim == 2:
         if p.shape[0] not in (1, paths):
             raise InputError("price_usd_per_mwh", f"{p.shape[0]} paths", f"1 or {paths} paths")
-        for j in range(months):  # months, not paths: each month is one vectorised pass
-            sel = (ts >= edges[j]) & (ts < edges[j + 1])
-            if not sel.any():
-                raise InputError(
-                    "interval_start_utc",
-                    f"no hours in scenario month {j} ({edges[j]})",
-                    "hour starts covering every scenario month (see hour_starts)",
-                )
-            up, c, cc = _fill(p[:, sel], b[:, j : j + 1], ts[sel])
-            uptime[:, j] = np.broadcast_to(up, (paths,))
-            cost[:, j] = np.broadcast_to(c, (paths,))
-            cash[:, j] = np.broadcast_to(cc[0], (paths,))
-            credit[:, j] = np.broadcast_to(cc[1], (paths,))
-            mean_px[:, j] = np.broadcast_to(cc[2], (paths,))
+        out = _month_by_month(p, ts, b, edges, terms)
     else:
         raise InputError("price_usd_per_mwh", f"shape {p.shape}", "(intervals,) or (paths, hours)")
     return MonthlyPower(
-        uptime_frac=uptime,
-        power_cost_usd_per_mwh=cost,
-        power_cash_usd_per_mwh_capacity=cash,
-        sellback_credit_usd_per_mwh_contracted=credit,
+        uptime_frac=out[0],
+        power_cost_usd_per_mwh=out[1],
+        power_cash_usd_per_mwh_capacity=out[2],
+        sellback_credit_usd_per_mwh_contracted=out[3],
         hours_in_month=hours_in_month,
-        mean_index_price_usd_per_mwh=mean_px,
+        mean_index_price_usd_per_mwh=out[4],
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Terms:
+    dt: float  #: interval length [h]
+    policy: DispatchPolicy
+    constraints: RunConstraints
+    adder_usd_per_mwh: float
+    ppa_price_usd_per_mwh: float | None
+    fourcp: CoincidentPeakTerms | None
+
+
+def _month_totals(
+    price_block: FloatArray, b_lanes: FloatArray, ts_block: DatetimeArray, t: _Terms
+) -> FloatArray:
+    """``(5, lanes)``: uptime, cost per MWh, cash per MWh of capacity, credit per MWh
+    contracted, mean index price, of one month's prices for each breakeven lane."""
+    forced = None
+    if t.fourcp is not None:
+        forced = coincident_peak_mask(ts_block, price_block, t.fourcp)
+    ppa = t.ppa_price_usd_per_mwh
+    decision = price_block if ppa is not None else price_block + t.adder_usd_per_mwh
+    tot = dispatch_totals(
+        decision,
+        b_lanes,
+        interval_hours=t.dt,
+        policy=t.policy,
+        constraints=t.constraints,
+        forced_off=forced,
+    )
+    n = price_block.shape[1]
+    up = tot.uptime_frac
+    # mean index price over all hours (the decision price carries the adder without a PPA)
+    mean_index = np.broadcast_to(tot.avg_all_hours_usd_per_mwh, up.shape) - (
+        0.0 if ppa is not None else t.adder_usd_per_mwh
+    )
+    if ppa is None:
+        mean_all = tot.avg_all_hours_usd_per_mwh
+        c = np.where(up > 0, np.nan_to_num(tot.avg_power_price_usd_per_mwh), mean_all)
+        cash = up * c
+        cr = np.zeros_like(up)
+    else:
+        c = np.full_like(up, ppa)
+        cash = c.copy()
+        cr = tot.unused_value_usd_per_mw / (n * t.dt)  # price series without adder
+    return np.stack(np.broadcast_arrays(up, c, cash, cr, mean_index))
+
+
+def _replay_history(
+    p: FloatArray, ts: DatetimeArray, b: FloatArray, edges: NDArray[np.datetime64], t: _Terms
+) -> FloatArray:
+    """``(5, paths, months)`` from a 1-D history pooled by calendar month."""
+    paths, months = b.shape
+    out = np.zeros((5, paths, months))
+    moy, _ = calendar_index(ts)
+    target_moy = (edges[:-1].astype("datetime64[M]").astype(np.int64)) % 12
+    for k in np.unique(target_moy):  # at most 12 month-of-year pools, never paths
+        pool = moy == k
+        if not pool.any():
+            raise InputError(
+                "price history",
+                f"no prices in calendar month {int(k) + 1}",
+                "a history covering every calendar month of the scenario",
+            )
+        cols = np.flatnonzero(target_moy == k)
+        lanes = b[:, cols].reshape(-1, 1)  # (paths x months_k, 1)
+        res = _month_totals(p[pool][None, :], lanes, ts[pool], t)
+        out[:, :, cols] = res.reshape(5, paths, cols.size)
+    return out
+
+
+def _month_by_month(
+    p: FloatArray, ts: DatetimeArray, b: FloatArray, edges: NDArray[np.datetime64], t: _Terms
+) -> FloatArray:
+    """``(5, paths, months)`` from 2-D synthetic prices, each month on its own hours."""
+    paths, months = b.shape
+    out = np.zeros((5, paths, months))
+    for j in range(months):  # months, not paths: each month is one vectorised pass
+        sel = (ts >= edges[j]) & (ts < edges[j + 1])
+        if not sel.any():
+            raise InputError(
+                "interval_start_utc",
+                f"no hours in scenario month {j} ({edges[j]})",
+                "hour starts covering every scenario month (see hour_starts)",
+            )
+        res = _month_totals(p[:, sel], b[:, j : j + 1], ts[sel], t)
+        out[:, :, j] = np.broadcast_to(res, (5, paths))
+    return out

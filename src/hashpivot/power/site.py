@@ -17,6 +17,7 @@ from hashpivot.errors import InputError
 from hashpivot.power.flexible import (
     DEFAULT_BLOCK_INTERVALS,
     NO_CONSTRAINTS,
+    BoolArray,
     DispatchPolicy,
     PowerPayer,
     RunConstraints,
@@ -141,20 +142,9 @@ def dispatch_site(
         if interval_start_utc is None:
             raise InputError("interval_start_utc", None, "timestamps (needed for 4CP)")
         forced = coincident_peak_mask(interval_start_utc, p, spec.fourcp)
-    adder = spec.adder_usd_per_mwh
-    decision = p if spec.ppa is not None else p + adder
+    decision = p if spec.ppa is not None else p + spec.adder_usd_per_mwh
     paths = max(p.shape[0], b.shape[0])
-    z = np.zeros(paths)
-    mine_mwh, mine_val, mine_cost = z.copy(), z.copy(), z.copy()
-    all_p, ai_cost, unused_cost, credit, run_n, forced_n = (
-        z.copy(),
-        z.copy(),
-        z.copy(),
-        z.copy(),
-        z.copy(),
-        z.copy(),
-    )
-    a, m = spec.ai_load_mw, spec.mining_mw
+    acc = {k: np.zeros(paths) for k in _SUMS}
     dt = interval_hours
     for rows, cols, run in _iter_blocks(
         decision,
@@ -165,43 +155,76 @@ def dispatch_site(
         block=block,
     ):
         pb = np.broadcast_to(_sub(p, rows, cols), run.shape)
-        bb = _sub(b, rows, cols)
-        r = np.asarray(run, dtype=np.float64)
-        index_p = pb + adder
-        mining = m * r
-        run_n[rows] += r.sum(axis=1)
-        mine_mwh[rows] += mining.sum(axis=1) * dt
-        mine_val[rows] += (mining * bb).sum(axis=1) * dt
-        all_p[rows] += pb.sum(axis=1)
-        if forced is not None:
-            forced_n[rows] += np.broadcast_to(_sub(forced, rows, cols), run.shape).sum(axis=1)
-        if spec.ppa is None:
-            mine_cost[rows] += (mining * index_p).sum(axis=1) * dt
-            ai_cost[rows] += a * index_p.sum(axis=1) * dt
-        else:
-            c, k = spec.ppa.contract_mw, spec.ppa.price_usd_per_mwh
-            ai_cov = min(a, c)
-            mine_cov = np.minimum(mining, c - ai_cov)
-            unused = c - ai_cov - mine_cov
-            mine_cost[rows] += (mine_cov * k + (mining - mine_cov) * index_p).sum(axis=1) * dt
-            ai_cost[rows] += (ai_cov * k * r.shape[1] + (a - ai_cov) * index_p.sum(axis=1)) * dt
-            unused_cost[rows] += unused.sum(axis=1) * k * dt
-            credit[rows] += (unused * pb).sum(axis=1) * dt
+        fb = None if forced is None else np.broadcast_to(_sub(forced, rows, cols), run.shape)
+        sums = _block_sums(pb, _sub(b, rows, cols), np.asarray(run, dtype=np.float64), fb, spec)
+        for k, v in sums.items():
+            acc[k][rows] += v if k in _COUNTS else v * dt
+    mine_mwh, mine_cost, ai_cost = acc["mine_mwh"], acc["mine_cost"], acc["ai_cost"]
     with np.errstate(invalid="ignore", divide="ignore"):
         avg_run = np.where(mine_mwh > 0, mine_cost / np.where(mine_mwh > 0, mine_mwh, 1.0), np.nan)
     landlord_ai = ai_cost if spec.ai_power_paid_by is PowerPayer.LANDLORD else np.zeros(paths)
     return SiteDispatch(
         hours=n * dt,
-        mining_uptime_frac=run_n / n,
+        mining_uptime_frac=acc["run"] / n,
         mining_energy_mwh=mine_mwh,
-        mining_value_usd=mine_val,
+        mining_value_usd=acc["mine_val"],
         mining_power_cost_usd=mine_cost,
         mining_avg_power_price_usd_per_mwh=avg_run,
-        avg_all_hours_usd_per_mwh=all_p / n,
-        ai_energy_mwh=np.full(paths, a * n * dt),
+        avg_all_hours_usd_per_mwh=acc["all_p"] / n,
+        ai_energy_mwh=np.full(paths, spec.ai_load_mw * n * dt),
         ai_power_cost_usd=ai_cost,
         landlord_ai_power_cost_usd=landlord_ai,
-        unused_contract_cost_usd=unused_cost,
-        sellback_credit_usd=credit,
-        fourcp_curtailed_hours=forced_n * dt,
+        unused_contract_cost_usd=acc["unused_cost"],
+        sellback_credit_usd=acc["credit"],
+        fourcp_curtailed_hours=acc["forced"] * dt,
     )
+
+
+#: per-path sums of :func:`dispatch_site`; all but :data:`_COUNTS` (interval counts and price
+#: sums) are MW or USD/h sums, made MWh or USD by the interval length as they are added
+_SUMS = (
+    "run",
+    "mine_mwh",
+    "mine_val",
+    "all_p",
+    "mine_cost",
+    "ai_cost",
+    "unused_cost",
+    "credit",
+    "forced",
+)
+_COUNTS = ("run", "all_p", "forced")
+
+
+def _block_sums(
+    pb: FloatArray,
+    bb: FloatArray,
+    r: FloatArray,
+    forced: BoolArray | None,
+    spec: SiteDispatchSpec,
+) -> dict[str, FloatArray]:
+    """Per-path sums over one block's intervals (see :func:`dispatch_site`'s formulas)."""
+    a, m = spec.ai_load_mw, spec.mining_mw
+    index_p = pb + spec.adder_usd_per_mwh
+    mining = m * r
+    out = {
+        "run": r.sum(axis=1),
+        "mine_mwh": mining.sum(axis=1),
+        "mine_val": (mining * bb).sum(axis=1),
+        "all_p": pb.sum(axis=1),
+    }
+    if forced is not None:
+        out["forced"] = forced.sum(axis=1)
+    if spec.ppa is None:
+        out["mine_cost"] = (mining * index_p).sum(axis=1)
+        out["ai_cost"] = a * index_p.sum(axis=1)
+        return out
+    c, k = spec.ppa.contract_mw, spec.ppa.price_usd_per_mwh
+    ai_cov = min(a, c)
+    mine_cov = np.minimum(mining, c - ai_cov)
+    unused = c - ai_cov - mine_cov
+    out["mine_cost"] = (mine_cov * k + (mining - mine_cov) * index_p).sum(axis=1)
+    out["ai_cost"] = ai_cov * k * r.shape[1] + (a - ai_cov) * index_p.sum(axis=1)
+    out["unused_cost"] = unused.sum(axis=1) * k
+    out["credit"] = (unused * pb).sum(axis=1)
+    return out
