@@ -75,3 +75,23 @@ def test_monte_carlo_threshold_and_interval(case) -> None:  # type: ignore[no-un
 def test_bad_requests(case, a: str, b: str, factor: str, field: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match=field):
         breakeven(case, a, b, factor, scen=deterministic_scenarios(case))
+
+
+def test_one_site_company_threshold_is_the_sites() -> None:
+    """A company of one site valued as leased flips where that site's lease and mine do: the
+    ownership and discount weights scale the difference, not its root."""
+    from hashpivot.api.breakeven import company_breakeven_report
+
+    co = company_breakeven_report(
+        REPO / "examples/companies/terawulf-illustrative.toml", paths=300, seed=4
+    )
+    site = breakeven_report(
+        REPO / "examples/companies/sites/terawulf-lake-mariner.toml",
+        between=("lease", "mine"),
+        vary="btc_price_usd",
+        paths=300,
+        seed=4,
+    )
+    assert co["sites"][0]["valued_as"] == "lease"
+    assert co["threshold"] == pytest.approx(site["threshold"], rel=1e-6)
+    assert co["threshold"] > 91_000.0  # the megawatts are worth more than mining today

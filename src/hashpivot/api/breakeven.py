@@ -4,18 +4,41 @@ which two strategies of a site are worth the same (common random numbers + Brent
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from hashpivot.api.case import build_case
 from hashpivot.compute.conversion import FitoutPayer
+from hashpivot.config.company import load_company
+from hashpivot.config.files import read_toml
 from hashpivot.engine.deterministic import deterministic_scenarios
-from hashpivot.engine.indifference import VARY_FACTORS, Breakeven, breakeven, fixed_paths
-from hashpivot.engine.strategies import CompareCase
+from hashpivot.engine.indifference import (
+    VARY_FACTORS,
+    Breakeven,
+    DiffModel,
+    SumModel,
+    breakeven,
+    fixed_paths,
+    solve_breakeven,
+)
+from hashpivot.engine.strategies import (
+    CompareCase,
+    StrategyName,
+    available,
+    evaluate_batch,
+    prepare,
+)
 from hashpivot.errors import InputError
 from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 
-__all__ = ["VARY", "base_value", "breakeven_report"]
+__all__ = [
+    "VARY",
+    "base_value",
+    "breakeven_report",
+    "company_breakeven_report",
+    "is_company_file",
+]
 
 VARY = tuple(VARY_FACTORS)
 
@@ -94,3 +117,67 @@ def breakeven_report(
     if r.multiplier is None:
         out["note"] = f"{a} and {b} do not change order between {1 / 64:g}x and 64x today's value"
     return out
+
+
+def is_company_file(path: str | Path) -> bool:
+    """Whether a TOML file is a company file (it has a ``[company]`` table)."""
+    return "company" in read_toml(path)
+
+
+def _site_part(
+    entry: Any, case: CompareCase, paths: int, seed: int, snapshot: MarketSnapshot
+) -> tuple[str, float, DiffModel] | None:
+    """One site's term of the company's ``by megawatts - as a miner`` difference: the strategy
+    it is valued as (``recommended``: the best mean NPV of the strategies without optional
+    stopping at today's BTC price, held fixed), its weight and its model."""
+    scen = fixed_paths(case, paths=paths, seed=seed)
+    prepared = prepare(case)
+    strategy = str(entry.value_as)
+    if strategy == "recommended":
+        v = evaluate_batch(case, scen.take(slice(0, min(paths, 2_000))), prepared)
+        plain = [s.name for s in available(case) if not s.optional_stopping]
+        strategy = max(plain, key=lambda k: float(v.npv_usd[k].mean()))
+    if strategy == StrategyName.MINE:
+        return None
+    if strategy not in {s.name for s in available(case) if not s.optional_stopping}:
+        raise InputError("site.value_as", strategy, "a strategy without optional stopping")
+    years = (case.mining.start - snapshot.as_of).days / 365.25
+    weight = entry.ownership_frac * (1.0 + case.mining.discount_rate) ** -years
+    return strategy, weight, DiffModel(case, scen, prepared, strategy, "mine", "btc_price")
+
+
+def company_breakeven_report(
+    company_file: str | Path,
+    *,
+    paths: int = 2_000,
+    seed: int = 42,
+    snapshot: MarketSnapshot = SNAPSHOT,
+) -> dict[str, Any]:
+    """The BTC price at which the company valued by its megawatts equals the company as a
+    miner (its sites on the same paths, each on the strategy it is valued as)."""
+    if not 1 <= paths <= 200_000:
+        raise InputError("--paths", paths, "1..200,000")
+    doc = load_company(company_file)
+    files = doc.site_paths(Path(company_file).parent)
+    cases = [build_case(f, snapshot=snapshot) for f in files]
+    months = max(c.market_months for c in cases)
+    cases = [replace(c, min_market_months=months) for c in cases]
+    parts = [_site_part(e, c, paths, seed, snapshot) for e, c in zip(doc.site, cases, strict=True)]
+    kept = [p for p in parts if p is not None]
+    base = snapshot.btc_price_usd
+    out: dict[str, Any] = {
+        "company": doc.company.name,
+        "between": ["by_megawatts", "as_miner"],
+        "vary": "btc_price_usd",
+        "paths": paths,
+        "seed": seed,
+        "sites": [
+            {"name": c.mining.name, "valued_as": "mine" if p is None else p[0]}
+            for c, p in zip(cases, parts, strict=True)
+        ],
+    }
+    if not kept:
+        return out | {"threshold": None, "note": "every site is valued as a miner"}
+    model = SumModel(tuple((w, m) for _, w, m in kept))
+    r = solve_breakeven(model, "by_megawatts", "as_miner", "btc_price")
+    return out | _row(r, base) | {"what": "BTC price at the start (every path scaled)"}

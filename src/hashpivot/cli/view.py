@@ -11,7 +11,12 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from hashpivot.api.breakeven import VARY, breakeven_report
+from hashpivot.api.breakeven import (
+    VARY,
+    breakeven_report,
+    company_breakeven_report,
+    is_company_file,
+)
 from hashpivot.api.peers import peers_report
 from hashpivot.api.power_gap import power_gap_report
 from hashpivot.api.solo import solo_report
@@ -120,7 +125,9 @@ def power_gap_cmd(
 
 @app.command()
 def breakeven(
-    site_file: Path = typer.Argument(..., help="Site file (TOML)."),
+    site_file: Path = typer.Argument(
+        ..., help="Site file (TOML); a company file compares by megawatts with as a miner."
+    ),
     between: tuple[str, str] = typer.Option(
         ("lease", "mine"), "--between", help="The two strategies, e.g. --between lease mine."
     ),
@@ -138,15 +145,25 @@ def breakeven(
     int_flag("--seed", seed, 0, 2**63 - 1)
     if vary not in VARY:
         raise InputError("--vary", vary, "one of " + ", ".join(VARY))
-    out = breakeven_report(
-        site_file, between=between, vary=vary, paths=paths, seed=seed, deterministic=deterministic
-    )
+    if is_company_file(site_file):
+        if vary != "btc_price_usd":
+            raise InputError("--vary", vary, "btc_price_usd for a company file")
+        out = company_breakeven_report(site_file, paths=paths, seed=seed)
+    else:
+        out = breakeven_report(
+            site_file,
+            between=between,
+            vary=vary,
+            paths=paths,
+            seed=seed,
+            deterministic=deterministic,
+        )
     if as_json:
         emit_json(out)
         return
     a, b = out["between"]
     if out["threshold"] is None:
-        console.print(safe(out["note"]))
+        console.print(safe(out.get("note", "no threshold within 1/64x to 64x today's value")))
         return
     lo, hi = out["ci95"]
     side = a if out["a_better_above"] else b

@@ -129,6 +129,18 @@ def _bracket(g: Callable[[float], float], g1: float) -> tuple[float, float] | No
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class SumModel:
+    """``x -> sum_s w_s x (NPV_a,s - NPV_b,s)`` per path: sites of one company on the same
+    market paths (path ``i`` is one state of the world for every site), weighted by ownership
+    and the discount to a common date."""
+
+    parts: tuple[tuple[float, DiffModel], ...]
+
+    def __call__(self, x: float) -> FloatArray:
+        return np.asarray(sum(w * m(x) for w, m in self.parts))
+
+
 def breakeven(
     case: CompareCase,
     a: str,
@@ -140,38 +152,38 @@ def breakeven(
 ) -> Breakeven:
     """The multiplier of ``factor`` at which ``a`` and ``b`` have equal mean NPV on ``scen``."""
     _check(case, a, b, factor)
-    model = DiffModel(case, scen, prepare(case), a, b, factor)
+    return solve_breakeven(DiffModel(case, scen, prepare(case), a, b, factor), a, b, factor, xtol)
+
+
+def solve_breakeven(
+    model: Callable[[float], FloatArray], a: str, b: str, factor: str, xtol: float = 1e-6
+) -> Breakeven:
+    """The root of ``x -> mean(model(x))`` nearest 1 (Brent's method) and its 95% interval."""
     calls = 0
     cache: dict[float, float] = {}
+    paths = 0
 
     def g(x: float) -> float:
-        nonlocal calls
+        nonlocal calls, paths
         if x not in cache:
             calls += 1
-            cache[x] = float(model(x).mean())
+            d = model(x)
+            paths = d.size
+            cache[x] = float(d.mean())
         return cache[x]
 
     g1 = g(1.0)
-    if g1 == 0.0:
-        bracket: tuple[float, float] | None = (1.0, 1.0)
-        root = 1.0
-    else:
-        bracket = _bracket(g, g1)
-        root = None
-        if bracket is not None:
-            root = float(optimize.brentq(g, *bracket, xtol=xtol * min(bracket), rtol=1e-10))
-    if root is None:
+    bracket = (1.0, 1.0) if g1 == 0.0 else _bracket(g, g1)
+    if bracket is None:
         return Breakeven(
             a=a, b=b, factor=factor, multiplier=None, ci_low=None, ci_high=None,
-            diff_today_usd=g1, a_better_above=None, evaluations=calls, paths=scen.paths,
+            diff_today_usd=g1, a_better_above=None, evaluations=calls, paths=paths,
             bracket=None,
         )  # fmt: skip
+    root = 1.0 if g1 == 0.0 else float(optimize.brentq(g, *bracket, xtol=xtol * min(bracket)))
     h = max(root * 1e-3, 1e-9)
-    d_up, d_dn = model(root + h), model(root - h)
-    calls += 2
-    slope = float((d_up.mean() - d_dn.mean()) / (2 * h))
+    slope = float((model(root + h).mean() - model(root - h).mean()) / (2 * h))
     half = _half_width(model(root), slope)
-    calls += 1
     return Breakeven(
         a=a,
         b=b,
@@ -181,8 +193,8 @@ def breakeven(
         ci_high=root + half,
         diff_today_usd=g1,
         a_better_above=slope > 0 if slope != 0 else None,
-        evaluations=calls,
-        paths=scen.paths,
+        evaluations=calls + 3,
+        paths=paths,
         bracket=bracket,
     )
 
