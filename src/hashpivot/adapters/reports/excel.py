@@ -33,7 +33,13 @@ from hashpivot.adapters.reports.excel_results import (
     write_monte_carlo,
     write_summary,
 )
-from hashpivot.adapters.reports.excel_style import Formats, formats, write_headers, write_text
+from hashpivot.adapters.reports.excel_style import (
+    Formats,
+    formats,
+    strategy_label,
+    write_headers,
+    write_text,
+)
 from hashpivot.engine.compare import Comparison
 from hashpivot.engine.strategies import CompareCase
 
@@ -51,8 +57,13 @@ def write_workbook(
     summary: dict[str, Any],
     assumptions: list[tuple[str, str, str]],
 ) -> Path:
-    """Write the workbook to ``path`` atomically; text cells are never formulas."""
-    data = model_data(case)
+    """Write the workbook to ``path`` atomically; text cells are never formulas.
+
+    The model sheets are the engine's deterministic run on the scenario ``cmp`` was run on
+    (``compare --deterministic --scenario``), else the site file's named scenario.
+    """
+    scenario = cmp.market.split()[-1] if cmp.market.startswith("deterministic") else None
+    data = model_data(case, scenario)
     return write_atomically(path, lambda tmp: _fill(tmp, case, cmp, summary, assumptions, data))
 
 
@@ -81,11 +92,12 @@ def _write_model_summary(ws: Any, fmt: Formats, data: ModelData, results: list[R
         "Engine NPV (USD, value)",
         "Formula / engine - 1",
         "Sheet",
+        "JSON key",
     ]
     write_headers(ws, MODEL_ROW0 - 1, heads, fmt.header, height=30)
     for i, res in enumerate(results):
         r = MODEL_ROW0 + i
-        write_text(ws, r, 0, res.key)
+        write_text(ws, r, 0, strategy_label(res.key))
         ws.write_formula(r, 1, f"={res.npv}", fmt.num("usd"))
         ws.write_formula(r, 2, f"={res.irr}", fmt.num("pct"))
         ws.write_number(r, 3, data.npv_usd[res.key], fmt.num("usd"))
@@ -93,10 +105,11 @@ def _write_model_summary(ws: Any, fmt: Formats, data: ModelData, results: list[R
             r, 4, f"=IF(D{r + 1}=0,B{r + 1}-D{r + 1},B{r + 1}/D{r + 1}-1)", fmt.num("num6")
         )
         write_text(ws, r, 5, res.sheet)
+        write_text(ws, r, 6, res.key)
     ws.freeze_panes(MODEL_ROW0, 1)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 4, 20)
-    ws.set_column(5, 5, 18)
+    ws.set_column(5, 6, 18)
 
 
 def _write_model(

@@ -186,9 +186,9 @@ def write_conversion_strategy(
         r = TABLE_ROW0 + t
         write_text(ws, r, 0, data.months[t])
         for j, f in enumerate(_lease_row(t, h), start=1):
-            kind = LEASE_COLUMNS[j][1]
-            assert kind is not None
-            ws.write_formula(r, j, f, fmt.num(kind))
+            col_kind = LEASE_COLUMNS[j][1]
+            assert col_kind is not None
+            ws.write_formula(r, j, f, fmt.num(col_kind))
     ws.freeze_panes(TABLE_ROW0, 1)
     ws.set_column(0, 0, 34)
     ws.set_column(1, len(LEASE_COLUMNS) - 1, 16)

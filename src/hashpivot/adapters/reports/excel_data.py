@@ -142,9 +142,10 @@ def _conversion(case: CompareCase, ctx: BatchContext) -> ConversionData | None:
     )
 
 
-def model_data(case: CompareCase) -> ModelData:
-    """The engine's deterministic run on ``case``'s named scenario, in the workbook's parts."""
-    run = run_deterministic(case)
+def model_data(case: CompareCase, scenario: str | None = None) -> ModelData:
+    """The engine's deterministic run on ``scenario`` (default: the case's), in the workbook's
+    parts."""
+    run = run_deterministic(case, scenario)
     v, site, h = run.values, case.mining, case.horizon
     mined = v.mined
     fleet_ph = mined.fleet_hashrate_th_s / 1000.0

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from hashpivot.adapters.reports.excel_data import ModelData
+from hashpivot.adapters.reports.excel_data import ConversionData, ModelData
 from hashpivot.adapters.reports.excel_style import Formats, cell, write_headers, write_text
 from hashpivot.engine.case import CompareCase
 
@@ -38,24 +38,28 @@ class Input:
     kind: str = "num"
 
 
-def _mining_inputs(case: CompareCase, data: ModelData) -> list[Input]:
-    m = case.mining
-    site = "site file [mining]"
-    rows = [
-        Input("capacity_mw", "Site capacity (gross)", m.capacity_mw, "MW", site),
+def _fleet_inputs(case: CompareCase) -> list[Input]:
+    m, src = case.mining, "site file [mining]"
+    return [
+        Input("capacity_mw", "Site capacity (gross)", m.capacity_mw, "MW", src),
         Input(
             "overhead_frac",
             "Overhead share of the site's draw",
             m.overhead_frac,
             "fraction",
-            site,
+            src,
             kind="pct",
         ),
+        Input("fleet_th_s", "Fleet hashrate (nameplate)", m.fleet.hashrate_th_s, "TH/s", src, INFO),
+        Input("fleet_power_mw", "Fleet ASIC power", m.fleet.power_mw, "MW", src),
         Input(
-            "fleet_th_s", "Fleet hashrate (nameplate)", m.fleet.hashrate_th_s, "TH/s", site, INFO
+            "asic_price_usd_per_th",
+            "ASIC price",
+            m.asic_price_usd_per_th,
+            "USD per TH/s",
+            src,
+            kind="usd2",
         ),
-        Input("fleet_power_mw", "Fleet ASIC power", m.fleet.power_mw, "MW", site),
-        Input("asic_price_usd_per_th", "ASIC price", m.asic_price_usd_per_th, "USD per TH/s", site),
         Input(
             "fleet_value_usd",
             "Fleet value at the ASIC price",
@@ -65,172 +69,179 @@ def _mining_inputs(case: CompareCase, data: ModelData) -> list[Input]:
             DERIVED,
             "usd",
         ),
-        Input("uptime_frac", "Availability (uptime)", m.uptime_frac, "fraction", site, kind="pct"),
-        Input("pool_fee_frac", "Pool fee", m.pool_fee_frac, "fraction", site, kind="pct"),
+        Input("uptime_frac", "Availability (uptime)", m.uptime_frac, "fraction", src, kind="pct"),
+        Input("pool_fee_frac", "Pool fee", m.pool_fee_frac, "fraction", src, kind="pct"),
     ]
-    if data.fixed_power:
-        rows.append(
-            Input(
-                "power_price_usd_per_mwh",
-                "Power price (all-in)",
-                m.power_price_usd_per_mwh,
-                "USD/MWh",
-                site,
-                kind="usd2",
-            )
+
+
+def _cost_inputs(case: CompareCase, data: ModelData) -> list[Input]:
+    m, src = case.mining, "site file [mining]"
+    power = (
+        Input(
+            "power_price_usd_per_mwh",
+            "Power price (all-in)",
+            m.power_price_usd_per_mwh,
+            "USD/MWh",
+            src,
+            kind="usd2",
         )
-    else:
-        rows.append(
-            Input(
-                "power_price_change_usd_per_mwh",
-                "Power price change on the market path",
-                0.0,
-                "USD/MWh",
-                "0 = the engine's path (Market path sheet)",
-                kind="usd2",
-            )
+        if data.fixed_power
+        else Input(
+            "power_price_change_usd_per_mwh",
+            "Power price change on the market path",
+            0.0,
+            "USD/MWh",
+            "0 = the engine's path (Market path sheet)",
+            kind="usd2",
         )
-    rows += [
+    )
+    return [
+        power,
         Input(
             "opex_usd_per_month",
             "Other opex (staff, hosting, maintenance)",
             m.opex_usd_per_month,
             "USD/month",
-            site,
+            src,
             kind="usd",
         ),
         Input(
-            "discount_rate",
-            "Site discount rate",
-            m.discount_rate,
-            "fraction/year",
-            site,
-            kind="pct",
+            "discount_rate", "Site discount rate", m.discount_rate, "fraction/year", src, kind="pct"
         ),
+    ]
+
+
+def _sale_inputs(case: CompareCase) -> list[Input]:
+    s, src = case.sale, "site file [sale] (default: B. Riley $0.4-0.55M/MW powered land)"
+    return [
         Input(
             "sale_price_usd_per_mw",
             "Powered-land sale price today",
-            case.sale.price_usd_per_mw,
+            s.price_usd_per_mw,
             "USD/MW",
-            "site file [sale] (default: B. Riley $0.4-0.55M/MW)",
+            src,
             kind="usd",
         ),
-        Input(
-            "sale_cost_frac",
-            "Sale transaction costs",
-            case.sale.cost_frac,
-            "fraction",
-            "site file [sale]",
-            kind="pct",
-        ),
+        Input("sale_cost_frac", "Sale transaction costs", s.cost_frac, "fraction", src, kind="pct"),
         Input(
             "months_to_close",
             "Months to close a sale",
-            float(case.sale.months_to_close),
+            float(s.months_to_close),
             "months",
-            "site file [sale]",
+            src,
             kind="int",
         ),
     ]
-    return rows
+
+
+def _lease_inputs(c: ConversionData) -> list[Input]:
+    src = "site file [lease] (or its documented default)"
+    return [
+        Input(
+            "rent_usd_per_kw_month",
+            "Lease rent at signing",
+            c.rent_usd_per_kw_month,
+            "USD/kW-month",
+            src,
+            kind="usd2",
+        ),
+        Input(
+            "rent_base_usd_per_kw_month",
+            "Rent behind the lease values",
+            c.rent_usd_per_kw_month,
+            "USD/kW-month",
+            src,
+            INFO,
+            "usd2",
+        ),
+        Input(
+            "rent_factor",
+            "Rent factor",
+            "=IF(rent_base_usd_per_kw_month=0,1,rent_usd_per_kw_month/rent_base_usd_per_kw_month)",
+            "x",
+            "rent / base rent",
+            DERIVED,
+            "factor",
+        ),
+        Input(
+            "escalator_frac_per_year",
+            "Rent escalator",
+            c.escalator_frac_per_year,
+            "fraction/year",
+            src,
+            INFO,
+            "pct",
+        ),
+        Input(
+            "exit_cap_rate",
+            "Exit cap rate",
+            c.exit_cap_rate_frac,
+            "fraction/year",
+            src,
+            INFO,
+            "pct",
+        ),
+        Input(
+            "lease_discount_rate",
+            "Lease discount rate",
+            c.discount_rate_per_year,
+            "fraction/year",
+            src + "; cap rate + escalator",
+            kind="pct",
+        ),
+    ]
+
+
+def _capex_inputs(c: ConversionData) -> list[Input]:
+    src = "site file [lease] conversion (or its documented default)"
+    return [
+        Input("it_mw", "IT capacity converted", c.it_mw, "MW (IT)", src, INFO),
+        Input(
+            "conversion_capex_usd_per_it_mw",
+            "Conversion capex (landlord)",
+            c.capex_usd_per_it_mw,
+            "USD per IT MW",
+            src,
+            kind="usd",
+        ),
+        Input(
+            "capex_base_usd_per_it_mw",
+            "Capex behind the lease values",
+            c.capex_usd_per_it_mw,
+            "USD per IT MW",
+            src,
+            INFO,
+            "usd",
+        ),
+        Input(
+            "capex_factor",
+            "Capex factor",
+            "=IF(capex_base_usd_per_it_mw=0,1,"
+            "conversion_capex_usd_per_it_mw/capex_base_usd_per_it_mw)",
+            "x",
+            "capex / base capex",
+            DERIVED,
+            "factor",
+        ),
+        Input(
+            "conversion_capex_usd",
+            "Conversion capex, total",
+            "=conversion_capex_usd_per_it_mw*it_mw",
+            "USD",
+            "capex per IT MW x IT MW",
+            DERIVED,
+            "usd",
+        ),
+    ]
 
 
 def _ai_inputs(case: CompareCase, data: ModelData) -> list[Input]:
     c = data.conversion
     rows: list[Input] = []
     if c is not None:
-        src = "site file [lease] (or its documented default)"
+        best = float(data.best_month if data.best_month is not None else 0)
+        rows += _lease_inputs(c) + _capex_inputs(c)
         rows += [
-            Input(
-                "rent_usd_per_kw_month",
-                "Lease rent at signing",
-                c.rent_usd_per_kw_month,
-                "USD/kW-month",
-                src,
-                kind="usd2",
-            ),
-            Input(
-                "rent_base_usd_per_kw_month",
-                "Rent behind the lease values",
-                c.rent_usd_per_kw_month,
-                "USD/kW-month",
-                src,
-                INFO,
-                "usd2",
-            ),
-            Input(
-                "rent_factor",
-                "Rent factor",
-                "=IF(rent_base_usd_per_kw_month=0,1,"
-                "rent_usd_per_kw_month/rent_base_usd_per_kw_month)",
-                "x",
-                "rent / base rent",
-                DERIVED,
-                "factor",
-            ),
-            Input(
-                "escalator_frac_per_year",
-                "Rent escalator",
-                c.escalator_frac_per_year,
-                "fraction/year",
-                src,
-                INFO,
-                "pct",
-            ),
-            Input("it_mw", "IT capacity converted", c.it_mw, "MW (IT)", src, INFO),
-            Input(
-                "conversion_capex_usd_per_it_mw",
-                "Conversion capex (landlord)",
-                c.capex_usd_per_it_mw,
-                "USD per IT MW",
-                src,
-                kind="usd",
-            ),
-            Input(
-                "capex_base_usd_per_it_mw",
-                "Capex behind the lease values",
-                c.capex_usd_per_it_mw,
-                "USD per IT MW",
-                src,
-                INFO,
-                "usd",
-            ),
-            Input(
-                "capex_factor",
-                "Capex factor",
-                "=IF(capex_base_usd_per_it_mw=0,1,"
-                "conversion_capex_usd_per_it_mw/capex_base_usd_per_it_mw)",
-                "x",
-                "capex / base capex",
-                DERIVED,
-                "factor",
-            ),
-            Input(
-                "conversion_capex_usd",
-                "Conversion capex, total",
-                "=conversion_capex_usd_per_it_mw*it_mw",
-                "USD",
-                "capex per IT MW x IT MW",
-                DERIVED,
-                "usd",
-            ),
-            Input(
-                "exit_cap_rate",
-                "Exit cap rate",
-                c.exit_cap_rate_frac,
-                "fraction/year",
-                src,
-                INFO,
-                "pct",
-            ),
-            Input(
-                "lease_discount_rate",
-                "Lease discount rate",
-                c.discount_rate_per_year,
-                "fraction/year",
-                src + "; cap rate + escalator",
-                kind="pct",
-            ),
             Input(
                 "split_lease_frac",
                 "Share leased in split",
@@ -242,7 +253,7 @@ def _ai_inputs(case: CompareCase, data: ModelData) -> list[Input]:
             Input(
                 "switch_month",
                 "Switch: conversion month (0 = now)",
-                float(data.best_month if data.best_month is not None else 0),
+                best,
                 "month index",
                 "the engine's best fixed month on this path",
                 kind="int",
@@ -264,7 +275,9 @@ def _ai_inputs(case: CompareCase, data: ModelData) -> list[Input]:
 
 def model_inputs(case: CompareCase, data: ModelData) -> list[Input]:
     """The named inputs of the model sheets, in sheet order."""
-    return _mining_inputs(case, data) + _ai_inputs(case, data)
+    return (
+        _fleet_inputs(case) + _cost_inputs(case, data) + _sale_inputs(case) + _ai_inputs(case, data)
+    )
 
 
 def _slug(text: str, taken: set[str]) -> str:

@@ -165,7 +165,10 @@ def _mine_row(data: ModelData, t: int) -> list[str]:
     """The formulas of Mine's month ``t`` (columns 1..13), zero-based row ``r``."""
     r = TABLE_ROW0 + t
     h = data.horizon
-    m = lambda attr: market_cell(attr, t)  # noqa: E731
+
+    def m(attr: str) -> str:
+        return market_cell(attr, t)
+
     power = (
         "=power_price_usd_per_mwh"
         if data.fixed_power

@@ -12,7 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from hashpivot.adapters.reports.excel_style import Formats, write_headers, write_text
+from hashpivot.adapters.reports.excel_style import (
+    Formats,
+    strategy_label,
+    write_headers,
+    write_text,
+)
 from hashpivot.calendar import month_starts
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase
@@ -82,9 +87,9 @@ def write_summary(wb: Any, fmt: Formats, summary: dict[str, Any]) -> None:
     sw = summary.get("switch", {})
     if sw.get("best_month") is not None:
         r += 1
-        for key, label, kind in SWITCH_FIELDS:
+        for key, label, sw_kind in SWITCH_FIELDS:
             write_text(ws, r, 0, label)
-            _write_value(ws, r, 1, sw[key], fmt.num(kind or "num"))
+            _write_value(ws, r, 1, sw[key], fmt.num(sw_kind or "num"))
             r += 1
     ws.freeze_panes(6, 1)
     ws.set_column(0, 0, 30)
@@ -104,7 +109,10 @@ def _monthly_p50(wb: Any, fmt: Formats, cmp: Comparison, months: list[str], note
     ws = wb.add_worksheet("Monthly P50")
     names = [k for k, s in cmp.strategies.items() if s.monthly_p50_net_usd is not None]
     write_headers(
-        ws, 0, ["Month", *[f"{k}: median net cash flow (USD)" for k in names]], fmt.header
+        ws,
+        0,
+        ["Month", *[f"{strategy_label(k)}: median net cash flow (USD)" for k in names]],
+        fmt.header,
     )
     for t, mon in enumerate(months, start=1):
         write_text(ws, t, 0, mon)
@@ -117,7 +125,7 @@ def _monthly_p50(wb: Any, fmt: Formats, cmp: Comparison, months: list[str], note
     for j, k in enumerate(names, start=1):
         chart.add_series(
             {
-                "name": k,
+                "name": strategy_label(k),
                 "categories": ["Monthly P50", 1, 0, len(months), 0],
                 "values": ["Monthly P50", 1, j, len(months), j],
             }
@@ -131,7 +139,9 @@ def _distributions(wb: Any, fmt: Formats, cmp: Comparison, note: str) -> None:
     ws = wb.add_worksheet("Distributions")
     names = list(cmp.strategies)
     qs = (1, 5, 10, 25, 50, 75, 90, 95, 99)
-    write_headers(ws, 0, ["Percentile (%)", *[f"{k} NPV (USD)" for k in names]], fmt.header)
+    write_headers(
+        ws, 0, ["Percentile (%)", *[f"{strategy_label(k)} NPV (USD)" for k in names]], fmt.header
+    )
     for i, q in enumerate(qs, start=1):
         ws.write_number(i, 0, q, fmt.num("int"))
         for j, s in enumerate(cmp.strategies.values(), start=1):
@@ -143,7 +153,10 @@ def _distributions(wb: Any, fmt: Formats, cmp: Comparison, note: str) -> None:
     edges = np.linspace(lo, hi if hi > lo else lo + 1.0, HIST_BINS + 1)
     r0 = len(qs) + 3
     write_headers(
-        ws, r0, ["NPV bin centre (USD M)", *[f"{k}: share of paths" for k in names]], fmt.header
+        ws,
+        r0,
+        ["NPV bin centre (USD M)", *[f"{strategy_label(k)}: share of paths" for k in names]],
+        fmt.header,
     )
     for b in range(HIST_BINS):
         ws.write_number(r0 + 1 + b, 0, (edges[b] + edges[b + 1]) / 2e6, fmt.num("num"))
@@ -158,7 +171,7 @@ def _distributions(wb: Any, fmt: Formats, cmp: Comparison, note: str) -> None:
     for j, k in enumerate(names, start=1):
         chart.add_series(
             {
-                "name": k,
+                "name": strategy_label(k),
                 "categories": ["Distributions", r0 + 1, 0, r0 + HIST_BINS, 0],
                 "values": ["Distributions", r0 + 1, j, r0 + HIST_BINS, j],
             }
@@ -204,7 +217,7 @@ def _label(name: str) -> str:
 def _sensitivity(wb: Any, fmt: Formats, sens: dict[str, Any], note: str) -> None:
     ws = wb.add_worksheet("Sensitivity")
     heads = [
-        f"Input (tornado of the {sens['strategy']} NPV)",
+        f"Input (tornado of the {strategy_label(str(sens['strategy']))} NPV)",
         "Low input",
         "High input",
         "NPV at low (USD)",

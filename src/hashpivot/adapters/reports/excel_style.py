@@ -22,6 +22,22 @@ NUMBER_FORMATS = {
 }
 
 
+#: how a strategy's key reads in a header
+STRATEGY_LABELS = {
+    "mine": "Mine",
+    "lease": "Lease",
+    "gpu_cloud": "GPU cloud",
+    "switch": "Switch",
+    "split": "Split",
+    "sell": "Sell",
+}
+
+
+def strategy_label(key: str) -> str:
+    """'gpu_cloud' -> 'GPU cloud' (a registered strategy: its key with spaces)."""
+    return STRATEGY_LABELS.get(key, key.replace("_", " "))
+
+
 @dataclass(frozen=True, slots=True)
 class Formats:
     """The workbook's formats: a header, a note, and one per number kind."""
