@@ -82,7 +82,8 @@ def _write_model_summary(ws: Any, fmt: Formats, data: ModelData, results: list[R
         1,
         0,
         "Formulas: change a blue input on the Inputs sheet (power price, rent, conversion "
-        "capex, rates) and every NPV and IRR below recomputes. The engine column is a value.",
+        "capex, rates) and every NPV and IRR below recomputes. The engine column is a value. "
+        "LibreOffice: Data > Calculate > Recalculate Hard if the cells show 0.",
         fmt.note,
     )
     heads = [
@@ -98,11 +99,11 @@ def _write_model_summary(ws: Any, fmt: Formats, data: ModelData, results: list[R
     for i, res in enumerate(results):
         r = MODEL_ROW0 + i
         write_text(ws, r, 0, strategy_label(res.key))
-        ws.write_formula(r, 1, f"={res.npv}", fmt.num("usd"))
+        ws.write_formula(r, 1, f"={res.npv}", fmt.num("usd"), data.npv_usd[res.key])
         ws.write_formula(r, 2, f"={res.irr}", fmt.num("pct"))
         ws.write_number(r, 3, data.npv_usd[res.key], fmt.num("usd"))
         ws.write_formula(
-            r, 4, f"=IF(D{r + 1}=0,B{r + 1}-D{r + 1},B{r + 1}/D{r + 1}-1)", fmt.num("num6")
+            r, 4, f"=IF(D{r + 1}=0,B{r + 1}-D{r + 1},B{r + 1}/D{r + 1}-1)", fmt.num("num6"), 0.0
         )
         write_text(ws, r, 5, res.sheet)
         write_text(ws, r, 6, res.key)

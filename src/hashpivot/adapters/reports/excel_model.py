@@ -116,13 +116,14 @@ def head_block(
     """Rows 0-5 of a strategy sheet: title, NPV, IRR, the engine's NPV, the difference, a note."""
     write_text(ws, 0, 0, title, fmt.title)
     write_text(ws, 1, 0, "NPV (USD)")
-    ws.write_formula(1, 1, npv_formula, fmt.num("usd"))
+    # cached results (the engine's): a reader that does not recalculate on load still sees them
+    ws.write_formula(1, 1, npv_formula, fmt.num("usd"), engine_npv)
     write_text(ws, 2, 0, "IRR (per year)")
     ws.write_formula(2, 1, f'=IFERROR((1+IRR({irr_over}))^12-1,"n/a")', fmt.num("pct"))
     write_text(ws, 3, 0, "Engine NPV (USD, value)")
     ws.write_number(3, 1, engine_npv, fmt.num("usd"))
     write_text(ws, 4, 0, "Formula / engine - 1")
-    ws.write_formula(4, 1, "=IF(B4=0,B2-B4,B2/B4-1)", fmt.num("num6"))
+    ws.write_formula(4, 1, "=IF(B4=0,B2-B4,B2/B4-1)", fmt.num("num6"), 0.0)
     write_text(ws, 5, 0, note, fmt.note)
 
 
