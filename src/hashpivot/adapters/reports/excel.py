@@ -1,9 +1,15 @@
-"""The comparison as an Excel workbook (xlsxwriter): every number a CFO would check.
+"""The comparison as an Excel workbook (xlsxwriter): a model an analyst can audit, and the
+Monte Carlo results beside it.
 
-Sheets: Summary (per-strategy NPV distribution, the JSON totals), Inputs (the site), Assumptions
-(every assumption with its source), Monthly P50 (median monthly net cash flow per strategy over
-the sample paths), Distributions (NPV percentiles), Switch (NPV by conversion month, policy),
-Sensitivity (tornado and Sobol indices), Fan (hashprice and BTC price percentiles).
+The model (formulas): Inputs (every input a named cell, with unit and source), Market path (the
+engine's deterministic path, values), one sheet per strategy (Mine, Lease, GPU cloud, Switch,
+Split, Sell model) whose monthly flows, NPV and IRR are formulas over the inputs and the path,
+the lease template by age (Conversion, values), and Model, which lists each sheet's NPV beside
+the engine's (``compare --deterministic``). Change the power price, the rent or the conversion
+capex on the Inputs sheet and Excel or LibreOffice recomputes every NPV.
+
+The Monte Carlo (values, :mod:`.excel_results`): Summary, Monthly P50, Distributions, Switch,
+Sensitivity, Fan, with native charts.
 """
 
 from __future__ import annotations
@@ -12,20 +18,36 @@ from pathlib import Path
 from typing import Any
 
 from hashpivot.adapters.reports._atomic import new_workbook, write_atomically
-from hashpivot.calendar import month_starts
-from hashpivot.engine.compare import PERCENTILES, Comparison
+from hashpivot.adapters.reports.excel_conversion import write_conversion_sheets
+from hashpivot.adapters.reports.excel_data import ModelData, model_data
+from hashpivot.adapters.reports.excel_inputs import write_inputs
+from hashpivot.adapters.reports.excel_model import (
+    Results,
+    write_gpu,
+    write_market,
+    write_mine,
+    write_sell,
+)
+from hashpivot.adapters.reports.excel_results import (
+    SUMMARY_FIELDS,
+    write_monte_carlo,
+    write_summary,
+)
+from hashpivot.adapters.reports.excel_style import (
+    Formats,
+    formats,
+    strategy_label,
+    write_headers,
+    write_text,
+)
+from hashpivot.engine.compare import Comparison
 from hashpivot.engine.strategies import CompareCase
 
-SUMMARY_FIELDS = (
-    "npv_mean_usd",
-    "npv_p10_usd",
-    "npv_p50_usd",
-    "npv_p90_usd",
-    "prob_best",
-    "prob_loss",
-    "irr_p50",
-    "equity_usd_per_w_p50",
-)
+__all__ = ["MODEL_SHEET", "SUMMARY_FIELDS", "write_workbook"]
+
+MODEL_SHEET = "Model"
+#: the Model sheet's first strategy row (zero-based); columns: strategy, NPV, IRR, engine, diff
+MODEL_ROW0 = 4
 
 
 def write_workbook(
@@ -35,8 +57,79 @@ def write_workbook(
     summary: dict[str, Any],
     assumptions: list[tuple[str, str, str]],
 ) -> Path:
-    """Write the workbook to ``path`` atomically; text cells are never formulas."""
-    return write_atomically(path, lambda tmp: _fill(tmp, case, cmp, summary, assumptions))
+    """Write the workbook to ``path`` atomically; text cells are never formulas.
+
+    The model sheets are the engine's deterministic run on the scenario ``cmp`` was run on
+    (``compare --deterministic --scenario``), else the site file's named scenario.
+    """
+    scenario = cmp.market.split()[-1] if cmp.market.startswith("deterministic") else None
+    data = model_data(case, scenario)
+    return write_atomically(path, lambda tmp: _fill(tmp, case, cmp, summary, assumptions, data))
+
+
+def _write_model_summary(ws: Any, fmt: Formats, data: ModelData, results: list[Results]) -> None:
+    """The Model sheet: each strategy sheet's NPV and IRR (formulas) beside the engine's NPV."""
+    write_text(
+        ws,
+        0,
+        0,
+        f"Deterministic model: the '{data.scenario}' scenario, one path (the numbers of "
+        "hashpivot compare --deterministic)",
+        fmt.title,
+    )
+    write_text(
+        ws,
+        1,
+        0,
+        "Formulas: change a blue input on the Inputs sheet (power price, rent, conversion "
+        "capex, rates) and every NPV and IRR below recomputes. The engine column is a value. "
+        "LibreOffice: Data > Calculate > Recalculate Hard if the cells show 0.",
+        fmt.note,
+    )
+    heads = [
+        "Strategy",
+        "NPV (USD, formula)",
+        "IRR (per year, formula)",
+        "Engine NPV (USD, value)",
+        "Formula / engine - 1",
+        "Sheet",
+        "JSON key",
+    ]
+    write_headers(ws, MODEL_ROW0 - 1, heads, fmt.header, height=30)
+    for i, res in enumerate(results):
+        r = MODEL_ROW0 + i
+        write_text(ws, r, 0, strategy_label(res.key))
+        ws.write_formula(r, 1, f"={res.npv}", fmt.num("usd"), data.npv_usd[res.key])
+        ws.write_formula(r, 2, f"={res.irr}", fmt.num("pct"))
+        ws.write_number(r, 3, data.npv_usd[res.key], fmt.num("usd"))
+        ws.write_formula(
+            r, 4, f"=IF(D{r + 1}=0,B{r + 1}-D{r + 1},B{r + 1}/D{r + 1}-1)", fmt.num("num6"), 0.0
+        )
+        write_text(ws, r, 5, res.sheet)
+        write_text(ws, r, 6, res.key)
+    ws.freeze_panes(MODEL_ROW0, 1)
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 4, 20)
+    ws.set_column(5, 6, 18)
+
+
+def _write_model(
+    wb: Any,
+    fmt: Formats,
+    case: CompareCase,
+    data: ModelData,
+    assumptions: list[tuple[str, str, str]],
+    model_ws: Any,
+) -> None:
+    write_inputs(wb, fmt, case, data, assumptions)
+    write_market(wb, fmt, data)
+    results = [write_mine(wb, fmt, data)]
+    conv = write_conversion_sheets(wb, fmt, data)
+    gpu = write_gpu(wb, fmt, data)
+    results += conv[:1] + ([gpu] if gpu else []) + conv[1:] + [write_sell(wb, fmt, data)]
+    order = [k for k in data.npv_usd]
+    results.sort(key=lambda r: order.index(r.key) if r.key in order else len(order))
+    _write_model_summary(model_ws, fmt, data, results)
 
 
 def _fill(
@@ -45,156 +138,20 @@ def _fill(
     cmp: Comparison,
     summary: dict[str, Any],
     assumptions: list[tuple[str, str, str]],
+    data: ModelData,
 ) -> None:
     wb = new_workbook(path)
-    bold = wb.add_format({"bold": True})
-    usd = wb.add_format({"num_format": "#,##0"})
-    pct = wb.add_format({"num_format": "0.0%"})
-    num = wb.add_format({"num_format": "0.00"})
-
-    ws = wb.add_worksheet("Summary")
-    ws.write_row(0, 0, ["site", summary["site"]], bold)
-    ws.write_row(1, 0, ["paths", summary["paths"], "seed", summary["seed"]])
-    ws.write_row(2, 0, ["recommendation", summary["recommendation"]])
-    ws.write_row(4, 0, ["strategy", *SUMMARY_FIELDS], bold)
-    for i, (name, s) in enumerate(summary["strategies"].items(), start=5):
-        ws.write(i, 0, name)
-        for j, f in enumerate(SUMMARY_FIELDS, start=1):
-            v = s[f]
-            fmt = (
-                pct if f.startswith(("prob", "irr")) else (num if f.endswith("per_w_p50") else usd)
-            )
-            if v is None:
-                ws.write(i, j, "n/a")
-            else:
-                ws.write_number(i, j, float(v), fmt)
-    sw = summary.get("switch", {})
-    r = 6 + len(summary["strategies"])
-    if sw.get("best_month") is not None:
-        for k in (
-            "best_month",
-            "best_month_date",
-            "best_month_npv_mean_usd",
-            "convert_now_npv_mean_usd",
-            "option_value_usd",
-            "lsm_std_error_usd",
-        ):
-            ws.write(r, 0, k)
-            ws.write(r, 1, sw[k])
-            r += 1
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, len(SUMMARY_FIELDS), 16)
-
-    ws = wb.add_worksheet("Inputs")
-    m = case.mining
-    rows: list[tuple[str, Any]] = [
-        ("site", m.name),
-        ("capacity_mw", m.capacity_mw),
-        ("overhead_frac", m.overhead_frac),
-        ("fleet_ph_s", m.fleet.hashrate_ph_s),
-        ("fleet_efficiency_j_per_th", m.fleet.efficiency_j_per_th),
-        ("fleet_power_mw", m.fleet.power_mw),
-        ("power_price_usd_per_mwh", m.power_price_usd_per_mwh),
-        ("opex_usd_per_month", m.opex_usd_per_month),
-        ("uptime_frac", m.uptime_frac),
-        ("pool_fee_frac", m.pool_fee_frac),
-        ("start", f"{m.start:%Y-%m}"),
-        ("horizon_months", m.horizon_months),
-        ("discount_rate", m.discount_rate),
-    ]
-    ws.write_row(0, 0, ["input", "value"], bold)
-    for i, (k, v) in enumerate(rows, start=1):
-        ws.write(i, 0, k)
-        ws.write(i, 1, v)
-    ws.set_column(0, 0, 28)
-
+    fmt = formats(wb)
+    write_summary(wb, fmt, summary)
+    model_ws = wb.add_worksheet(MODEL_SHEET)
+    _write_model(wb, fmt, case, data, assumptions, model_ws)
     ws = wb.add_worksheet("Assumptions")
-    ws.write_row(0, 0, ["assumption", "value", "source"], bold)
+    write_headers(ws, 0, ["Assumption", "Value", "Source"], fmt.header, height=20)
     for i, row in enumerate(assumptions, start=1):
-        ws.write_row(i, 0, list(row))
+        for j, text in enumerate(row):
+            write_text(ws, i, j, text)
+    ws.freeze_panes(1, 1)
     ws.set_column(0, 0, 28)
     ws.set_column(1, 2, 60)
-
-    months = [f"{d:%Y-%m}" for d in month_starts(m.start, cmp.months)]
-    ws = wb.add_worksheet("Monthly P50")
-    names = [k for k, s in cmp.strategies.items() if s.monthly_p50_net_usd is not None]
-    ws.write_row(0, 0, ["month", *[f"{k} P50 net USD" for k in names]], bold)
-    for t, mon in enumerate(months, start=1):
-        ws.write(t, 0, mon)
-        for j, k in enumerate(names, start=1):
-            arr = cmp.strategies[k].monthly_p50_net_usd
-            assert arr is not None
-            ws.write_number(t, j, float(arr[t - 1]), usd)
-    ws.set_column(0, len(names), 18)
-
-    ws = wb.add_worksheet("Distributions")
-    qs = (1, 5, 10, 25, 50, 75, 90, 95, 99)
-    ws.write_row(0, 0, ["percentile", *list(cmp.strategies)], bold)
-    import numpy as np
-
-    for i, q in enumerate(qs, start=1):
-        ws.write(i, 0, q)
-        for j, s in enumerate(cmp.strategies.values(), start=1):
-            ws.write_number(i, j, float(np.percentile(s.npv_usd, q)), usd)
-    ws.set_column(0, len(cmp.strategies), 16)
-
-    if cmp.switch is not None:
-        ws = wb.add_worksheet("Switch")
-        ws.write_row(0, 0, ["switch month", "month", "mean NPV USD", "share converting"], bold)
-        for t in range(cmp.months + 1):
-            ws.write(t + 1, 0, t)
-            ws.write(t + 1, 1, months[t] if t < len(months) else "never")
-            ws.write_number(t + 1, 2, float(cmp.switch.npv_by_month_mean_usd[t]), usd)
-            ws.write_number(t + 1, 3, float(cmp.switch.conversion_prob_by_month[t]), pct)
-        ws.write(0, 5, "policy", bold)
-        for i, line in enumerate(cmp.switch.policy_lines, start=1):
-            ws.write(i, 5, line)
-        ws.set_column(0, 3, 16)
-
-    sens = summary.get("sensitivity")
-    if sens:
-        ws = wb.add_worksheet("Sensitivity")
-        ws.write_row(
-            0,
-            0,
-            [
-                f"tornado: NPV of {sens['strategy']}",
-                "low input",
-                "high input",
-                "NPV at low",
-                "NPV at high",
-                "source of range",
-            ],
-            bold,
-        )
-        for i, row in enumerate(sens["tornado"], start=1):
-            ws.write_row(i, 0, [row["name"], row["low_input"], row["high_input"]])
-            ws.write_number(i, 3, row["low_output_usd"], usd)
-            ws.write_number(i, 4, row["high_output_usd"], usd)
-            ws.write(i, 5, row["source"])
-        r = len(sens["tornado"]) + 3
-        ws.write_row(r, 0, ["Sobol", "first order", "total"], bold)
-        for i, (n, s1, st) in enumerate(
-            zip(
-                sens["sobol"]["names"],
-                sens["sobol"]["first_order"],
-                sens["sobol"]["total"],
-                strict=True,
-            ),
-            start=r + 1,
-        ):
-            ws.write_row(i, 0, [n, s1, st])
-        ws.set_column(0, 5, 20)
-
-    ws = wb.add_worksheet("Fan")
-    ws.write_row(
-        0,
-        0,
-        ["month", *[f"hashprice P{q}" for q in PERCENTILES], *[f"BTC P{q}" for q in PERCENTILES]],
-        bold,
-    )
-    for t, mon in enumerate(months, start=1):
-        ws.write(t, 0, mon)
-        ws.write_row(t, 1, [float(v) for v in cmp.fan_hashprice[:, t - 1]])
-        ws.write_row(t, 1 + len(PERCENTILES), [float(v) for v in cmp.fan_btc_price[:, t - 1]])
+    write_monte_carlo(wb, fmt, case, cmp, summary)
     wb.close()

@@ -1,0 +1,238 @@
+"""The workbook's conversion sheets: the lease template by age, ``lease``, ``switch``, ``split``.
+
+The lease's flows are affine in the rent multiplier at signing and in the capex
+(:mod:`hashpivot.engine.strategies.lease`): by age since converting, a fixed part, the capex,
+the ASIC sale and the rent part. The Conversion sheet holds them as values (the lease schedule:
+ramp, free rent, escalator, renewals, opex; the exit at the cap rate on the forward NOI); the
+Lease and Switch sheets combine them with formulas: capex x the capex factor, rent x the rent
+factor x the market rent multiplier at signing, each discounted at the site's rate up to the
+conversion month and at the lease's rate after it (the engine's ``conversion_values``). The
+Switch sheet converts at the named ``switch_month`` (the engine's best fixed month): change it
+and the sheet re-times the conversion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hashpivot.adapters.reports.excel_data import ConversionData, ModelData
+from hashpivot.adapters.reports.excel_model import (
+    MINE,
+    MINE_DF,
+    MINE_NET,
+    MINE_NET_ALL,
+    MINE_RESIDUAL,
+    TABLE_ROW0,
+    Results,
+    data_range,
+    head_block,
+    market_range,
+    mine_cell,
+)
+from hashpivot.adapters.reports.excel_style import (
+    Formats,
+    cell,
+    sheet_ref,
+    write_headers,
+    write_text,
+)
+
+CONVERSION = "Conversion"
+LEASE = "Lease model"
+SWITCH = "Switch model"
+SPLIT = "Split model"
+CONV_COLUMNS = (
+    ("Age: months since converting (or months left for the exit columns)", "int"),
+    ("Lease fixed flows: opex, fit-out, NOI before rent (USD)", "usd"),
+    ("Conversion capex at the base capex (USD)", "usd"),
+    ("ASIC sale at today's fleet value (USD)", "usd"),
+    ("Rent at the base rent and today's market rent (USD)", "usd"),
+    ("Share of the site still mining (fraction)", "pct"),
+    ("Exit with k months left: fixed part (USD)", "usd"),
+    ("Exit: capex part (USD)", "usd"),
+    ("Exit: ASIC-sale part (USD)", "usd"),
+    ("Exit: rent part (USD)", "usd"),
+    ("ASIC sale value multiplier for a conversion at month m", "factor"),
+)
+
+
+def _conv_range(col: int, h: int) -> str:
+    top, bottom = cell(1, col, absolute=True), cell(1 + h, col, absolute=True)
+    return sheet_ref(CONVERSION, f"{top}:{bottom}")
+
+
+def write_conversion(wb: Any, fmt: Formats, c: ConversionData, h: int) -> None:
+    """The Conversion sheet: the lease template's parts by age (values, from the engine)."""
+    ws = wb.add_worksheet(CONVERSION)
+    write_headers(ws, 0, [name for name, _ in CONV_COLUMNS], fmt.header, height=75)
+    by_age = (c.fixed_usd, c.capex_usd, c.fleet_usd, c.rent_usd, c.mining_share)
+    by_left = (
+        c.exit_fixed_usd,
+        c.exit_capex_usd,
+        c.exit_fleet_usd,
+        c.exit_rent_usd,
+        c.sold_at_mult,
+    )
+    for a in range(h + 1):
+        r = 1 + a
+        ws.write_number(r, 0, a, fmt.num("int"))
+        for j, arr in enumerate(by_age, start=1):
+            if a < h:
+                ws.write_number(r, j, float(arr[a]), fmt.num(CONV_COLUMNS[j][1]))
+        for j, arr in enumerate(by_left, start=6):
+            ws.write_number(r, j, float(arr[a]), fmt.num(CONV_COLUMNS[j][1]))
+    write_text(
+        ws,
+        0,
+        len(CONV_COLUMNS) + 1,
+        "Values from the engine's lease template (lease schedule, ramp, escalator, renewals, "
+        "opex; the exit at the cap rate on the forward 12-month NOI). The Lease and Switch "
+        "sheets scale the capex and rent parts with formulas.",
+        fmt.note,
+    )
+    ws.freeze_panes(1, 1)
+    ws.set_column(0, len(CONV_COLUMNS) - 1, 18)
+
+
+#: Lease / Switch columns (header, number kind)
+LEASE_COLUMNS = (
+    ("Month", None),
+    ("Age since converting (months)", "int"),
+    ("Mining on the site (USD)", "usd"),
+    ("Lease fixed flows (USD)", "usd"),
+    ("Conversion capex (USD)", "usd"),
+    ("ASIC sale (USD)", "usd"),
+    ("Rent (USD)", "usd"),
+    ("Exit value at the horizon (USD)", "usd"),
+    ("Lease net (USD)", "usd"),
+    ("Net cash flow (USD)", "usd"),
+    ("Discount factor (site rate)", "factor"),
+    ("Discount factor (site rate to conversion, lease rate after)", "factor"),
+    ("Present value (USD)", "usd"),
+)
+
+
+def _lease_row(t: int, h: int) -> list[str]:
+    """Formulas of month ``t`` (columns 1..12); the conversion month is $B$7 (m)."""
+    n = TABLE_ROW0 + t + 1
+    age = f"B{n}"
+
+    def by_age(col: int) -> str:
+        return f"INDEX({_conv_range(col, h)},{age}+1)"
+
+    def by_left(col: int) -> str:
+        return f"INDEX({_conv_range(col, h)},{h}-$B$7+1)"
+
+    exit_ = "=0"
+    if t == h - 1:
+        lease_exit = (
+            f"{by_left(6)}+capex_factor*{by_left(7)}+$B$9*{by_left(8)}"
+            f"+rent_factor*$B$8*{by_left(9)}"
+        )
+        exit_ = f"=IF($B$7>={h},{mine_cell(MINE_RESIDUAL, t)},{lease_exit})"
+    return [
+        f"={t}-$B$7",
+        f"={mine_cell(MINE_NET, t)}*IF({age}<0,1,{by_age(5)})",
+        f"=IF({age}<0,0,{by_age(1)})",
+        f"=IF({age}<0,0,capex_factor*{by_age(2)})",
+        f"=IF({age}<0,0,$B$9*{by_age(3)})",
+        f"=IF({age}<0,0,rent_factor*$B$8*{by_age(4)})",
+        exit_,
+        f"=SUM(D{n}:H{n})",
+        f"=C{n}+I{n}",
+        f"={mine_cell(MINE_DF, t)}",
+        f"=IF({age}<0,0,$B$10*(1+lease_discount_rate)^(-({age}+1)/12))",
+        f"=C{n}*K{n}+I{n}*IF($B$7>={h},K{n},L{n})",
+    ]
+
+
+def write_conversion_strategy(
+    wb: Any, fmt: Formats, data: ModelData, name: str, month_formula: str
+) -> Results:
+    """A Lease-like sheet: mine until the conversion month (``month_formula``), then lease."""
+    ws = wb.add_worksheet(name)
+    h = data.horizon
+    key = "lease" if name == LEASE else "switch"
+    title = (
+        "Lease: convert now to a powered shell / AI hall and lease it (exit at the cap rate)"
+        if key == "lease"
+        else "Switch: keep mining, convert at the conversion month (Inputs: switch_month)"
+    )
+    head_block(
+        ws,
+        fmt,
+        title,
+        f"=SUM({data_range(12, h)})",
+        data_range(9, h),
+        data.npv_usd[key],
+        "Formulas over the Conversion sheet's parts (values), the Inputs (rent, capex, rates) "
+        "and the Mine sheet. The engine's NPV is at its best fixed month for the switch.",
+    )
+    rows = (
+        ("Conversion month m (0 = now)", month_formula, "int"),
+        (
+            "Market rent multiplier at signing",
+            f"=INDEX({market_range('rent_mult', h)},B7+1)",
+            "factor",
+        ),
+        ("ASIC sale value multiplier", f"=INDEX({_conv_range(10, h)},B7+1)", "factor"),
+        ("Site discount factor to the conversion", "=(1+discount_rate)^(-B7/12)", "factor"),
+    )
+    for i, (label, formula, kind) in enumerate(rows, start=6):
+        write_text(ws, i, 0, label)
+        ws.write_formula(i, 1, formula, fmt.num(kind))
+    write_headers(ws, TABLE_ROW0 - 1, [c for c, _ in LEASE_COLUMNS], fmt.header, height=60)
+    for t in range(h):
+        r = TABLE_ROW0 + t
+        write_text(ws, r, 0, data.months[t])
+        for j, f in enumerate(_lease_row(t, h), start=1):
+            col_kind = LEASE_COLUMNS[j][1]
+            assert col_kind is not None
+            ws.write_formula(r, j, f, fmt.num(col_kind))
+    ws.freeze_panes(TABLE_ROW0, 1)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, len(LEASE_COLUMNS) - 1, 16)
+    return Results(key, name, sheet_ref(name, "B2"), sheet_ref(name, "B3"))
+
+
+def write_split(wb: Any, fmt: Formats, data: ModelData) -> Results:
+    """The Split sheet: the lease on a share of the site, mining on the rest (linear)."""
+    ws = wb.add_worksheet(SPLIT)
+    h = data.horizon
+    head_block(
+        ws,
+        fmt,
+        "Split: lease a share of the site now, keep mining on the rest",
+        f"=(1-split_lease_frac)*{sheet_ref(MINE, 'B2')}+split_lease_frac*{sheet_ref(LEASE, 'B2')}",
+        data_range(3, h),
+        data.npv_usd["split"],
+        "Formulas: (1 - share) x Mine + share x Lease, month by month and for the NPV (each "
+        "part keeps its own discount rates).",
+    )
+    heads = ["Month", "Mine net (USD)", "Lease net (USD)", "Net cash flow (USD)"]
+    write_headers(ws, TABLE_ROW0 - 1, heads, fmt.header)
+    for t in range(h):
+        r, n = TABLE_ROW0 + t, TABLE_ROW0 + t + 1
+        write_text(ws, r, 0, data.months[t])
+        ws.write_formula(r, 1, f"={mine_cell(MINE_NET_ALL, t)}", fmt.num("usd"))
+        ws.write_formula(r, 2, f"={sheet_ref(LEASE, cell(r, 9))}", fmt.num("usd"))
+        ws.write_formula(r, 3, f"=(1-split_lease_frac)*B{n}+split_lease_frac*C{n}", fmt.num("usd"))
+    ws.freeze_panes(TABLE_ROW0, 1)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 3, 16)
+    return Results("split", SPLIT, sheet_ref(SPLIT, "B2"), sheet_ref(SPLIT, "B3"))
+
+
+def write_conversion_sheets(wb: Any, fmt: Formats, data: ModelData) -> list[Results]:
+    """Conversion, Lease, Switch and Split (nothing without a lease)."""
+    c = data.conversion
+    if c is None:
+        return []
+    h = data.horizon
+    write_conversion(wb, fmt, c, h)
+    out = [write_conversion_strategy(wb, fmt, data, LEASE, "=0")]
+    out.append(
+        write_conversion_strategy(wb, fmt, data, SWITCH, f"=MAX(0,MIN(ROUND(switch_month,0),{h}))")
+    )
+    out.append(write_split(wb, fmt, data))
+    return out
