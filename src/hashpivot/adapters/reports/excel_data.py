@@ -24,8 +24,8 @@ from hashpivot.engine.strategies import BatchContext, StrategyName, prepare
 from hashpivot.engine.strategies.context import batch_context
 from hashpivot.engine.strategies.lease import (
     LeaseTemplate,
-    _fleet_multiplier_at_sale,
     conversion_values,
+    fleet_multiplier_at_sale,
 )
 from hashpivot.types import FloatArray
 from hashpivot.valuation.cashflow import monthly_rate
@@ -121,7 +121,7 @@ def _conversion(case: CompareCase, ctx: BatchContext) -> ConversionData | None:
     n_t = template.fixed_usd.size
     r = float(monthly_rate(lo.discount_rate_per_year))
     disc_t = (1.0 + r) ** -np.arange(n_t + 1, dtype=np.float64)
-    sold = _fleet_multiplier_at_sale(template.fleet_usd, disc_t, ctx.fleet_mult)
+    sold = fleet_multiplier_at_sale(template.fleet_usd, disc_t, ctx.fleet_mult)
     return ConversionData(
         fixed_usd=template.fixed_usd[:h].copy(),
         capex_usd=template.capex_usd[:h].copy(),

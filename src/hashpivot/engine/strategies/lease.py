@@ -163,7 +163,7 @@ def _switch_compiled(
     return out_sw, out_ex, out_cont
 
 
-def _fleet_multiplier_at_sale(
+def fleet_multiplier_at_sale(
     fleet_usd: FloatArray, disc: FloatArray, fleet_mult: FloatArray
 ) -> FloatArray:
     """For a conversion decided at each month m, the fleet's value multiplier when its ASICs are
@@ -241,7 +241,7 @@ def conversion_values(ctx: BatchContext) -> ConversionValues:
 
     # the ASICs displaced by a conversion at m are sold at ages a of the template: at the
     # value of month m + a (after wear and any halving in between), not of month m
-    sold_at = _fleet_multiplier_at_sale(template.fleet_usd, disc_t[0], ctx.fleet_mult)
+    sold_at = fleet_multiplier_at_sale(template.fleet_usd, disc_t[0], ctx.fleet_mult)
     s_m = ctx.rent_mult  # rent multiplier at signing, (n, H+1)
     if USE_KERNELS:
         sw, ex, cont = _switch_compiled(
