@@ -337,6 +337,16 @@ def _landlord_capex_usd(
     return np.broadcast_to(capex_1d, (paths, ext)).copy()
 
 
+def _exit_value_usd(
+    forward_noi_usd_per_year: FloatArray, exit_cap_rate_frac: float | None, sale_cost_frac: float
+) -> FloatArray | None:
+    """Sale at the horizon [USD per path]: forward 12-month NOI [USD/yr] / exit cap rate [1/yr]
+    x (1 - sale cost [fraction]); None without an exit cap rate."""
+    if exit_cap_rate_frac is None:
+        return None
+    return forward_noi_usd_per_year / exit_cap_rate_frac * (1.0 - sale_cost_frac)
+
+
 def lease_cash_flows(
     terms: LeaseTerms,
     conv: Conversion,
@@ -402,11 +412,7 @@ def lease_cash_flows(
     noi = rent_due + opex
     forward = noi[:, months : months + 12].sum(axis=1)
     first_year = noi[:, stab : stab + 12].sum(axis=1)
-    tv = (
-        None
-        if exit_cap_rate_frac is None
-        else forward / exit_cap_rate_frac * (1.0 - sale_cost_frac)
-    )
+    tv = _exit_value_usd(forward, exit_cap_rate_frac, sale_cost_frac)
     return CashFlows(
         start=start,
         revenue_usd=cash_rent[:, :months],
