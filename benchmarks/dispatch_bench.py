@@ -10,7 +10,7 @@ run on one machine, with the ratio constrained / unconstrained (time per cell). 
 ``--loop-paths N`` it also times the interval-by-interval loop the kernel replaced
 (``tests/dispatch_reference.py``) on N paths x 1 year.
 Prices are lognormal draws with a few spikes and negative hours (the benchmark measures speed,
-not realism; :func:`hashpivot.power.prices.simulate_prices` makes realistic paths).
+not realism; :func:`hashpivot.power.price_model.simulate_prices` makes realistic paths).
 """
 
 from __future__ import annotations

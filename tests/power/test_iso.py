@@ -19,7 +19,8 @@ from hashpivot.adapters.fetch.iso import (
     series_from_gridstatus_frame,
 )
 from hashpivot.errors import DataError, FetchError, InputError
-from hashpivot.power.prices import Market, PriceSource, gap_report
+from hashpivot.power.price_summary import gap_report
+from hashpivot.power.prices import Market, PriceSource
 
 DATA = Path(__file__).parent / "data"
 START = datetime(2025, 7, 1, 21, tzinfo=UTC)

@@ -10,17 +10,15 @@ import pytest
 
 from hashpivot.adapters.prices import FilePriceSource
 from hashpivot.errors import DataError, InputError
+from hashpivot.power.price_model import fit_price_model, simulate_prices
+from hashpivot.power.price_summary import gap_report, summarize
 from hashpivot.power.prices import (
     Market,
     PriceSeries,
     PriceSource,
     calendar_index,
-    fit_price_model,
-    gap_report,
     hour_starts,
     select_year,
-    simulate_prices,
-    summarize,
     to_hourly,
 )
 

@@ -110,6 +110,68 @@ def _check(ok: np.ndarray, column: str, values: np.ndarray, source: str) -> None
         )
 
 
+def _read_raw(p: Path, source: str) -> pd.DataFrame:
+    """The file as text columns, checked to hold every :data:`REQUIRED_COLUMNS` and a row."""
+    raw = read_checked_frame(
+        p,
+        lambda f: pd.read_csv(f, dtype=str, keep_default_na=False),
+        field="--history",
+        kind="CSV file",
+    )
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, raw.columns))}",
+            source=source,
+        )
+    if raw.empty:
+        raise DataError("no rows", source=source)
+    return raw
+
+
+def _parse_dates(raw: pd.DataFrame, source: str) -> pd.Series:
+    """The ``date`` column as UTC days (datetime64), checked strictly increasing."""
+    dates = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        i = int(np.argmax(dates.isna().to_numpy()))
+        raise DataError(
+            f"column 'date' row {i + 2} = {raw['date'].iloc[i]!r}: expected YYYY-MM-DD",
+            source=source,
+        )
+    steps = dates.diff().iloc[1:]
+    if (steps <= pd.Timedelta(0)).any():
+        i = int(np.argmax((steps <= pd.Timedelta(0)).to_numpy())) + 1
+        raise DataError(
+            f"dates must be sorted and unique: row {i + 2} ({raw['date'].iloc[i]}) "
+            f"follows {raw['date'].iloc[i - 1]}",
+            source=source,
+        )
+    return dates
+
+
+def _height_end(raw: pd.DataFrame, blocks: np.ndarray, source: str) -> np.ndarray:
+    """``height_end_est`` [block height], checked integer and advancing by each day's blocks.
+
+    ``blocks`` is the day's ``block_count`` [blocks/day], already checked.
+    """
+    height_end = _numeric(raw, "height_end_est", source)
+    _check(
+        (height_end == np.round(height_end)) & (height_end + 1 >= blocks),
+        "height_end_est",
+        height_end,
+        source,
+    )
+    advance = np.diff(height_end) == blocks[1:]
+    if not advance.all():
+        i = int(np.argmin(advance)) + 1
+        raise DataError(
+            f"row {i + 2}: height_end_est {height_end[i]:.0f} - previous {height_end[i - 1]:.0f}"
+            f" != block_count {blocks[i]:.0f}",
+            source=source,
+        )
+    return height_end
+
+
 def load_btc_daily(path: str | Path | None = None) -> pd.DataFrame:
     """Read, validate and enrich the daily history.
 
@@ -136,56 +198,14 @@ def load_btc_daily(path: str | Path | None = None) -> pd.DataFrame:
     """
     p = resolve_history_path(path)
     source = str(p)
-    raw = read_checked_frame(
-        p,
-        lambda f: pd.read_csv(f, dtype=str, keep_default_na=False),
-        field="--history",
-        kind="CSV file",
-    )
-    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, raw.columns))}",
-            source=source,
-        )
-    if raw.empty:
-        raise DataError("no rows", source=source)
-
-    dates = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        i = int(np.argmax(dates.isna().to_numpy()))
-        raise DataError(
-            f"column 'date' row {i + 2} = {raw['date'].iloc[i]!r}: expected YYYY-MM-DD",
-            source=source,
-        )
-    steps = dates.diff().iloc[1:]
-    if (steps <= pd.Timedelta(0)).any():
-        i = int(np.argmax((steps <= pd.Timedelta(0)).to_numpy())) + 1
-        raise DataError(
-            f"dates must be sorted and unique: row {i + 2} ({raw['date'].iloc[i]}) "
-            f"follows {raw['date'].iloc[i - 1]}",
-            source=source,
-        )
+    raw = _read_raw(p, source)
+    dates = _parse_dates(raw, source)
 
     price = _numeric(raw, "price_usd", source)
     _check(price > 0, "price_usd", price, source)
     blocks = _numeric(raw, "block_count", source)
     _check((blocks > 0) & (blocks == np.round(blocks)), "block_count", blocks, source)
-    height_end = _numeric(raw, "height_end_est", source)
-    _check(
-        (height_end == np.round(height_end)) & (height_end + 1 >= blocks),
-        "height_end_est",
-        height_end,
-        source,
-    )
-    advance = np.diff(height_end) == blocks[1:]
-    if not advance.all():
-        i = int(np.argmin(advance)) + 1
-        raise DataError(
-            f"row {i + 2}: height_end_est {height_end[i]:.0f} - previous {height_end[i - 1]:.0f}"
-            f" != block_count {blocks[i]:.0f}",
-            source=source,
-        )
+    height_end = _height_end(raw, blocks, source)
     difficulty = _numeric(raw, "difficulty_mean", source)
     _check(difficulty > 0, "difficulty_mean", difficulty, source)
     fees = _numeric(raw, "fees_btc", source)

@@ -30,15 +30,13 @@ import pandas as pd
 from hashpivot.config.files import MAX_DATA_BYTES, checked_file, read_checked_frame
 from hashpivot.errors import DataError, InputError
 from hashpivot.power.dispatch import DispatchPolicy, SiteDispatchSpec, dispatch_site
+from hashpivot.power.price_summary import GapReport, gap_report, summarize
 from hashpivot.power.prices import (
     ALLOWED_INTERVAL_MINUTES,
-    GapReport,
     Market,
     PriceSeries,
-    gap_report,
     select_range,
     select_year,
-    summarize,
     year_window,
 )
 

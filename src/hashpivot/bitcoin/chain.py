@@ -153,6 +153,86 @@ def simulate_chain(
     )
 
 
+@dataclass(slots=True)
+class _ChainWalk:
+    """Where each path's chain stands while :func:`simulate_chain_numpy` walks the months.
+
+    height : height of the next block [-]; diff : current difficulty [-];
+    to_retarget : blocks left in the epoch [-]; epoch_elapsed : seconds into the epoch [s];
+    weighted_diff : sum of blocks x difficulty over the current month [-]. The other arrays
+    are scratch space reused by every segment (the loop is the hot path of Monte Carlo runs).
+    """
+
+    height: FloatArray
+    diff: FloatArray
+    to_retarget: FloatArray
+    epoch_elapsed: FloatArray
+    weighted_diff: FloatArray
+    rate: FloatArray
+    t_need: FloatArray
+    dt: FloatArray
+    n: FloatArray
+    retarget: NDArray[np.bool_]
+    t_rem: FloatArray
+    rate_base: FloatArray
+
+    @classmethod
+    def start(cls, state: NetworkState, paths: int) -> _ChainWalk:
+        """Every path at ``state``, with fresh scratch arrays of length ``paths``."""
+        return cls(
+            height=np.full(paths, float(state.height)),
+            diff=np.full(paths, float(state.difficulty)),
+            to_retarget=np.full(paths, RETARGET_INTERVAL_BLOCKS - state.epoch_blocks),
+            epoch_elapsed=np.full(paths, float(state.epoch_elapsed_s)),
+            weighted_diff=np.empty(paths),
+            rate=np.empty(paths),
+            t_need=np.empty(paths),
+            dt=np.empty(paths),
+            n=np.empty(paths),
+            retarget=np.empty(paths, dtype=bool),
+            t_rem=np.empty(paths),
+            rate_base=np.empty(paths),
+        )
+
+    def walk_month(self, hashrate_h_s: FloatArray, month_s: float) -> None:
+        """Mine ``month_s`` seconds [s] at ``hashrate_h_s`` [H/s] (one value per path),
+        retargeting every 2016 blocks: new D = D x two weeks / clamp(epoch time, x4).
+
+        Raises InputError where a month would need more than 16 retargets (hashrate x 16).
+        """
+        lo_span = TARGET_TIMESPAN_S / MAX_RETARGET_FACTOR
+        hi_span = TARGET_TIMESPAN_S * MAX_RETARGET_FACTOR
+        self.t_rem.fill(month_s)
+        self.weighted_diff.fill(0.0)
+        rate, t_need, dt, n, retarget = self.rate, self.t_need, self.dt, self.n, self.retarget
+        np.divide(hashrate_h_s, HASHES_PER_DIFFICULTY_1, out=self.rate_base)  # blocks/s x D
+        for _ in range(_MAX_SEGMENTS_PER_MONTH):
+            np.divide(self.rate_base, self.diff, out=rate)  # blocks/s at the current difficulty
+            np.divide(self.to_retarget, rate, out=t_need)
+            np.less_equal(t_need, self.t_rem, out=retarget)
+            np.minimum(t_need, self.t_rem, out=dt)
+            np.multiply(rate, dt, out=n)
+            self.height += n
+            self.to_retarget -= n
+            self.epoch_elapsed += dt
+            self.t_rem -= dt
+            n *= self.diff
+            self.weighted_diff += n
+            if not retarget.any():
+                return  # every path spent its month without another retarget
+            # new D = D x two weeks / clamp(epoch time); fresh epoch where a retarget happened
+            np.clip(self.epoch_elapsed, lo_span, hi_span, out=t_need)
+            np.divide(TARGET_TIMESPAN_S, t_need, out=t_need)
+            np.multiply(self.diff, t_need, out=t_need)
+            np.copyto(self.diff, t_need, where=retarget)
+            np.copyto(self.to_retarget, float(RETARGET_INTERVAL_BLOCKS), where=retarget)
+            np.copyto(self.epoch_elapsed, 0.0, where=retarget)
+        # needs > 16 retargets in a month (hashrate x 16 in a month)
+        raise InputError(  # pragma: no cover
+            "hashrate_eh_s", float(hashrate_h_s.max() / H_PER_EH), "a path without x16 jumps"
+        )
+
+
 def simulate_chain_numpy(
     state: NetworkState,
     hashrate_eh_s: NDArray[np.float64],
@@ -176,68 +256,28 @@ def simulate_chain_numpy(
     """
     hr = _check_inputs(state, hashrate_eh_s, seconds)
     paths, months = hr.shape
-
-    height = np.full(paths, float(state.height))
-    diff = np.full(paths, float(state.difficulty))
-    to_retarget = np.full(paths, RETARGET_INTERVAL_BLOCKS - state.epoch_blocks)  # blocks left
-    epoch_elapsed = np.full(paths, float(state.epoch_elapsed_s))
+    walk = _ChainWalk.start(state, paths)
 
     blocks_out = np.empty((paths, months))
     subsidy_out = np.empty((paths, months))
     height_out = np.empty((paths, months))
     dmean_out = np.empty((paths, months))
     dend_out = np.empty((paths, months))
-    cum_start = cumulative_subsidy_btc(height)
-    # Scratch arrays reused by every segment: the loop is the hot path of Monte Carlo runs.
-    rate = np.empty(paths)
-    t_need = np.empty(paths)
-    dt = np.empty(paths)
-    n = np.empty(paths)
-    retarget = np.empty(paths, dtype=bool)
-    weighted_diff = np.empty(paths)
-    t_rem = np.empty(paths)
-    rate_base = np.empty(paths)
-    lo_span = TARGET_TIMESPAN_S / MAX_RETARGET_FACTOR
-    hi_span = TARGET_TIMESPAN_S * MAX_RETARGET_FACTOR
+    cum_start = cumulative_subsidy_btc(walk.height)
 
     for j in range(months):
-        t_rem.fill(seconds[j] - (first_month_elapsed_s if j == 0 else 0.0))
-        h0 = height.copy()
-        weighted_diff.fill(0.0)
-        np.divide(hr[:, j], HASHES_PER_DIFFICULTY_1, out=rate_base)  # blocks/s x difficulty
-        for _ in range(_MAX_SEGMENTS_PER_MONTH):
-            np.divide(rate_base, diff, out=rate)  # blocks per second at the current difficulty
-            np.divide(to_retarget, rate, out=t_need)
-            np.less_equal(t_need, t_rem, out=retarget)
-            np.minimum(t_need, t_rem, out=dt)
-            np.multiply(rate, dt, out=n)
-            height += n
-            to_retarget -= n
-            epoch_elapsed += dt
-            t_rem -= dt
-            n *= diff
-            weighted_diff += n
-            if not retarget.any():
-                break  # every path spent its month without another retarget
-            # new D = D x two weeks / clamp(epoch time); fresh epoch where a retarget happened
-            np.clip(epoch_elapsed, lo_span, hi_span, out=t_need)
-            np.divide(TARGET_TIMESPAN_S, t_need, out=t_need)
-            np.multiply(diff, t_need, out=t_need)
-            np.copyto(diff, t_need, where=retarget)
-            np.copyto(to_retarget, float(RETARGET_INTERVAL_BLOCKS), where=retarget)
-            np.copyto(epoch_elapsed, 0.0, where=retarget)
-        else:  # pragma: no cover - needs > 16 retargets in a month (hashrate x 16 in a month)
-            raise InputError(
-                "hashrate_eh_s", float(hr[:, j].max() / H_PER_EH), "a path without x16 jumps"
-            )
-        cum_end = cumulative_subsidy_btc(height)
-        n_month = height - h0
+        h0 = walk.height.copy()
+        walk.walk_month(hr[:, j], seconds[j] - (first_month_elapsed_s if j == 0 else 0.0))
+        cum_end = cumulative_subsidy_btc(walk.height)
+        n_month = walk.height - h0
         blocks_out[:, j] = n_month
         subsidy_out[:, j] = cum_end - cum_start
         cum_start = cum_end
-        height_out[:, j] = height
-        dmean_out[:, j] = np.divide(weighted_diff, n_month, out=diff.copy(), where=n_month > 0)
-        dend_out[:, j] = diff
+        height_out[:, j] = walk.height
+        dmean_out[:, j] = np.divide(
+            walk.weighted_diff, n_month, out=walk.diff.copy(), where=n_month > 0
+        )
+        dend_out[:, j] = walk.diff
     return ChainPath(
         blocks=blocks_out,
         subsidy_btc=subsidy_out,

@@ -98,6 +98,26 @@ def _check_backend_flags(
         check_scheduler(scheduler)
 
 
+def _with_progress_bar(
+    simulate: Callable[[Callable[[int, int], None] | None], decide_api.Comparison],
+) -> decide_api.Comparison:
+    """Run ``simulate`` under a transient progress bar of Monte Carlo batches done."""
+    with Progress(
+        TextColumn("[bold]Simulating"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} batches"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("compare", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return simulate(tick)
+
+
 @app.command()
 def compare(
     site_file: Path = typer.Argument(..., help="Site file with [lease] / [gpu_cloud] tables."),
@@ -162,20 +182,7 @@ def compare(
     elif as_json:
         cmp = simulate()
     else:
-        with Progress(
-            TextColumn("[bold]Simulating"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total} batches"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("compare", total=None)
-
-            def tick(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            cmp = simulate(tick)
+        cmp = _with_progress_bar(simulate)
     out, rows = decide_api.finish_compare(case, cmp, sensitivity_of=sensitivity_of, report=report)
     if as_json:
         out["assumptions"] = [{"name": n, "value": v, "source": s} for n, v, s in rows]

@@ -144,6 +144,159 @@ def market_rate_curve(spec: GpuSpec, age_months: ArrayLike) -> FloatArray:
     return np.asarray(np.maximum(rate, spec.rate_floor_usd_per_gpu_hour), dtype=np.float64)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Fleet:
+    """The installed GPUs month by month, summed over the phases; arrays are ``(months,)``.
+
+    gpus : GPUs installed [-]
+    contract_gpus : GPUs of phases still inside their contract months [-] (before the
+        contracted share is applied)
+    curve_rate_x_gpus : sum over phases of GPUs x their market-curve rate [USD/hour]
+    gpu_capex_usd : GPU purchases at delivery and at each refresh [USD], negative
+    gpus_bought : GPUs bought at the phases' deliveries, summed over phases [-]
+    """
+
+    gpus: FloatArray
+    contract_gpus: FloatArray
+    curve_rate_x_gpus: FloatArray
+    gpu_capex_usd: FloatArray
+    gpus_bought: float
+
+
+def _phase_gpus(it_mw: float, spec: GpuSpec) -> float:
+    """GPUs a phase of ``it_mw`` [MW] of IT power installs: ``floor(it_mw x 1000 / kW per GPU)``."""
+    return float(np.floor(it_mw * gpus_per_it_mw(spec.it_kw_per_gpu)))
+
+
+def _fleet(terms: GpuCloudTerms, conv: Conversion, months: int, life_months: int) -> _Fleet:
+    """GPUs, contracted GPUs, curve revenue rate and GPU capex by month over all phases
+    (``life_months`` [months]: the depreciation life, also the refresh cycle)."""
+    m = np.arange(months)
+    spec = terms.gpu
+    life = life_months
+    gpus = np.zeros(months)
+    contracted = np.zeros(months)  # GPUs under the take-or-pay contract
+    curve_rate_x_gpus = np.zeros(months)  # sum over phases of GPUs x their curve rate
+    gpu_capex = np.zeros(months)
+    n_total = 0.0
+    for p in conv.phases:  # a handful of phases; every path at once
+        n = _phase_gpus(p.it_mw, spec)
+        n_total += n
+        age = m - p.delivery_month
+        on = age >= 0
+        gpus += np.where(on, n, 0.0)
+        contracted += np.where(on & (age < terms.contract_months), n, 0.0)
+        cycle_age = np.where(on, age % life, 0) if terms.refresh else np.where(on, age, 0)
+        curve_rate_x_gpus += np.where(on, n * market_rate_curve(spec, cycle_age), 0.0)
+        # purchases at delivery and at each refresh inside the horizon
+        refresh_buy = on & (age > 0) & (age % life == 0) & terms.refresh
+        gpu_capex -= np.where(on & (age == 0), n * spec.capex_usd_per_gpu, 0.0)
+        gpu_capex -= np.where(
+            refresh_buy, terms.refresh_capex_frac * n * spec.capex_usd_per_gpu, 0.0
+        )
+    return _Fleet(
+        gpus=gpus,
+        contract_gpus=contracted,
+        curve_rate_x_gpus=curve_rate_x_gpus,
+        gpu_capex_usd=gpu_capex,
+        gpus_bought=n_total,
+    )
+
+
+def _market_rate(
+    fleet: _Fleet, gpu_rate_usd_per_gpu_hour: ArrayLike | None, paths: int
+) -> FloatArray:
+    """Market rate of the uncontracted GPUs [USD/GPU-hour], ``(paths, months)``: the given
+    per-path rate, else the fleet's GPU-weighted catalogue curve (0 before any delivery)."""
+    gpus = fleet.gpus
+    months = gpus.shape[0]
+    if gpu_rate_usd_per_gpu_hour is not None:
+        return per_path(gpu_rate_usd_per_gpu_hour, paths, months, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        curve = np.where(gpus > 0, fleet.curve_rate_x_gpus / np.maximum(gpus, 1.0), 0.0)
+    return np.broadcast_to(curve, (paths, months)).copy()
+
+
+def _contract_value_usd(terms: GpuCloudTerms, conv: Conversion, hours_all: FloatArray) -> float:
+    """Value of the take-or-pay contracts [USD]: contracted GPUs x contract hours x rate,
+    summed over phases (each phase's contract runs ``contract_months`` from its delivery;
+    ``hours_all`` [h] covers every month up to the last contract's end)."""
+    contract_value = 0.0
+    for p in conv.phases:
+        contracted_n = _phase_gpus(p.it_mw, terms.gpu) * terms.contracted_share_frac
+        first = max(p.delivery_month, 0)
+        contract_hours = hours_all[first : first + terms.contract_months].sum()
+        contract_value += contracted_n * contract_hours * terms.contract_rate_usd_per_gpu_hour
+    return contract_value
+
+
+def _gpu_book_value_usd(
+    terms: GpuCloudTerms, conv: Conversion, months: int, life_months: int
+) -> float:
+    """Straight-line book value [USD] at the horizon end of each phase's latest GPU purchase
+    (to ``residual_value_frac`` of its cost over ``life_months`` [months])."""
+    spec = terms.gpu
+    life = life_months
+    gpu_book_usd = 0.0
+    for p in conv.phases:
+        n = _phase_gpus(p.it_mw, spec)
+        held = months - p.delivery_month  # months of use by the horizon end
+        if held > 0:
+            first_cycle = held <= life
+            basis = n * spec.capex_usd_per_gpu * (1.0 if first_cycle else terms.refresh_capex_frac)
+            used = (held - 1) % life + 1 if terms.refresh else min(held, life)
+            salvage = terms.residual_value_frac * basis
+            gpu_book_usd += basis - (basis - salvage) * used / life
+    return gpu_book_usd
+
+
+def _with_prepayment(
+    revenue_usd: FloatArray, prepay_usd: float, contracted_hours: FloatArray
+) -> FloatArray:
+    """Revenue [USD] with the prepayment ``prepay_usd`` [USD] received at signing (month 0)
+    and credited in proportion to the contracted GPU-hours ``contracted_hours`` [GPU-h]."""
+    if prepay_usd > 0 and contracted_hours.sum() > 0:
+        revenue_usd = revenue_usd - prepay_usd * contracted_hours / contracted_hours.sum()
+        revenue_usd[:, 0] += prepay_usd
+    return revenue_usd
+
+
+def _opex_usd(
+    terms: GpuCloudTerms,
+    conv: Conversion,
+    gpus: FloatArray,
+    hours: FloatArray,
+    price_usd_per_mwh: FloatArray,
+) -> FloatArray:
+    """Monthly opex [USD], negative, ``(paths, months)``: staff and software per GPU-year,
+    site opex per delivered IT MW-year, maintenance per GPU capex-year, and power
+    (IT kW x load x PUE x ``hours`` [h] x ``price_usd_per_mwh`` [USD/MWh])."""
+    spec = terms.gpu
+    months = gpus.shape[0]
+    it_mwh = gpus * spec.it_kw_per_gpu / 1000.0 * terms.power_load_frac * hours
+    delivered_mw = delivered_it_mw(conv.phases, months)
+    opex_1d = -(
+        gpus * terms.staff_software_usd_per_gpu_year / 12.0
+        + delivered_mw * terms.site_opex_usd_per_it_mw_year / 12.0
+        + gpus * spec.capex_usd_per_gpu * terms.maintenance_frac_of_capex_per_year / 12.0
+    )
+    return np.asarray(opex_1d[None, :] - price_usd_per_mwh * (it_mwh * conv.pue)[None, :])
+
+
+def _facility_book_value_usd(
+    conv: Conversion, facility_usd_per_it_mw: float, months: int, facility_life_years: float
+) -> float:
+    """Facility (shell + fit-out, ``facility_usd_per_it_mw`` [USD/IT MW]) at its straight-line
+    book value over ``facility_life_years`` [years] at the horizon end [USD]."""
+    fac_life = max(round(12 * facility_life_years), 1)
+    return sum(
+        p.it_mw
+        * facility_usd_per_it_mw
+        * max(1.0 - max(months - p.delivery_month, 0) / fac_life, 0.0)
+        for p in conv.phases
+    )
+
+
 def gpu_cloud_cash_flows(
     terms: GpuCloudTerms,
     conv: Conversion,
@@ -171,7 +324,6 @@ def gpu_cloud_cash_flows(
     ``market_rate_usd_per_gpu_hour`` ``(paths, months)``,
     ``contract_value_usd`` and ``gpu_capex_usd`` (``(1,)``).
     """
-    m = np.arange(months)
     spec = terms.gpu
     life = max(round(12 * terms.depreciation_life_years), 1)
     paths = paths_of(gpu_rate_usd_per_gpu_hour, power_price_usd_per_mwh)
@@ -179,81 +331,31 @@ def gpu_cloud_cash_flows(
     hours_all = month_hours(start, max(months, last_contract_month + terms.contract_months))
     hours = hours_all[:months]
 
-    gpus = np.zeros(months)
-    contracted = np.zeros(months)  # GPUs under the take-or-pay contract
-    curve_rate_x_gpus = np.zeros(months)  # sum over phases of GPUs x their curve rate
-    gpu_capex = np.zeros(months)
-    gpu_book_usd = 0.0
-    contract_value = 0.0
-    n_total = 0.0
-    for p in conv.phases:  # a handful of phases; every path at once
-        n = float(np.floor(p.it_mw * gpus_per_it_mw(spec.it_kw_per_gpu)))
-        n_total += n
-        age = m - p.delivery_month
-        on = age >= 0
-        gpus += np.where(on, n, 0.0)
-        contracted += np.where(on & (age < terms.contract_months), n, 0.0)
-        contracted_n = n * terms.contracted_share_frac
-        first = max(p.delivery_month, 0)
-        contract_hours = hours_all[first : first + terms.contract_months].sum()
-        contract_value += contracted_n * contract_hours * terms.contract_rate_usd_per_gpu_hour
-        cycle_age = np.where(on, age % life, 0) if terms.refresh else np.where(on, age, 0)
-        curve_rate_x_gpus += np.where(on, n * market_rate_curve(spec, cycle_age), 0.0)
-        # purchases at delivery and at each refresh inside the horizon
-        refresh_buy = on & (age > 0) & (age % life == 0) & terms.refresh
-        gpu_capex -= np.where(on & (age == 0), n * spec.capex_usd_per_gpu, 0.0)
-        gpu_capex -= np.where(
-            refresh_buy, terms.refresh_capex_frac * n * spec.capex_usd_per_gpu, 0.0
-        )
-        # straight-line book value at the end of the horizon of the latest purchase
-        held = months - p.delivery_month  # months of use by the horizon end
-        if held > 0:
-            first_cycle = held <= life
-            basis = n * spec.capex_usd_per_gpu * (1.0 if first_cycle else terms.refresh_capex_frac)
-            used = (held - 1) % life + 1 if terms.refresh else min(held, life)
-            salvage = terms.residual_value_frac * basis
-            gpu_book_usd += basis - (basis - salvage) * used / life
+    fleet = _fleet(terms, conv, months, life)
+    gpus = fleet.gpus
+    contract_value = _contract_value_usd(terms, conv, hours_all)
 
-    contracted = contracted * terms.contracted_share_frac
+    contracted = fleet.contract_gpus * terms.contracted_share_frac
     uncontracted = gpus - contracted
-    with np.errstate(divide="ignore", invalid="ignore"):
-        curve = np.where(gpus > 0, curve_rate_x_gpus / np.maximum(gpus, 1.0), 0.0)
-    if gpu_rate_usd_per_gpu_hour is None:
-        market = np.broadcast_to(curve, (paths, months)).copy()
-    else:
-        market = per_path(gpu_rate_usd_per_gpu_hour, paths, months, 0.0)
+    market = _market_rate(fleet, gpu_rate_usd_per_gpu_hour, paths)
     revenue = (
         contracted * hours * terms.contract_rate_usd_per_gpu_hour
         + uncontracted * hours * terms.utilisation_frac * market
     )
     accrual_revenue = np.asarray(revenue, dtype=np.float64).copy()
-    prepay_usd = terms.prepayment_frac * contract_value
-    contracted_hours = contracted * hours
-    if prepay_usd > 0 and contracted_hours.sum() > 0:
-        # received at signing, credited in proportion to the contracted GPU-hours
-        revenue = revenue - prepay_usd * contracted_hours / contracted_hours.sum()
-        revenue[:, 0] += prepay_usd
+    revenue = _with_prepayment(revenue, terms.prepayment_frac * contract_value, contracted * hours)
 
     price = per_path(power_price_usd_per_mwh, paths, months, terms.power_price_usd_per_mwh)
-    it_mwh = gpus * spec.it_kw_per_gpu / 1000.0 * terms.power_load_frac * hours
-    delivered_mw = delivered_it_mw(conv.phases, months)
-    opex_1d = -(
-        gpus * terms.staff_software_usd_per_gpu_year / 12.0
-        + delivered_mw * terms.site_opex_usd_per_it_mw_year / 12.0
-        + gpus * spec.capex_usd_per_gpu * terms.maintenance_frac_of_capex_per_year / 12.0
-    )
-    opex = opex_1d[None, :] - price * (it_mwh * conv.pue)[None, :]
+    opex = _opex_usd(terms, conv, gpus, hours, price)
 
     facility_per_mw = conv.shell_capex_usd_per_it_mw + conv.fitout_capex_usd_per_it_mw
     facility = capex_schedule_usd(conv.phases, facility_per_mw, conv.construction_months, months)
-    capex = np.broadcast_to(facility + gpu_capex, (paths, months)).copy()
+    capex = np.broadcast_to(facility + fleet.gpu_capex_usd, (paths, months)).copy()
 
-    fac_life = max(round(12 * terms.facility_life_years), 1)
-    facility_book_usd = sum(
-        p.it_mw * facility_per_mw * max(1.0 - max(months - p.delivery_month, 0) / fac_life, 0.0)
-        for p in conv.phases
+    facility_book_usd = _facility_book_value_usd(
+        conv, facility_per_mw, months, terms.facility_life_years
     )
-    tv = np.full(paths, gpu_book_usd + facility_book_usd)
+    tv = np.full(paths, _gpu_book_value_usd(terms, conv, months, life) + facility_book_usd)
     return CashFlows(
         start=start,
         revenue_usd=np.asarray(revenue, dtype=np.float64),
@@ -266,6 +368,6 @@ def gpu_cloud_cash_flows(
             "ebitda_accrual_usd": accrual_revenue + opex,
             "market_rate_usd_per_gpu_hour": market,
             "contract_value_usd": np.array([contract_value]),
-            "gpu_capex_usd": np.array([n_total * spec.capex_usd_per_gpu]),
+            "gpu_capex_usd": np.array([fleet.gpus_bought * spec.capex_usd_per_gpu]),
         },
     )

@@ -197,6 +197,156 @@ def contract_value_usd(terms: LeaseTerms) -> float:
     return float(np.sum(terms.it_mw * 1000.0 * rent * billed))
 
 
+def _rent_in_force(
+    terms: LeaseTerms,
+    m: NDArray[np.int64],
+    paths: int,
+    months: int,
+    market_rent_usd_per_kw_month: ArrayLike | None,
+) -> FloatArray:
+    """Rent in force [USD/kW-month], ``(paths, len(m))``, before any rent multiplier.
+
+    The base term escalates from ``rent_usd_per_kw_month``; each renewal assumed restarts at
+    the market rent ``market_rent_usd_per_kw_month`` [USD/kW-month] of its first month where
+    given, else at
+    ``renewal_rent_multiplier`` x the in-place rent escalated once more. Past the horizon
+    ``months`` [months] a lease that has ended is renewed once more to price the forward year.
+    """
+    ext = m.shape[0]
+    market = None
+    if market_rent_usd_per_kw_month is not None:
+        market = per_path(market_rent_usd_per_kw_month, paths, months, 0.0, ext=ext)
+    e = terms.escalator_frac_per_year
+    c = terms.commencement_month
+    rent = np.zeros((paths, ext))
+    k = m - c
+    in_base = (k >= 0) & (k < terms.term_months)
+    rent[:, in_base] = terms.rent_usd_per_kw_month * escalation_factor(k[in_base], e)
+    last = np.full(paths, terms.rent_usd_per_kw_month * (1 + e) ** ((terms.term_months - 1) // 12))
+    r_len = terms.renewal_term_months
+    s = c + terms.term_months
+    for j in range(terms.renewals_assumed + 1):
+        # j < renewals_assumed: a renewal inside the lease; the last one only prices the
+        # forward year after the horizon when the lease has ended by then (exit value)
+        extra = j == terms.renewals_assumed
+        if extra and s >= months + 12:
+            break
+        mask = (m >= s) & (m < s + r_len) if not extra else (m >= max(s, months))
+        first = market[:, min(s, ext - 1)] if market is not None else last * (1 + e)
+        first = first if market is not None else first * terms.renewal_rent_multiplier
+        rent[:, mask] = first[:, None] * escalation_factor(m[mask] - s, e)[None, :]
+        last = first * (1 + e) ** ((r_len - 1) // 12)
+        s += r_len
+    return rent
+
+
+def _rent_due_usd(
+    terms: LeaseTerms, m: NDArray[np.int64], billed_mw: FloatArray, rent: FloatArray
+) -> FloatArray:
+    """Rent due (accrual) [USD/month], ``(paths, len(m))``: ``billed_mw`` [MW] x 1000 x
+    ``rent`` [USD/kW-month], nothing in the free-rent months from commencement."""
+    k = m - terms.commencement_month
+    free = (k >= 0) & (k < terms.free_rent_months)
+    return np.asarray(billed_mw[None, :] * 1000.0 * rent * np.where(free, 0.0, 1.0)[None, :])
+
+
+def _cash_rent_usd(terms: LeaseTerms, rent_due: FloatArray, mult: FloatArray) -> FloatArray:
+    """Cash rent [USD/month], ``(paths, months)``: ``rent_due`` [USD/month] less the credits of
+    the prepayment, plus the prepayment received at signing (month 0).
+
+    The prepayment is ``prepayment_months`` of year-1 rent on the full leased kW, scaled by the
+    rent multiplier ``mult`` [x] at signing, so the flows stay proportional to the rent level;
+    it is credited against the first rent due.
+    """
+    paths = rent_due.shape[0]
+    prepay_usd = (
+        terms.prepayment_months * terms.rent_usd_per_kw_month * terms.it_mw * 1000.0 * mult[:, :1]
+    )
+    credit_cum = np.minimum(np.cumsum(rent_due, axis=1), prepay_usd)
+    credit = np.diff(np.concatenate([np.zeros((paths, 1)), credit_cum], axis=1), axis=1)
+    cash_rent = rent_due - credit
+    cash_rent[:, 0] += prepay_usd[:, 0]
+    return cash_rent
+
+
+def _leased(terms: LeaseTerms, m: NDArray[np.int64], months: int) -> NDArray[np.bool_]:
+    """Months under lease: from commencement to the lease end, and every month after the
+    horizon ``months`` (the forward year assumes the lease continues)."""
+    return np.asarray(
+        (m >= terms.commencement_month) & ((m < terms.lease_end_month) | (m >= months))
+    )
+
+
+def _landlord_opex_usd(
+    terms: LeaseTerms,
+    m: NDArray[np.int64],
+    months: int,
+    per_mw_month: FloatArray,
+    rent_due: FloatArray,
+) -> FloatArray:
+    """Landlord opex other than power [USD/month], negative, ``(paths, len(m))``.
+
+    Recoverable opex (property tax, insurance, maintenance) where the landlord pays it (a gross
+    lease, or vacant space), non-recoverable opex, both per IT MW-year on ``per_mw_month``
+    [MW x escalation / 12], and the management cost as a share of ``rent_due`` [USD/month].
+    """
+    paths, ext = rent_due.shape
+    recoverable = (
+        terms.property_tax_usd_per_it_mw_year
+        + terms.insurance_usd_per_it_mw_year
+        + terms.maintenance_opex_usd_per_it_mw_year
+    )
+    landlord_pays = (terms.lease_type is LeaseType.GROSS) | ~_leased(terms, m, months)
+    opex = np.broadcast_to(
+        -(recoverable * landlord_pays + terms.non_recoverable_opex_usd_per_it_mw_year)
+        * per_mw_month,
+        (paths, ext),
+    ).copy()
+    opex -= terms.management_fee_frac * rent_due
+    return opex
+
+
+def _gross_power_bill_usd(
+    terms: LeaseTerms,
+    conv: Conversion,
+    m: NDArray[np.int64],
+    months: int,
+    billed_mw: FloatArray,
+    price_usd_per_mwh: FloatArray,
+    start: date,
+) -> FloatArray:
+    """Power the landlord of a gross lease pays [USD/month], positive, ``(paths, len(m))``:
+    billed IT MW while leased x IT load x PUE x calendar hours x ``price_usd_per_mwh``."""
+    leased = _leased(terms, m, months)
+    mwh = billed_mw * np.where(leased, 1.0, 0.0) * terms.it_load_frac * conv.pue
+    return np.asarray(price_usd_per_mwh * (mwh * month_hours(start, m.shape[0]))[None, :])
+
+
+def _landlord_capex_usd(
+    terms: LeaseTerms, conv: Conversion, per_mw_month: FloatArray, paths: int
+) -> FloatArray:
+    """Landlord capex [USD/month], ``(paths, len(per_mw_month))``: its share of the conversion
+    (< 0), the maintenance reserve per IT MW-year on ``per_mw_month`` [MW x escalation / 12]
+    (< 0) and the displaced ASIC fleet's sale or move."""
+    ext = per_mw_month.shape[0]
+    capex_1d = capex_schedule_usd(
+        conv.phases, landlord_capex_usd_per_it_mw(conv), conv.construction_months, ext
+    )
+    capex_1d = capex_1d - terms.maintenance_capex_usd_per_it_mw_year * per_mw_month
+    capex_1d = capex_1d + fleet_disposition_usd(conv, ext)
+    return np.broadcast_to(capex_1d, (paths, ext)).copy()
+
+
+def _exit_value_usd(
+    forward_noi_usd_per_year: FloatArray, exit_cap_rate_frac: float | None, sale_cost_frac: float
+) -> FloatArray | None:
+    """Sale at the horizon [USD per path]: forward 12-month NOI [USD/yr] / exit cap rate [1/yr]
+    x (1 - sale cost [fraction]); None without an exit cap rate."""
+    if exit_cap_rate_frac is None:
+        return None
+    return forward_noi_usd_per_year / exit_cap_rate_frac * (1.0 - sale_cost_frac)
+
+
 def lease_cash_flows(
     terms: LeaseTerms,
     conv: Conversion,
@@ -237,91 +387,32 @@ def lease_cash_flows(
     stab = stabilisation_month(terms, conv)
     ext = max(months, stab + 12, terms.lease_end_month) + 12
     m = np.arange(ext)
-    e = terms.escalator_frac_per_year
-    c = terms.commencement_month
 
-    # --- rent in force [USD/kW-month], (paths, ext)
-    rent = np.zeros((paths, ext))
-    k = m - c
-    in_base = (k >= 0) & (k < terms.term_months)
-    rent[:, in_base] = terms.rent_usd_per_kw_month * escalation_factor(k[in_base], e)
-    last = np.full(paths, terms.rent_usd_per_kw_month * (1 + e) ** ((terms.term_months - 1) // 12))
-    market = (
-        None
-        if market_rent_usd_per_kw_month is None
-        else per_path(market_rent_usd_per_kw_month, paths, months, 0.0, ext=ext)
-    )
-    r_len = terms.renewal_term_months
-    s = c + terms.term_months
-    for j in range(terms.renewals_assumed + 1):
-        # j < renewals_assumed: a renewal inside the lease; the last one only prices the
-        # forward year after the horizon when the lease has ended by then (exit value)
-        extra = j == terms.renewals_assumed
-        if extra and s >= months + 12:
-            break
-        mask = (m >= s) & (m < s + r_len) if not extra else (m >= max(s, months))
-        first = market[:, min(s, ext - 1)] if market is not None else last * (1 + e)
-        first = first if market is not None else first * terms.renewal_rent_multiplier
-        rent[:, mask] = first[:, None] * escalation_factor(m[mask] - s, e)[None, :]
-        last = first * (1 + e) ** ((r_len - 1) // 12)
-        s += r_len
+    rent = _rent_in_force(terms, m, paths, months, market_rent_usd_per_kw_month)
     mult = per_path(rent_multiplier, paths, months, 1.0, ext=ext)
     rent *= mult
 
     # --- billed kW and rent due (accrual)
     delivered_mw = np.minimum(delivered_it_mw(conv.phases, ext), terms.it_mw)
-    free = (k >= 0) & (k < terms.free_rent_months)
     billed_mw = delivered_mw * _ramp_frac(terms, m)
-    rent_due = billed_mw[None, :] * 1000.0 * rent * np.where(free, 0.0, 1.0)[None, :]
-
-    # --- prepayment at signing, credited against the first rent due
-    # (the prepaid rent is priced like the rent: scaled by the multiplier at signing, so the
-    # flows stay proportional to the rent level)
-    prepay_usd = (
-        terms.prepayment_months * terms.rent_usd_per_kw_month * terms.it_mw * 1000.0 * mult[:, :1]
-    )
-    credit_cum = np.minimum(np.cumsum(rent_due, axis=1), prepay_usd)
-    credit = np.diff(np.concatenate([np.zeros((paths, 1)), credit_cum], axis=1), axis=1)
-    cash_rent = rent_due - credit
-    cash_rent[:, 0] += prepay_usd[:, 0]
+    rent_due = _rent_due_usd(terms, m, billed_mw, rent)
+    cash_rent = _cash_rent_usd(terms, rent_due, mult)
 
     # --- landlord opex [USD/month, negative]
-    leased = (m >= c) & ((m < terms.lease_end_month) | (m >= months))
-    esc_opex = (1.0 + terms.opex_escalator_frac_per_year) ** (m // 12)
-    per_mw_month = delivered_mw * esc_opex / 12.0
-    recoverable = (
-        terms.property_tax_usd_per_it_mw_year
-        + terms.insurance_usd_per_it_mw_year
-        + terms.maintenance_opex_usd_per_it_mw_year
-    )
-    landlord_pays = (terms.lease_type is LeaseType.GROSS) | ~leased
-    opex = np.broadcast_to(
-        -(recoverable * landlord_pays + terms.non_recoverable_opex_usd_per_it_mw_year)
-        * per_mw_month,
-        (paths, ext),
-    ).copy()
-    opex -= terms.management_fee_frac * rent_due
+    per_mw_month = delivered_mw * (1.0 + terms.opex_escalator_frac_per_year) ** (m // 12) / 12.0
+    opex = _landlord_opex_usd(terms, m, months, per_mw_month, rent_due)
     if terms.lease_type is LeaseType.GROSS:
         price = per_path(
             power_price_usd_per_mwh, paths, months, terms.power_price_usd_per_mwh, ext=ext
         )
-        mwh = billed_mw * np.where(leased, 1.0, 0.0) * terms.it_load_frac * conv.pue
-        opex -= price * (mwh * month_hours(start, ext))[None, :]
+        opex -= _gross_power_bill_usd(terms, conv, m, months, billed_mw, price, start)
 
-    # --- capex [USD/month]: conversion (landlord's share), maintenance reserve, ASIC fleet
-    capex_1d = capex_schedule_usd(
-        conv.phases, landlord_capex_usd_per_it_mw(conv), conv.construction_months, ext
-    )
-    capex_1d = capex_1d - terms.maintenance_capex_usd_per_it_mw_year * per_mw_month
-    capex_1d = capex_1d + fleet_disposition_usd(conv, ext)
-    capex = np.broadcast_to(capex_1d, (paths, ext)).copy()
+    capex = _landlord_capex_usd(terms, conv, per_mw_month, paths)
 
     noi = rent_due + opex
     forward = noi[:, months : months + 12].sum(axis=1)
     first_year = noi[:, stab : stab + 12].sum(axis=1)
-    tv = None
-    if exit_cap_rate_frac is not None:
-        tv = forward / exit_cap_rate_frac * (1.0 - sale_cost_frac)
+    tv = _exit_value_usd(forward, exit_cap_rate_frac, sale_cost_frac)
     return CashFlows(
         start=start,
         revenue_usd=cash_rent[:, :months],

@@ -24,7 +24,8 @@ from hashpivot.compute.conversion import Conversion
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, GpuModel, GpuSpec
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
-from hashpivot.config.lease import DebtConfig, SiteInfo, TaxConfig, defaulted_rows
+from hashpivot.config.lease import DebtConfig, SiteInfo, TaxConfig
+from hashpivot.config.lease_rows import defaulted_rows
 from hashpivot.config.parameters import field
 from hashpivot.config.power import PowerConfig
 from hashpivot.errors import DataError, InputError
@@ -268,20 +269,14 @@ def parse_gpu_cloud_file(data: dict[str, Any], src: str) -> GpuCloudCase:
     return build_gpu_case(f.site, price, f.gpu_cloud, f.conversion, src)
 
 
-def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
-    """Rows ``{name, value, source}`` of the assumptions behind a GPU cloud result."""
-    g, t, a = case.config, case.terms, case.assumptions
-    spec = t.gpu
+#: An assumption row before its source is settled: (name, value, field, default source).
+_Row = tuple[str, str, str, str]
+
+
+def _catalogue_rows(spec: GpuSpec) -> list[_Row]:
+    """Rows of the GPU's catalogue figures: model, kW per GPU, capex per GPU, market rate."""
     cat = f"catalogue gpu.csv ({spec.model.value}): {spec.source}"
-    fs = "GPU file" + (f": {g.source}" if g.source else "")
-    est = "hashpivot estimate (2025)"
-
-    def src(name: str, default: str) -> str:
-        return fs if name in g.model_fields_set else default
-
-    v = case.conversion_config
-    facility_per_mw = v.shell_capex_usd_per_it_mw + v.fitout_capex_usd_per_it_mw
-    rows = [
+    return [
         ("GPU model", spec.model.value, "gpu_model", "-"),
         ("IT power per GPU", f"{spec.it_kw_per_gpu:g} kW", "it_kw_per_gpu", cat),
         ("capex per GPU (all-in)", f"${spec.capex_usd_per_gpu:,.0f}", "capex_usd_per_gpu", cat),
@@ -293,6 +288,13 @@ def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
             "rate_usd_per_gpu_hour",
             cat,
         ),
+    ]
+
+
+def _business_rows(t: GpuCloudTerms) -> list[_Row]:
+    """Rows of the business terms: contract, utilisation, power, staff, site opex, life."""
+    est = "hashpivot estimate (2025)"
+    return [
         (
             "contract",
             f"{t.contracted_share_frac:.0%} of GPUs at ${t.contract_rate_usd_per_gpu_hour:.2f}"
@@ -325,6 +327,37 @@ def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
             "depreciation_life_years",
             "default 5 y: Amazon 5 y (CoreWeave 6, Nebius 4; market-facts.md)",
         ),
+    ]
+
+
+def _facility_row(case: GpuCloudCase) -> dict[str, str]:
+    """The row of the conversion: PUE and facility capex (shell + fit-out) [USD/IT MW]."""
+    v = case.conversion_config
+    facility_per_mw = v.shell_capex_usd_per_it_mw + v.fitout_capex_usd_per_it_mw
+    return {
+        "name": "PUE / facility capex",
+        "value": f"{v.pue:g}; ${facility_per_mw / 1e6:,.2f}M/IT MW",
+        "source": (
+            "default: no [conversion] table"
+            if "conversion" in case.defaulted
+            else "GPU file [conversion]"
+            if v.model_fields_set
+            else "documented defaults (docs/site-file.md)"
+        ),
+    }
+
+
+def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
+    """Rows ``{name, value, source}`` of the assumptions behind a GPU cloud result."""
+    g, t, a = case.config, case.terms, case.assumptions
+    fs = "GPU file" + (f": {g.source}" if g.source else "")
+
+    def src(name: str, default: str) -> str:
+        return fs if name in g.model_fields_set else default
+
+    rows = [
+        *_catalogue_rows(t.gpu),
+        *_business_rows(t),
         (
             "discount rate",
             f"{a.discount_rate_per_year:.2%}/yr (monthly (1+r)^(1/12)-1)",
@@ -340,17 +373,5 @@ def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
     ]
     out = defaulted_rows(case.defaulted)
     out += [{"name": n, "value": val, "source": src(k, d)} for n, val, k, d in rows]
-    out.append(
-        {
-            "name": "PUE / facility capex",
-            "value": f"{v.pue:g}; ${facility_per_mw / 1e6:,.2f}M/IT MW",
-            "source": (
-                "default: no [conversion] table"
-                if "conversion" in case.defaulted
-                else "GPU file [conversion]"
-                if v.model_fields_set
-                else "documented defaults (docs/site-file.md)"
-            ),
-        }
-    )
+    out.append(_facility_row(case))
     return out

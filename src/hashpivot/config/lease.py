@@ -31,7 +31,8 @@ from hashpivot.compute.shell import (
 )
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
-from hashpivot.config.parameters import field, parameter
+from hashpivot.config.lease_rows import lease_assumption_rows
+from hashpivot.config.parameters import field
 from hashpivot.config.power import PowerConfig
 from hashpivot.errors import InputError
 from hashpivot.valuation.equity import Amortisation, DebtTerms
@@ -46,7 +47,6 @@ __all__ = [
     "SiteInfo",
     "TaxConfig",
     "build_lease_case",
-    "defaulted_rows",
     "lease_assumption_rows",
     "parse_lease_file",
 ]
@@ -244,153 +244,68 @@ class LeaseCase:
         return lease_assumption_rows(self)
 
 
-_FROM_FILE = "lease file"
-
-
-def _src(model: BaseModel, name: str, default_source: str, file_source: str) -> str:
-    return file_source if name in model.model_fields_set else default_source
-
-
-def defaulted_rows(tables: tuple[str, ...]) -> list[dict[str, str]]:
-    """One row per table the file lacks: valued on the documented defaults."""
-    return [
-        {
-            "name": f"[{t}]",
-            "value": "every key at its documented default (docs/site-file.md)",
-            "source": f"default: no [{t}] table",
-        }
-        for t in tables
-    ]
-
-
-def conversion_rows(v: ConversionConfig, file_source: str) -> list[dict[str, str]]:
-    """Rows of the conversion: PUE, works, shell and fit-out capex, with their sources."""
-    conv_rows = [
-        ("PUE", f"{v.pue:g}", "pue", "default 1.2: designs 1.18-1.25 (market-facts.md)"),
-        (
-            "construction",
-            f"{v.construction_months} months",
-            "construction_months",
-            "default 18: Morgan Stanley 18-24 months",
-        ),
-        (
-            "shell capex",
-            f"${v.shell_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW",
-            "shell_capex_usd_per_it_mw",
-            "default $2.0M: Hut 8 powered shell ~$2M/MW",
-        ),
-        (
-            "fit-out capex",
-            f"${v.fitout_capex_usd_per_it_mw / 1e6:,.2f}M/IT MW, paid by {v.fitout_paid_by.value}",
-            "fitout_capex_usd_per_it_mw",
-            "default $7.64M: with the shell, MS reconstruction $9.64M/MW",
-        ),
-    ]
-    return [
-        {"name": n, "value": val, "source": _src(v, key, d, file_source)}
-        for n, val, key, d in conv_rows
-    ]
-
-
-def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
-    """Rows ``{name, value, source}`` for every assumption a reader needs beside the result."""
-    c, v, a = case.config, case.conversion_config, case.assumptions
-    fs = _FROM_FILE
-    t = case.terms
-    est = "hashpivot estimate (2025)"
-    recoverable = (
-        c.property_tax_usd_per_it_mw_year
-        + c.insurance_usd_per_it_mw_year
-        + c.maintenance_opex_usd_per_it_mw_year
+def _lease_power_price(
+    lease: LeaseConfig, site_power_price: float | None, src: str
+) -> float | None:
+    """Power price [USD/MWh] of the lease: its own, else the site's; a gross lease needs one."""
+    price = (
+        lease.power_price_usd_per_mwh
+        if lease.power_price_usd_per_mwh is not None
+        else site_power_price
     )
-    rows = [
-        ("terms from", c.source or "-", "source", "-"),
-        ("tenant", c.tenant or "-", "tenant", "-"),
-        ("tenant credit", c.tenant_credit.value, "tenant_credit", "default: hyperscaler"),
-        ("lease type", c.lease_type.value, "lease_type", "default: triple_net"),
-        ("leased critical IT", f"{t.it_mw:,.1f} MW", "it_mw", "default: gross MW / PUE"),
-        (
-            "year-1 rent",
-            f"${t.rent_usd_per_kw_month:,.2f}/kW-month",
-            "rent_usd_per_mw_year" if c.rent_usd_per_mw_year else "rent_usd_per_kw_month",
-            "default: " + parameter("lease.rent_usd_per_kw_month").source,
-        ),
-        (
-            "escalator",
-            f"{c.escalator_frac_per_year:.2%}/yr",
-            "escalator_frac_per_year",
-            "default 3%/yr: TeraWulf-Core42 (market-facts.md, 2024)",
-        ),
-        (
-            "base term",
-            f"{c.term_years:g} years",
-            "term_years",
-            "default: " + parameter("lease.term_years").source,
-        ),
-        (
-            "renewals",
-            f"{c.renewal_options} x {c.renewal_term_years:g} y ({c.renewals_assumed} assumed)",
-            "renewal_options",
-            "default: none",
-        ),
-        ("free rent", f"{c.free_rent_months} months", "free_rent_months", "default: none"),
-        ("prepayment", f"{c.prepayment_months:g} months", "prepayment_months", "default: none"),
-        ("ramp", f"{c.ramp_months} months", "ramp_months", "default: none"),
-        ("management fee", f"{c.management_fee_frac:.1%} of rent", "management_fee_frac", est),
-        (
-            "recoverable opex (tax+insurance+maintenance)",
-            f"${recoverable:,.0f}/IT MW-yr",
-            "property_tax_usd_per_it_mw_year",
-            est,
-        ),
-        (
-            "maintenance capex",
-            f"${c.maintenance_capex_usd_per_it_mw_year:,.0f}/IT MW-yr",
-            "maintenance_capex_usd_per_it_mw_year",
-            est,
-        ),
-        (
-            "cap rate",
-            f"{a.cap_rate_frac:.2%}",
-            "cap_rate_frac",
-            f"default for {c.tenant_credit.value}: Morgan Stanley 2025 reconstruction / JLL",
-        ),
-        ("exit cap rate", f"{a.exit_cap_rate_frac:.2%}", "exit_cap_rate_frac", "= cap rate"),
-        (
-            "discount rate",
-            f"{a.discount_rate_per_year:.2%}/yr (monthly (1+r)^(1/12)-1)",
-            "discount_rate",
-            "default: cap rate + escalator (Gordon)",
-        ),
-        (
-            "hold",
-            f"{case.months} months from {case.start.isoformat()}",
-            "hold_years",
-            "default: to the lease end",
-        ),
-    ]
-    out = defaulted_rows(case.defaulted)
-    out += [{"name": n, "value": val, "source": _src(c, key, d, fs)} for n, val, key, d in rows]
-    out += conversion_rows(v, _FROM_FILE + " [conversion]")
-    if a.debt is not None:
-        d = a.debt
-        out.append(
-            {
-                "name": "project debt",
-                "value": f"LTC {d.ltc_frac:.0%}, {d.rate_per_year:.2%}/yr, "
-                f"{d.tenor_months} months, {d.amortisation.value}, min DSCR {d.min_dscr:g}",
-                "source": _FROM_FILE + " [lease.debt]",
-            }
+    if lease.lease_type is LeaseType.GROSS and price is None:
+        raise InputError(
+            "lease.power_price_usd_per_mwh",
+            None,
+            "a power price [USD/MWh] (a gross lease makes the landlord pay for power)",
+            source=src,
         )
-    if a.tax is not None:
-        out.append(
-            {
-                "name": "income tax",
-                "value": f"{a.tax.rate_frac:.1%}, {a.tax.method.value} {a.tax.life_years:g} y",
-                "source": _FROM_FILE + " [lease.tax]",
-            }
-        )
-    return out
+    return price
+
+
+def _lease_terms(
+    lease: LeaseConfig, it_mw: float, commencement_month: int, price: float | None
+) -> LeaseTerms:
+    """The domain terms of ``lease`` on ``it_mw`` [MW] from ``commencement_month`` [month
+    index], with the power price ``price`` [USD/MWh] (0 where none); years become months."""
+    return LeaseTerms(
+        it_mw=it_mw,
+        rent_usd_per_kw_month=lease.year1_rent_usd_per_kw_month,
+        commencement_month=commencement_month,
+        term_months=round(12 * lease.term_years),
+        escalator_frac_per_year=lease.escalator_frac_per_year,
+        ramp_months=lease.ramp_months,
+        free_rent_months=lease.free_rent_months,
+        prepayment_months=lease.prepayment_months,
+        renewal_options=lease.renewal_options,
+        renewal_term_months=round(12 * lease.renewal_term_years),
+        renewals_assumed=lease.renewals_assumed,
+        renewal_rent_multiplier=lease.renewal_rent_multiplier,
+        lease_type=lease.lease_type,
+        it_load_frac=lease.it_load_frac,
+        power_price_usd_per_mwh=price or 0.0,
+        property_tax_usd_per_it_mw_year=lease.property_tax_usd_per_it_mw_year,
+        insurance_usd_per_it_mw_year=lease.insurance_usd_per_it_mw_year,
+        maintenance_opex_usd_per_it_mw_year=lease.maintenance_opex_usd_per_it_mw_year,
+        non_recoverable_opex_usd_per_it_mw_year=lease.non_recoverable_opex_usd_per_it_mw_year,
+        management_fee_frac=lease.management_fee_frac,
+        maintenance_capex_usd_per_it_mw_year=lease.maintenance_capex_usd_per_it_mw_year,
+        opex_escalator_frac_per_year=lease.opex_escalator_frac_per_year,
+    )
+
+
+def _lease_valuation(lease: LeaseConfig, conv: Conversion) -> ValuationAssumptions:
+    """Discount, cap and exit cap rates, sale cost, basis, debt and tax of the lease."""
+    return ValuationAssumptions(
+        discount_rate_per_year=lease.dcf_rate,
+        cap_rate_frac=lease.cap_rate,
+        exit_cap_rate_frac=lease.exit_cap_rate_frac or lease.cap_rate,
+        sale_cost_frac=lease.sale_cost_frac,
+        basis=lease.basis,
+        equity_discount_rate_per_year=lease.debt.equity_discount_rate if lease.debt else None,
+        debt=lease.debt.to_domain(conv.first_delivery_month) if lease.debt else None,
+        tax=lease.tax.to_domain() if lease.tax else None,
+    )
 
 
 def build_lease_case(
@@ -416,56 +331,12 @@ def build_lease_case(
             f"at most the converted IT capacity {conv.it_mw:.4g} MW",
             source=src,
         )
-    price = (
-        lease.power_price_usd_per_mwh
-        if lease.power_price_usd_per_mwh is not None
-        else site_power_price
-    )
-    if lease.lease_type is LeaseType.GROSS and price is None:
-        raise InputError(
-            "lease.power_price_usd_per_mwh",
-            None,
-            "a power price [USD/MWh] (a gross lease makes the landlord pay for power)",
-            source=src,
-        )
+    price = _lease_power_price(lease, site_power_price, src)
     commencement = (
         conv.first_delivery_month if lease.commencement_month is None else lease.commencement_month
     )
-    terms = LeaseTerms(
-        it_mw=it_mw,
-        rent_usd_per_kw_month=lease.year1_rent_usd_per_kw_month,
-        commencement_month=commencement,
-        term_months=round(12 * lease.term_years),
-        escalator_frac_per_year=lease.escalator_frac_per_year,
-        ramp_months=lease.ramp_months,
-        free_rent_months=lease.free_rent_months,
-        prepayment_months=lease.prepayment_months,
-        renewal_options=lease.renewal_options,
-        renewal_term_months=round(12 * lease.renewal_term_years),
-        renewals_assumed=lease.renewals_assumed,
-        renewal_rent_multiplier=lease.renewal_rent_multiplier,
-        lease_type=lease.lease_type,
-        it_load_frac=lease.it_load_frac,
-        power_price_usd_per_mwh=price or 0.0,
-        property_tax_usd_per_it_mw_year=lease.property_tax_usd_per_it_mw_year,
-        insurance_usd_per_it_mw_year=lease.insurance_usd_per_it_mw_year,
-        maintenance_opex_usd_per_it_mw_year=lease.maintenance_opex_usd_per_it_mw_year,
-        non_recoverable_opex_usd_per_it_mw_year=lease.non_recoverable_opex_usd_per_it_mw_year,
-        management_fee_frac=lease.management_fee_frac,
-        maintenance_capex_usd_per_it_mw_year=lease.maintenance_capex_usd_per_it_mw_year,
-        opex_escalator_frac_per_year=lease.opex_escalator_frac_per_year,
-    )
+    terms = _lease_terms(lease, it_mw, commencement, price)
     months = terms.lease_end_month if lease.hold_years is None else round(12 * lease.hold_years)
-    assumptions = ValuationAssumptions(
-        discount_rate_per_year=lease.dcf_rate,
-        cap_rate_frac=lease.cap_rate,
-        exit_cap_rate_frac=lease.exit_cap_rate_frac or lease.cap_rate,
-        sale_cost_frac=lease.sale_cost_frac,
-        basis=lease.basis,
-        equity_discount_rate_per_year=lease.debt.equity_discount_rate if lease.debt else None,
-        debt=lease.debt.to_domain(conv.first_delivery_month) if lease.debt else None,
-        tax=lease.tax.to_domain() if lease.tax else None,
-    )
     return LeaseCase(
         name=site.name,
         source_file=src,
@@ -473,7 +344,7 @@ def build_lease_case(
         months=months,
         terms=terms,
         conversion=conv,
-        assumptions=assumptions,
+        assumptions=_lease_valuation(lease, conv),
         config=lease,
         conversion_config=conv_cfg,
         defaulted=defaulted,

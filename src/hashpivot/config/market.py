@@ -218,6 +218,57 @@ def _hashrate_params(t: MarketTable, h: HashrateParams) -> HashrateParams:
     )
 
 
+def _gpu_rate_log_trend_per_year(t: MarketTable) -> float | None:
+    """Log trend of the GPU rate [1/year] implied by the table's decay per GPU generation
+    (:func:`gpu_decay_log_trend_per_year`); None where the table sets no decay."""
+    if t.gpu_rate_decay_per_generation_frac is not None and t.gpu_rate_generation_years:
+        return gpu_decay_log_trend_per_year(
+            t.gpu_rate_decay_per_generation_frac, t.gpu_rate_generation_years
+        )
+    return None
+
+
+def _correlation(
+    t: MarketTable, base: tuple[tuple[float, ...], ...]
+) -> tuple[tuple[float, ...], ...]:
+    """The factor correlation matrix [-] of ``base`` with the table's pairwise overrides
+    (symmetric; each checked against the ``market.correlation`` bounds)."""
+    corr = [list(row) for row in base]
+    for key, rho in t.correlation.items():
+        a, c = _pair(key)
+        row = parameter("market.correlation")
+        if not within(row, rho):
+            raise InputError(
+                f"market.correlation.{key}", rho, f"a correlation in {row.range_text()}"
+            )
+        i, j = FACTORS.index(a), FACTORS.index(c)
+        corr[i][j] = corr[j][i] = rho
+    return tuple(tuple(row) for row in corr)
+
+
+def _start_state(t: MarketTable, s: StartState) -> StartState:
+    """The start state with the table's starting levels: BTC price [USD], fee share [-], rent
+    [USD/kW-month], GPU rate [USD/GPU-hour], power price [USD/MWh]."""
+    return replace(
+        s,
+        btc_price_usd=s.btc_price_usd if t.btc_price_usd is None else t.btc_price_usd,
+        fee_share_frac=s.fee_share_frac if t.fee_share_frac is None else t.fee_share_frac,
+        rent_usd_per_kw_month=(
+            s.rent_usd_per_kw_month if t.rent_usd_per_kw_month is None else t.rent_usd_per_kw_month
+        ),
+        gpu_rate_usd_per_gpu_hour=(
+            s.gpu_rate_usd_per_gpu_hour
+            if t.gpu_rate_usd_per_gpu_hour is None
+            else t.gpu_rate_usd_per_gpu_hour
+        ),
+        power_price_usd_per_mwh=(
+            s.power_price_usd_per_mwh
+            if t.power_price_usd_per_mwh is None
+            else t.power_price_usd_per_mwh
+        ),
+    )
+
+
 def apply_market_table(
     table: MarketTable, params: MarketParams, start: StartState
 ) -> tuple[MarketParams, StartState]:
@@ -231,21 +282,8 @@ def apply_market_table(
     t = table
     btc = _btc_params(t, params.btc)
     hashrate = _hashrate_params(t, params.hashrate)
-    gpu_trend = None
-    if t.gpu_rate_decay_per_generation_frac is not None and t.gpu_rate_generation_years:
-        gpu_trend = gpu_decay_log_trend_per_year(
-            t.gpu_rate_decay_per_generation_frac, t.gpu_rate_generation_years
-        )
-    corr = [list(row) for row in params.correlation]
-    for key, rho in t.correlation.items():
-        a, c = _pair(key)
-        row = parameter("market.correlation")
-        if not within(row, rho):
-            raise InputError(
-                f"market.correlation.{key}", rho, f"a correlation in {row.range_text()}"
-            )
-        i, j = FACTORS.index(a), FACTORS.index(c)
-        corr[i][j] = corr[j][i] = rho
+    gpu_trend = _gpu_rate_log_trend_per_year(t)
+    corr = _correlation(t, params.correlation)
     try:
         out = MarketParams(
             btc=btc,
@@ -278,27 +316,8 @@ def apply_market_table(
                 t.power_reversion_per_year,
                 t.power_vol_per_year,
             ),
-            correlation=tuple(tuple(row) for row in corr),
+            correlation=corr,
         )
     except InputError as exc:
         raise InputError(f"market.{exc.field}", exc.value, exc.allowed) from None
-    s = start
-    new_start = replace(
-        s,
-        btc_price_usd=s.btc_price_usd if t.btc_price_usd is None else t.btc_price_usd,
-        fee_share_frac=s.fee_share_frac if t.fee_share_frac is None else t.fee_share_frac,
-        rent_usd_per_kw_month=(
-            s.rent_usd_per_kw_month if t.rent_usd_per_kw_month is None else t.rent_usd_per_kw_month
-        ),
-        gpu_rate_usd_per_gpu_hour=(
-            s.gpu_rate_usd_per_gpu_hour
-            if t.gpu_rate_usd_per_gpu_hour is None
-            else t.gpu_rate_usd_per_gpu_hour
-        ),
-        power_price_usd_per_mwh=(
-            s.power_price_usd_per_mwh
-            if t.power_price_usd_per_mwh is None
-            else t.power_price_usd_per_mwh
-        ),
-    )
-    return out, new_start
+    return out, _start_state(t, start)

@@ -21,183 +21,110 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 from itertools import combinations_with_replacement
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from hashpivot.engine.exercise_boundary import (
+    BoundaryPoint,
+    Side,
+    best_threshold,
+    describe_boundary,
+    exercise_boundary,
+)
+from hashpivot.engine.lsm_policy import (
+    BoolArray,
+    ExercisePolicy,
+    IndexArray,
+    LsmResult,
+    as_basis,
+    check_inputs,
+    feature_rows,
+    least_squares,
+    lsm_result,
+    polynomial_features,
+)
 from hashpivot.errors import InputError
 from hashpivot.types import FloatArray
 
-BoolArray = np.ndarray[tuple[int, ...], np.dtype[np.bool_]]
+__all__ = [
+    "BoundaryPoint",
+    "ExercisePolicy",
+    "LsmResult",
+    "Side",
+    "apply_policy",
+    "best_threshold",
+    "describe_boundary",
+    "exercise_boundary",
+    "longstaff_schwartz",
+    "polynomial_features",
+]
 
 
-def polynomial_features(x: FloatArray, degree: int) -> FloatArray:
-    """All monomials of total degree <= ``degree`` of the columns of ``x`` ``(n, k)``, constant
-    first: for k = 2, degree 2: ``1, x1, x2, x1^2, x1 x2, x2^2``. Shape ``(n, C(k + d, d))``."""
-    n, k = x.shape
-    cols = [np.ones(n)]
-    for d in range(1, degree + 1):
-        for combo in combinations_with_replacement(range(k), d):
-            c = x[:, combo[0]].copy()
-            for j in combo[1:]:
-                c *= x[:, j]
-            cols.append(c)
-    return np.column_stack(cols)
-
-
-def _feature_rows(z: FloatArray, degree: int) -> FloatArray:
-    """:func:`polynomial_features` of the columns of ``z`` ``(k, n)``, laid out as rows
-    ``(n_features, n)`` (same order)."""
-    k, n = z.shape
-    rows = [np.ones(n)]
-    for d in range(1, degree + 1):
-        for combo in combinations_with_replacement(range(k), d):
-            r = z[combo[0]].copy()
-            for j in combo[1:]:
-                r *= z[j]
-            rows.append(r)
-    return np.stack(rows)
-
-
-def _least_squares(feats: FloatArray, y: FloatArray) -> FloatArray:
-    """Coefficients ``beta`` minimising ``|beta @ feats - y|`` for ``feats`` ``(p, n)``, n >> p.
-
-    Normal equations on the standardised features (a p x p solve: the features are
-    standardised, so the Gram matrix is well conditioned); an SVD least-squares solve where
-    the Gram matrix is singular or the solve is not finite (collinear features)."""
-    gram = feats @ feats.T
-    rhs = feats @ y
-    try:
-        beta = np.linalg.solve(gram, rhs)
-        if np.all(np.isfinite(beta)) and np.linalg.cond(gram) < 1e10:
-            return np.asarray(beta, dtype=np.float64)
-    except np.linalg.LinAlgError:
-        pass
-    beta, *_ = np.linalg.lstsq(feats.T, y, rcond=None)
-    return np.asarray(beta, dtype=np.float64)
+def _last_date(
+    ev: FloatArray, cf: FloatArray, df: FloatArray, itm_only: bool
+) -> tuple[FloatArray, IndexArray]:
+    """Exercise at the last date where the exercise value [USD] beats the last continuation
+    cash flow [USD] (and is > 0 with ``itm_only``): each path's value [USD, time 0] and
+    stopping date (``dates`` where it continues)."""
+    dates = ev.shape[1]
+    last = dates - 1
+    ex_last = ev[:, last] > cf[:, last]
+    if itm_only:
+        ex_last &= ev[:, last] > 0
+    future = np.where(ex_last, ev[:, last], cf[:, last]) * df[last]
+    stop = np.where(ex_last, last, dates).astype(np.int64)
+    return future, stop
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ExercisePolicy:
-    """The fitted continuation-value regressions, one per decision date.
+class _DateFit:
+    """One decision date's regression over the candidate paths.
 
-    coef : ``(dates, n_features)`` regression coefficients (NaN where no regression was run:
-        the last date, or dates with too few in-the-money paths)
-    center, scale : ``(dates, k)`` standardisation of the state variables before the
-        polynomial features: ``z = (state - center) / scale``
-    degree : polynomial degree
-    itm_only : whether exercise is only considered where the exercise value is > 0
-    difference : the regressions fit ``E[continuation - exercise | state]`` (for exercise
-        values that hold cash flows realised after the date, so are not known at it); exercise
-        where the fitted difference is < 0
+    beta : coefficients on the standardised polynomial features
+    center, scale : standardisation of the state, ``(k,)``
+    exercise : the decision at each candidate path
     """
 
-    coef: FloatArray
+    beta: FloatArray
     center: FloatArray
     scale: FloatArray
-    degree: int
-    itm_only: bool
-    difference: bool = False
-
-    def decide(self, k: int, state: FloatArray, exercise_value: FloatArray) -> BoolArray:
-        """Exercise at date ``k``? ``state`` ``(n, k)``, ``exercise_value`` ``(n,)``; False
-        where no regression was fitted at ``k``."""
-        cv = self.continuation_value(k, state)
-        ok = ~np.isnan(cv)
-        if self.difference:
-            dec = ok & (np.where(ok, cv, np.inf) < 0.0)
-        else:
-            dec = ok & (exercise_value > np.where(ok, cv, np.inf))
-        if self.itm_only:
-            dec &= exercise_value > 0
-        return np.asarray(dec)
-
-    @property
-    def dates(self) -> int:
-        return int(self.coef.shape[0])
-
-    def continuation_value(self, k: int, state: FloatArray) -> FloatArray:
-        """Fitted value at date ``k`` of continuing, in date-``k`` money, for states ``(n, k)``.
-
-        NaN coefficients (last date) mean no continuation: 0 beyond the continuation cash flow
-        (which the caller adds)."""
-        if np.isnan(self.coef[k]).any():
-            return np.full(state.shape[0], np.nan)
-        z = (state - self.center[k]) / self.scale[k]
-        return np.asarray(polynomial_features(z, self.degree) @ self.coef[k], dtype=np.float64)
+    exercise: BoolArray
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LsmResult:
-    """Value and policy of the optimal-stopping problem.
+def _fit_date(
+    state: FloatArray,
+    cont_realised: FloatArray,
+    ev_k: FloatArray,
+    df_k: np.float64,
+    cand: BoolArray | None,
+    degree: int,
+    exercise_known: bool,
+) -> _DateFit:
+    """Regress the realised continuation value on the state at one date and decide
+    (Longstaff-Schwartz).
 
-    value : mean over paths of the discounted realised value under the fitted policy [USD or the
-        unit of the inputs], at time 0
-    std_error : standard error of ``value`` (sd / sqrt(paths))
-    path_values : ``(paths,)`` discounted realised value of each path
-    stopping_index : ``(paths,)`` date of exercise, ``dates`` where never exercised
-    exercised : ``(paths, dates)`` True at a path's stopping date
-    exercise_now_value : mean discounted exercise value at date 0 (convert now) [same unit]
-    never_exercise_value : mean discounted sum of all continuation cash flows (never convert)
-    policy : the fitted regressions
+    ``state`` ``(k, paths)``; ``cont_realised`` [USD, time-0 money] and ``ev_k`` [USD, date-k
+    money] per path; ``df_k`` the date's discount factor [-]; ``cand`` the candidate paths
+    (None: all). The regressand is the continuation value in date-k money; exercise where
+    ``ev_k`` beats its fitted value, or (``exercise_known`` False) regress continuation -
+    exercise and exercise where the fitted difference is < 0.
     """
-
-    value: float
-    std_error: float
-    path_values: FloatArray
-    stopping_index: np.ndarray[tuple[int], np.dtype[np.int64]]
-    exercised: BoolArray
-    exercise_now_value: float
-    never_exercise_value: float
-    policy: ExercisePolicy
-
-    @property
-    def option_value_vs_now(self) -> float:
-        """Value of keeping the choice open over exercising at date 0 (>= 0 up to noise)."""
-        return self.value - self.exercise_now_value
-
-    @property
-    def option_value_vs_never(self) -> float:
-        """Value of the option to exercise over never exercising."""
-        return self.value - self.never_exercise_value
-
-    def exercise_probability_by_date(self) -> FloatArray:
-        """Share of paths that stop at each date ``(dates,)``."""
-        return np.asarray(self.exercised.mean(axis=0), dtype=np.float64)
-
-
-def _as_basis(basis: ArrayLike, paths: int, dates: int) -> FloatArray:
-    b = np.asarray(basis, dtype=np.float64)
-    if b.ndim == 2:
-        b = b[:, :, None]
-    if b.ndim != 3 or b.shape[:2] != (paths, dates):
-        raise InputError(
-            "basis", b.shape, f"(paths, dates) or (paths, dates, k) = ({paths}, {dates}, k)"
-        )
-    return b
-
-
-def _check_inputs(
-    exercise_value: ArrayLike,
-    continuation_cash_flows: ArrayLike | None,
-    discount_factors: ArrayLike,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    ev = np.asarray(exercise_value, dtype=np.float64)
-    if ev.ndim != 2 or ev.shape[1] < 1:
-        raise InputError("exercise_value", ev.shape, "a (paths, dates) array")
-    cf = (
-        np.zeros_like(ev)
-        if continuation_cash_flows is None
-        else np.asarray(continuation_cash_flows, dtype=np.float64)
-    )
-    if cf.shape != ev.shape:
-        raise InputError("continuation_cash_flows", cf.shape, f"shape {ev.shape}")
-    df = np.broadcast_to(np.asarray(discount_factors, dtype=np.float64), (ev.shape[1],))
-    if not np.all(np.isfinite(df)) or np.any(df <= 0):
-        raise InputError("discount_factors", df.tolist()[:5], "finite factors > 0, one per date")
-    return ev, cf, np.asarray(df, dtype=np.float64)
+    s = state if cand is None else state[:, cand]  # (k, n_cand)
+    c = s.mean(axis=1)
+    sd = s.std(axis=1)
+    sd = np.where(sd > 0, sd, 1.0)
+    feats = feature_rows((s - c[:, None]) / sd[:, None], degree)  # (n_feat, n_cand)
+    y = cont_realised if cand is None else cont_realised[cand]
+    y = y / df_k  # date-k money for conditioning
+    e_k = ev_k if cand is None else ev_k[cand]
+    if not exercise_known:
+        y = y - e_k
+    beta = least_squares(feats, y)
+    fitted = beta @ feats
+    hit = fitted < 0 if not exercise_known else e_k > fitted
+    return _DateFit(beta=beta, center=c, scale=sd, exercise=np.asarray(hit))
 
 
 def longstaff_schwartz(
@@ -236,9 +163,9 @@ def longstaff_schwartz(
     -------
     LsmResult with value (time-0 money), standard error, per-path values and stopping dates.
     """
-    ev, cf, df = _check_inputs(exercise_value, continuation_cash_flows, discount_factors)
+    ev, cf, df = check_inputs(exercise_value, continuation_cash_flows, discount_factors)
     paths, dates = ev.shape
-    x = _as_basis(basis, paths, dates)
+    x = as_basis(basis, paths, dates)
     k_state = x.shape[2]
     n_feat = math.comb(k_state + degree, degree)
     coef = np.full((dates, n_feat), np.nan)
@@ -251,11 +178,7 @@ def longstaff_schwartz(
     stop = np.full(paths, dates, dtype=np.int64)
     first = last
     if exercise_known:
-        ex_last = ev[:, last] > cf[:, last]
-        if itm_only:
-            ex_last &= ev[:, last] > 0
-        future = np.where(ex_last, ev[:, last], cf[:, last]) * df[last]
-        stop = np.where(ex_last, last, dates).astype(np.int64)
+        future, stop = _last_date(ev, cf, df, itm_only)
         first = last - 1
 
     # state-major copy: each date's regression reads contiguous rows
@@ -264,30 +187,17 @@ def longstaff_schwartz(
         cont_realised = future + cf[:, k] * df[k]  # time-0 money
         cand = ev[:, k] > 0 if itm_only else None
         n_cand = paths if cand is None else int(cand.sum())
-        ex = np.zeros(paths, dtype=bool)
+        ex: BoolArray = np.zeros(paths, dtype=bool)
         if n_cand >= min_regression_paths:
-            s = xt[k] if cand is None else xt[k][:, cand]  # (k, n_cand)
-            c = s.mean(axis=1)
-            sd = s.std(axis=1)
-            sd = np.where(sd > 0, sd, 1.0)
-            feats = _feature_rows((s - c[:, None]) / sd[:, None], degree)  # (n_feat, n_cand)
-            y = cont_realised if cand is None else cont_realised[cand]
-            y = y / df[k]  # date-k money for conditioning
-            e_k = ev[:, k] if cand is None else ev[cand, k]
-            if not exercise_known:
-                y = y - e_k
-            beta = _least_squares(feats, y)
-            coef[k], center[k], scale[k] = beta, c, sd
-            fitted = beta @ feats
-            hit = fitted < 0 if not exercise_known else e_k > fitted
+            fit = _fit_date(xt[k], cont_realised, ev[:, k], df[k], cand, degree, exercise_known)
+            coef[k], center[k], scale[k] = fit.beta, fit.center, fit.scale
             if cand is None:
-                ex = hit
+                ex = fit.exercise
             else:
-                ex[cand] = hit
+                ex[cand] = fit.exercise
         future = np.where(ex, ev[:, k] * df[k], cont_realised)
         stop = np.where(ex, k, stop)
 
-    exercised = stop[:, None] == np.arange(dates)[None, :]
     policy = ExercisePolicy(
         coef=coef,
         center=center,
@@ -296,38 +206,7 @@ def longstaff_schwartz(
         itm_only=itm_only,
         difference=not exercise_known,
     )
-    return LsmResult(
-        value=float(future.mean()),
-        std_error=float(future.std(ddof=1) / math.sqrt(paths)) if paths > 1 else 0.0,
-        path_values=future,
-        stopping_index=stop,
-        exercised=exercised,
-        exercise_now_value=float(ev[:, 0].mean() * df[0]),
-        never_exercise_value=float((cf * df).sum(axis=1).mean()),
-        policy=policy,
-    )
-
-
-def _result(
-    pv: FloatArray,
-    stop: np.ndarray[tuple[int], np.dtype[np.int64]],
-    ev: FloatArray,
-    cf: FloatArray,
-    df: FloatArray,
-    policy: ExercisePolicy,
-) -> LsmResult:
-    paths, dates = ev.shape
-    exercised = stop[:, None] == np.arange(dates)[None, :]
-    return LsmResult(
-        value=float(pv.mean()),
-        std_error=float(pv.std(ddof=1) / math.sqrt(paths)) if paths > 1 else 0.0,
-        path_values=pv,
-        stopping_index=stop,
-        exercised=exercised,
-        exercise_now_value=float(ev[:, 0].mean() * df[0]),
-        never_exercise_value=float((cf * df).sum(axis=1).mean()),
-        policy=policy,
-    )
+    return lsm_result(future, stop, ev, cf, df, policy)
 
 
 #: apply_policy runs the compiled kernel where numba is here (the numpy loop is its reference)
@@ -349,11 +228,11 @@ def apply_policy(
     """Value of a fitted policy on (fresh) paths: exercise at the first date where the
     exercise value beats the fitted continuation value (at the last date: beats the last
     continuation cash flow). On paths independent of the fit this is a low-biased estimate."""
-    ev, cf, df = _check_inputs(exercise_value, continuation_cash_flows, discount_factors)
+    ev, cf, df = check_inputs(exercise_value, continuation_cash_flows, discount_factors)
     paths, dates = ev.shape
     if dates != policy.dates:
         raise InputError("exercise_value", ev.shape, f"{policy.dates} dates as the policy")
-    x = _as_basis(basis, paths, dates)
+    x = as_basis(basis, paths, dates)
     if COMPILED:
         pv = np.empty(paths)
         stop = np.empty(paths, dtype=np.int64)
@@ -381,7 +260,7 @@ def apply_policy(
             pv,
             stop,
         )
-        return _result(pv, stop, ev, cf, df, policy)
+        return lsm_result(pv, stop, ev, cf, df, policy)
     ex = np.zeros((paths, dates), dtype=bool)
     for k in range(dates - 1):
         ex[:, k] = policy.decide(k, x[:, k, :], ev[:, k])
@@ -398,150 +277,4 @@ def apply_policy(
     pv = (np.where(alive, cf, 0.0) * df).sum(axis=1)
     idx = np.minimum(stop, dates - 1)
     pv += np.where(any_ex, ev[np.arange(paths), idx] * df[idx], 0.0)
-    return _result(pv, stop, ev, cf, df, policy)
-
-
-# --------------------------------------------------------------------------------------------
-# Readable policy: an exercise boundary
-# --------------------------------------------------------------------------------------------
-
-
-class Side(StrEnum):
-    """Which side of the threshold triggers exercise."""
-
-    BELOW = "below"  # exercise when the variable is below the threshold (e.g. hashprice)
-    ABOVE = "above"
-
-
-def best_threshold(
-    values: FloatArray, exercise: BoolArray, side: Side = Side.BELOW
-) -> tuple[float, float]:
-    """Threshold ``X`` for the rule "exercise iff value < X" (or > X) that agrees with the most
-    decisions; returns ``(X, agreement_frac)``. ``X`` is the midpoint between the two sorted
-    values it falls between (``-inf``/``+inf`` where the best rule never/always exercises)."""
-    v = np.asarray(values, dtype=np.float64)
-    e = np.asarray(exercise, dtype=bool)
-    if v.size == 0:
-        return float("nan"), float("nan")
-    if side is Side.ABOVE:
-        x, a = best_threshold(-v, e, Side.BELOW)
-        return -x, a
-    order = np.argsort(v, kind="stable")
-    vs, es = v[order], e[order]
-    # rule "exercise the first i sorted values": correct = exercised among first i + continued after
-    ex_cum = np.concatenate([[0], np.cumsum(es)])
-    cont_after = (~es).sum() - np.concatenate([[0], np.cumsum(~es)])
-    correct = ex_cum + cont_after
-    # only cut between distinct values
-    valid = np.ones(v.size + 1, dtype=bool)
-    valid[1:-1] = vs[1:] > vs[:-1]
-    correct = np.where(valid, correct, -1)
-    i = int(np.argmax(correct))
-    if i == 0:
-        x = -math.inf
-    elif i == v.size:
-        x = math.inf
-    else:
-        x = 0.5 * (vs[i - 1] + vs[i])
-    return x, float(correct[i]) / v.size
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BoundaryPoint:
-    """At ``date_index``, for ``given`` in ``[given_low, given_high]``: exercise when the
-    variable is below (or above) ``threshold``; ``agreement_frac`` of the policy's decisions
-    follow this rule; ``exercise_frac`` of the paths' decisions are "exercise"."""
-
-    date_index: int
-    given_low: float
-    given_high: float
-    threshold: float
-    agreement_frac: float
-    exercise_frac: float
-    side: Side
-
-
-def exercise_boundary(
-    result: LsmResult,
-    exercise_value: ArrayLike,
-    basis: ArrayLike,
-    *,
-    variable: int = 0,
-    given: int | None = None,
-    given_bins: int = 3,
-    side: Side = Side.BELOW,
-    every: int = 1,
-) -> list[BoundaryPoint]:
-    """Summarise the fitted policy as thresholds on one state variable per date, within bins
-    (quantiles) of another: "convert when hashprice < X given rent in [a, b]".
-
-    The decision at each date is the policy's (exercise value > fitted continuation, and in the
-    money if ``itm_only``) evaluated on every path, whether or not the path stopped earlier.
-    ``every``: summarise only the dates ``k`` with ``k % every == 0`` (e.g. 12: yearly).
-    """
-    ev = np.asarray(exercise_value, dtype=np.float64)
-    paths, dates = ev.shape
-    x = _as_basis(basis, paths, dates)
-    pol = result.policy
-    out: list[BoundaryPoint] = []
-    for k in range(0, dates - 1, max(1, every)):
-        if np.isnan(pol.coef[k]).any():
-            continue
-        dec = pol.decide(k, x[:, k, :], ev[:, k])
-        var = x[:, k, variable]
-        if given is None:
-            groups = [(np.ones(paths, dtype=bool), -math.inf, math.inf)]
-        else:
-            g = x[:, k, given]
-            edges = np.quantile(g, np.linspace(0, 1, given_bins + 1))
-            groups = []
-            for i in range(given_bins):
-                hi_ok = g <= edges[i + 1] if i == given_bins - 1 else g < edges[i + 1]
-                groups.append((hi_ok & (g >= edges[i]), float(edges[i]), float(edges[i + 1])))
-        for mask, lo, hi in groups:
-            if not mask.any():
-                continue
-            thr, agree = best_threshold(var[mask], dec[mask], side)
-            out.append(
-                BoundaryPoint(
-                    date_index=k,
-                    given_low=lo,
-                    given_high=hi,
-                    threshold=thr,
-                    agreement_frac=agree,
-                    exercise_frac=float(dec[mask].mean()),
-                    side=side,
-                )
-            )
-    return out
-
-
-def describe_boundary(
-    points: list[BoundaryPoint],
-    *,
-    variable_name: str = "hashprice",
-    given_name: str = "rent",
-    every: int = 12,
-) -> list[str]:
-    """One line per date (every ``every`` dates) and bin, e.g.
-    ``"date 12: convert when hashprice < 31.2 given rent in [180, 210] (rule matches 97%)"``."""
-    lines = []
-    for p in points:
-        if p.date_index % every:
-            continue
-        op = "<" if p.side is Side.BELOW else ">"
-        given = (
-            ""
-            if math.isinf(p.given_low) and math.isinf(p.given_high)
-            else (f" given {given_name} in [{p.given_low:.4g}, {p.given_high:.4g}]")
-        )
-        if math.isinf(p.threshold) and (p.threshold < 0) == (p.side is Side.BELOW):
-            rule = "never convert"
-        elif math.isinf(p.threshold):
-            rule = "always convert"
-        else:
-            rule = f"convert when {variable_name} {op} {p.threshold:.4g}"
-        lines.append(
-            f"date {p.date_index}: {rule}{given} (rule matches {p.agreement_frac:.0%} of decisions)"
-        )
-    return lines
+    return lsm_result(pv, stop, ev, cf, df, policy)
