@@ -80,6 +80,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
                 "prob_best": s.prob_best,
                 "prob_loss": s.prob_loss,
                 "irr_p50": _num(s.irr_p50),
+                "irr_display": s.irr_display,
                 "irr_note": s.irr_note,
                 "equity_usd_per_w_p50": s.equity_usd_per_w_p50,
             }
