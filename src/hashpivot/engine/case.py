@@ -114,6 +114,8 @@ class CompareCase:
     scenario : the named deterministic scenario of the site file (bear, base, bull)
     scenario_override : the site file's ``[scenario]`` (start price, difficulty, fees, growth
         rates of the deterministic runs; None without the table); Monte Carlo runs ignore it
+    market_keys : the ``[market]`` keys the site file sets (a deterministic run names those it
+        cannot use)
     defaulted_tables : the AI tables the site file lacks, valued on documented market defaults
     min_market_months : simulate at least this many market months (a company's sites share
         one set of market paths for one seed only if they draw paths of one length)
@@ -135,6 +137,7 @@ class CompareCase:
     power_history: PowerHistory | None = None
     scenario: str = "base"
     scenario_override: ScenarioOverride | None = None
+    market_keys: frozenset[str] = frozenset()
     defaulted_tables: tuple[str, ...] = ()
     min_market_months: int = 0
 

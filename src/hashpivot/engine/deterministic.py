@@ -18,7 +18,7 @@ from hashpivot.engine.case import CompareCase
 from hashpivot.engine.strategies import BatchValues, evaluate_batch, prepare
 from hashpivot.engine.summary import BatchSummary, Comparison, summarise
 from hashpivot.errors import InputError
-from hashpivot.market.deterministic import apply_start, scenario_paths
+from hashpivot.market.deterministic import apply_start, market_table_note, scenario_paths
 from hashpivot.market.scenarios import MarketScenarios
 from hashpivot.market.snapshot import SCENARIOS, ScenarioName
 
@@ -112,6 +112,9 @@ def run_deterministic(case: CompareCase, scenario: str | None = None) -> Determi
         interrupted=False,
         market=f"deterministic {name.value}",
     )
+    note = market_table_note(case.market_keys, case.scenario_override)
+    if note is not None:
+        cmp.notes.append(note)
     return DeterministicRun(
         comparison=cmp, values=v, scenarios=scen, scenario=name.value, case=case
     )

@@ -85,6 +85,98 @@ def apply_start(
     return snap, replace(start, btc_price_usd=price, network_hashrate_eh_s=hashrate)
 
 
+#: the ``[market]`` keys a deterministic run uses: the start price (the path grows from it at
+#: the scenario's rate) and the rent, GPU rate and power processes, which it follows at zero
+#: volatility (:func:`hashpivot.market.deterministic.scenario_paths`)
+DETERMINISTIC_MARKET_KEYS = frozenset(
+    {
+        "btc_price_usd",
+        "rent_usd_per_kw_month",
+        "rent_long_run_usd_per_kw_month",
+        "rent_trend_per_year",
+        "rent_reversion_per_year",
+        "gpu_rate_usd_per_gpu_hour",
+        "gpu_rate_long_run_usd_per_gpu_hour",
+        "gpu_rate_decay_per_generation_frac",
+        "gpu_rate_generation_years",
+        "gpu_rate_reversion_per_year",
+        "power_price_usd_per_mwh",
+        "power_long_run_usd_per_mwh",
+        "power_trend_per_year",
+        "power_reversion_per_year",
+    }
+)
+
+
+def monte_carlo_only_keys(overridden: frozenset[str]) -> list[str]:
+    """The ``[market]`` keys a file sets that a deterministic run cannot use (volatilities,
+    tails, the hashrate and fee-share processes, correlations), sorted."""
+    return sorted(k for k in overridden if k not in DETERMINISTIC_MARKET_KEYS)
+
+
+def market_table_note(
+    overridden: frozenset[str], override: ScenarioOverride | None = None
+) -> str | None:
+    """What a deterministic run does with a ``[market]`` table, in words (None without one):
+    the keys it uses, those ``[scenario]`` replaces, and those only the Monte Carlo uses."""
+    if not overridden:
+        return None
+    replaced = {"btc_price_usd"} if override is not None and override.btc_price_usd else set()
+    used = sorted(k for k in overridden if k in DETERMINISTIC_MARKET_KEYS and k not in replaced)
+    unused = monte_carlo_only_keys(overridden)
+    parts = []
+    if used:
+        parts.append("used here: " + ", ".join(used) + " (start values; zero-volatility paths)")
+    if replaced & overridden:
+        parts.append("replaced by [scenario]: btc_price_usd")
+    if unused:
+        parts.append(
+            "not used by this deterministic run (Monte Carlo `compare` only): "
+            + ", ".join(unused)
+            + "; set the deterministic path's rates in [scenario]"
+        )
+    return "[market] " + "; ".join(parts)
+
+
+def describe_path(
+    scenario: DeterministicScenario,
+    override: ScenarioOverride | None,
+    start: StartState,
+    snapshot: MarketSnapshot,
+) -> str:
+    """The deterministic path in words: BTC and hashrate growth, fees, where they come from."""
+    sc = scenario if override is None else override.rates(scenario)
+    o = override or ScenarioOverride()
+    hr = (
+        f"{o.network_hashrate_growth_per_month:+.1%}/month"
+        if o.network_hashrate_growth_per_month is not None
+        else f"{sc.hashrate_growth_per_year:+.0%}/yr"
+    )
+    fees = (
+        f"fees {o.fees_btc_per_block:g} BTC/block"
+        if o.fees_btc_per_block is not None
+        else f"fee share {sc.fee_share_frac:.1%}"
+    )
+    where = f"'{scenario.name.value}'" + (" under the site file's [scenario]" if override else "")
+    return (
+        f"deterministic scenario {where}: BTC {sc.btc_price_growth_per_year:+.0%}/yr from "
+        f"${start.btc_price_usd:,.0f}, network hashrate {hr} from "
+        f"{start.network_hashrate_eh_s:,.0f} EH/s "
+        f"(difficulty {snapshot.difficulty / 1e12:,.2f} T), "
+        f"{fees}; blocks from the retarget rule along the hashrate path"
+    )
+
+
+def scenario_table_note(override: ScenarioOverride | None) -> str | None:
+    """What a Monte Carlo run does with a ``[scenario]`` table: nothing, said aloud."""
+    if override is None:
+        return None
+    return (
+        "[scenario] applies to deterministic runs only (mine, lease, gpu-cloud on a site file, "
+        "compare --deterministic); this Monte Carlo run starts from [market] and the snapshot"
+    )
+
+
 def mid_month_years(snapshot_date: date, months: int) -> np.ndarray:
     """Years from ``snapshot_date`` to the middle of each month from its month on [yr].
 
