@@ -64,8 +64,8 @@ def _fill(
             fmt = (
                 pct if f.startswith(("prob", "irr")) else (num if f.endswith("per_w_p50") else usd)
             )
-            if v is None:
-                ws.write(i, j, "n/a")
+            if v is None:  # an IRR that means nothing is shown as its reason
+                ws.write(i, j, s.get("irr_display", "n/a") if f == "irr_p50" else "n/a")
             else:
                 ws.write_number(i, j, float(v), fmt)
     sw = summary.get("switch", {})
