@@ -86,3 +86,20 @@ def test_ozark_sell_is_no_longer_478507_percent() -> None:
             assert s["irr_display"].startswith(("n/a", "no sign", "multiple", "> 1,000%")), name
         else:
             assert math.isfinite(irr) and -1 < irr <= 10 and s["irr_display"] == f"{irr:.1%}"
+
+
+def test_reports_show_the_reason_not_na(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+
+    from hashpivot.cli import main
+
+    site = REPO / "examples" / "sites" / "ozark-50mw-s19jpro.toml"
+    args = ["compare", str(site), "--deterministic", "--sensitivity", "none", "--report"]
+    assert main([*args, str(tmp_path), "--json"]) == 0
+    capsys.readouterr()
+    (page,) = tmp_path.glob("*.html")
+    assert "&gt; 1,000%: capital back in 6 months" in page.read_text()
+    (book,) = tmp_path.glob("*.xlsx")
+    ws = openpyxl.load_workbook(book)["Summary"]
+    cells = [c.value for row in ws.iter_rows() for c in row]
+    assert "> 1,000%: capital back in 6 months" in cells
