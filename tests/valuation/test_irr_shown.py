@@ -103,3 +103,18 @@ def test_reports_show_the_reason_not_na(tmp_path: Path, capsys: pytest.CaptureFi
     ws = openpyxl.load_workbook(book)["Summary"]
     cells = [c.value for row in ws.iter_rows() for c in row]
     assert "> 1,000%: capital back in 6 months" in cells
+
+
+@pytest.mark.parametrize("path", ["leases/ms-hyperscaler.toml", "gpu/h100-merchant.toml"])
+def test_lease_and_gpu_cloud_show_a_rate_or_its_reason(path: str) -> None:
+    from hashpivot.api.projects import gpu_cloud_report, lease_report
+
+    report = (lease_report if path.startswith("leases") else gpu_cloud_report)(
+        REPO / "examples" / path
+    )
+    irr, text = report["irr"], report["irr_display"]
+    if irr is None:
+        assert text.startswith(("no sign", "multiple", "> 1,000%", "no root")), text
+    else:
+        assert isinstance(irr, float) and math.isfinite(irr) and irr <= 10
+        assert text == f"{irr:.1%}"
