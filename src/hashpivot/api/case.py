@@ -115,6 +115,8 @@ def build_case(
         curtailment=curtailment,
         power_history=history,
         scenario=doc.mining.scenario,
+        scenario_override=None if doc.scenario is None else doc.scenario.override(),
+        market_keys=doc.market.overridden,
         mining=mining,
         snapshot=snapshot,
         market_params=market_params,

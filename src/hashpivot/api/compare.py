@@ -12,8 +12,10 @@ from hashpivot.api.case import build_case
 from hashpivot.api.market_assumptions import market_assumptions
 from hashpivot.calendar import month_starts
 from hashpivot.config.site import DEFAULT_TABLE_SOURCES
+from hashpivot.engine.deterministic import deterministic_case
 from hashpivot.engine.strategies import CompareCase
 from hashpivot.engine.summary import PERCENTILES, Comparison
+from hashpivot.market.deterministic import describe_path
 from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, ScenarioName
 
 __all__ = ["assumptions", "build_case", "market_assumptions", "sensitivity", "summary"]
@@ -35,6 +37,12 @@ def _num(x: float | None) -> float | None:
 
 def market_statement(case: CompareCase, cmp: Comparison) -> str:
     """Which market a run used, in words (so a reader sees why a mean and a scenario differ)."""
+    if cmp.market.startswith("deterministic") and case.scenario_override is not None:
+        run = deterministic_case(case)
+        sc = SCENARIOS[ScenarioName(cmp.market.split()[-1])]
+        return describe_path(sc, case.scenario_override, run.start_state, run.snapshot) + (
+            "; rent, GPU rate and power on their zero-volatility paths (one path)"
+        )
     if cmp.market.startswith("deterministic"):
         name = cmp.market.split()[-1]
         sc = SCENARIOS[ScenarioName(name)]
@@ -80,6 +88,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
                 "prob_best": s.prob_best,
                 "prob_loss": s.prob_loss,
                 "irr_p50": _num(s.irr_p50),
+                "irr_display": s.irr_display,
                 "irr_note": s.irr_note,
                 "equity_usd_per_w_p50": s.equity_usd_per_w_p50,
             }

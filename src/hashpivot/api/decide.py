@@ -18,6 +18,7 @@ from hashpivot.engine.compare import compare as run_compare
 from hashpivot.engine.deterministic import run_deterministic
 from hashpivot.engine.strategies import CompareCase
 from hashpivot.errors import InputError
+from hashpivot.market.deterministic import scenario_table_note
 from hashpivot.market.snapshot import MarketSnapshot, ScenarioName
 
 SCENARIO_NAMES = tuple(s.value for s in ScenarioName)
@@ -94,6 +95,9 @@ def finish_compare(
     """The JSON-ready summary (with the sensitivity unless ``"none"``, and the report files
     written to ``report``) and the assumptions as (name, value, source) rows."""
     out = summary(case, cmp)
+    note = scenario_table_note(case.scenario_override)
+    if note is not None and not cmp.market.startswith("deterministic"):
+        out["notes"].append(note)
     if sensitivity_of != "none":
         out["sensitivity"] = sensitivity(case, sensitivity_of or out["recommendation"])
     rows = assumptions(case)

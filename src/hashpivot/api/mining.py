@@ -12,6 +12,8 @@ import numpy as np
 from hashpivot.calendar import month_starts
 from hashpivot.config.catalogue import asic_catalogue
 from hashpivot.engine.case import CompareCase
+from hashpivot.market.deterministic import apply_start, describe_path
+from hashpivot.market.scenarios import StartState
 from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.mining.projection import MiningResult
 from hashpivot.valuation.cashflow import monthly_rate
@@ -81,8 +83,11 @@ def run_mining(
     summary: dict[str, Any] = {
         "site": site.name,
         "scenario": name.value,
-        "market": f"deterministic scenario '{name.value}' (the site file's [mining] scenario "
-        "or --scenario): constant BTC and network hashrate growth, constant fee share",
+        "market": describe_path(
+            SCENARIOS[name], case.scenario_override, run.case.start_state, run.case.snapshot
+        )
+        + " (the site file's [mining] scenario or --scenario, and its [scenario] table)",
+        "notes": list(run.comparison.notes),
         "start": f"{site.start:%Y-%m}",
         "horizon_months": site.horizon_months,
         "discount_rate": site.discount_rate,
@@ -107,7 +112,7 @@ def run_mining(
         "payback": "never" if not np.isfinite(val.payback_months[0]) else "within horizon",
         "fleet_value_usd": val.fleet_value_usd,
         "hashprice_start_usd_per_ph_day": float(result.hashprice_usd_per_ph_day[0, 0]),
-        "hashprice_snapshot_usd_per_ph_day": case.asic_price_hashprice_usd_per_ph_day,
+        "hashprice_snapshot_usd_per_ph_day": run.case.asic_price_hashprice_usd_per_ph_day,
         "halving_month": _halving_month(result),
         "snapshot_as_of": snapshot.as_of.isoformat(),
         "uptime_frac_mean": float(result.uptime_frac[0].mean()),
@@ -117,17 +122,27 @@ def run_mining(
     }
     return MiningReport(
         summary=summary,
-        assumptions=_assumptions(case, name, dispatch is not None, str(site_file)),
+        assumptions=_assumptions(case, name, dispatch is not None, str(site_file))
+        + [("note", n) for n in run.comparison.notes],
         monthly=monthly_rows(result),
         result=result,
         valuation=val,
     )
 
 
+def _started(case: CompareCase) -> tuple[StartState, MarketSnapshot]:
+    """The start state and snapshot of the case's deterministic run (under its [scenario])."""
+    snap, start = apply_start(case.snapshot, case.start_state, case.scenario_override)
+    return start, snap
+
+
 def _assumptions(
     case: CompareCase, name: ScenarioName, dispatched: bool, source: str
 ) -> list[tuple[str, str]]:
     site, snapshot, sc = case.mining, case.snapshot, SCENARIOS[name]
+    o = case.scenario_override
+    if o is not None:
+        sc = o.rates(sc)
     sale = case.sale
     ph = case.power_history
     return [
@@ -143,7 +158,17 @@ def _assumptions(
             f"{sc.btc_price_growth_per_year:+.0%} from ${case.start_state.btc_price_usd:,.0f}",
         ),
         ("hashrate_growth_per_year", f"{sc.hashrate_growth_per_year:+.0%}"),
-        ("fee_share_frac", f"{sc.fee_share_frac:.1%} of the blocks produced along the path"),
+        (
+            "fee_share_frac",
+            f"{sc.fee_share_frac:.1%} of the blocks produced along the path"
+            if o is None or o.fees_btc_per_block is None
+            else f"fees {o.fees_btc_per_block:g} BTC a block (site file [scenario])",
+        ),
+        *(
+            []
+            if o is None
+            else [("[scenario]", describe_path(SCENARIOS[name], o, *_started(case)))]
+        ),
         ("uptime_frac", f"{site.uptime_frac:.1%} (site file)"),
         ("pool_fee_frac", f"{site.pool_fee_frac:.2%} (site file; FPPS)"),
         ("overhead_frac", f"{site.overhead_frac:.1%} of site draw (site file)"),

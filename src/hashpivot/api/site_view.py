@@ -38,4 +38,5 @@ def site_strategy_view(path: str | Path, strategy: str) -> dict[str, Any] | None
         f"({case.horizon} months from {case.start:%Y-%m}) and exit there; pre-tax, unlevered",
         "market": market_statement(case, run.comparison),
         "site_irr": stats.irr_p50,
+        "site_irr_display": stats.irr_display,
     }

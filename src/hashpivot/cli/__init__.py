@@ -12,7 +12,16 @@ import sys
 import pydantic
 
 from hashpivot.api.errors import describe_validation_error
-from hashpivot.cli import ai, company, decide, mining, network, power, view  # noqa: F401
+from hashpivot.cli import (  # noqa: F401  (commands register)
+    ai,
+    calc,
+    company,
+    decide,
+    mining,
+    network,
+    power,
+    view,
+)
 from hashpivot.cli._app import app, err_console, safe
 from hashpivot.errors import HashpivotError
 

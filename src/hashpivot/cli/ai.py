@@ -71,12 +71,12 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     for key, label, kind in _LABELS:
         if key in payload:
             res.add_row(label, _fmt(payload[key], kind))
-    if payload.get("irr_status") not in (None, "ok"):
-        res.add_row("IRR note", safe(payload["irr_status"]))
+    if payload.get("irr") is None and payload.get("irr_display"):
+        res.add_row("IRR note", safe(payload["irr_display"]))
     lev = payload.get("levered")
     if lev:
         res.add_row("Levered equity NPV", _fmt(lev["npv_usd"], "usd"))
-        res.add_row("Levered equity IRR", _fmt(lev["irr"], "pct"))
+        res.add_row("Levered equity IRR", safe(lev["irr_display"]))
         res.add_row(
             "Debt / equity invested",
             f"{_fmt(lev['debt_usd'], 'usd')} / {_fmt(lev['equity_invested_usd'], 'usd')}",

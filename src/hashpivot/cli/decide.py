@@ -50,7 +50,6 @@ def _render(out: dict[str, Any], rows: list[tuple[str, str, str]]) -> None:
         t.add_column(col, justify="right")
     for name, s in sorted(out["strategies"].items(), key=lambda kv: -kv[1]["npv_mean_usd"]):
         star = " *" if name == out["recommendation"] else ""
-        irr = s["irr_p50"]
         t.add_row(
             name + star,
             _m(s["npv_mean_usd"]),
@@ -59,7 +58,7 @@ def _render(out: dict[str, Any], rows: list[tuple[str, str, str]]) -> None:
             _m(s["npv_p90_usd"]),
             f"{s['prob_best']:.0%}",
             f"{s['prob_loss']:.0%}",
-            "n/a" if irr is None else f"{irr:.1%}",
+            safe(s["irr_display"]),
             f"{s['equity_usd_per_w_p50']:.2f}",
         )
     console.print(t)

@@ -38,6 +38,7 @@ from hashpivot.config.lease import (
 from hashpivot.config.market import MarketTable
 from hashpivot.config.parameters import field
 from hashpivot.config.power import PowerConfig
+from hashpivot.config.scenario import ScenarioTable
 from hashpivot.errors import InputError
 from hashpivot.mining.fleet import Fleet, FleetLine, asic_power_available_mw
 from hashpivot.mining.projection import MiningSite
@@ -151,6 +152,7 @@ class SiteFile(BaseModel):
     conversion: ConversionConfig | None = None
     compare: CompareTable = CompareTable()
     market: MarketTable = MarketTable()
+    scenario: ScenarioTable | None = None
 
     @property
     def defaulted_tables(self) -> tuple[str, ...]:

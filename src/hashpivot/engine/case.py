@@ -16,6 +16,7 @@ from hashpivot.bitcoin.protocol import subsidy_btc
 from hashpivot.compute.conversion import Conversion
 from hashpivot.compute.gpu_cloud import GpuCloudTerms
 from hashpivot.compute.shell import LeaseTerms
+from hashpivot.market.deterministic import ScenarioOverride
 from hashpivot.market.scenarios import MarketParams, StartState
 from hashpivot.market.snapshot import MarketSnapshot
 from hashpivot.mining.projection import MiningSite
@@ -111,6 +112,10 @@ class CompareCase:
         within each month on the site history's price shape (None: run the month or not)
     power_history : the price history itself, for exact dispatch on a deterministic path
     scenario : the named deterministic scenario of the site file (bear, base, bull)
+    scenario_override : the site file's ``[scenario]`` (start price, difficulty, fees, growth
+        rates of the deterministic runs; None without the table); Monte Carlo runs ignore it
+    market_keys : the ``[market]`` keys the site file sets (a deterministic run names those it
+        cannot use)
     defaulted_tables : the AI tables the site file lacks, valued on documented market defaults
     min_market_months : simulate at least this many market months (a company's sites share
         one set of market paths for one seed only if they draw paths of one length)
@@ -131,6 +136,8 @@ class CompareCase:
     curtailment: CurtailmentCurve | None = None
     power_history: PowerHistory | None = None
     scenario: str = "base"
+    scenario_override: ScenarioOverride | None = None
+    market_keys: frozenset[str] = frozenset()
     defaulted_tables: tuple[str, ...] = ()
     min_market_months: int = 0
 

@@ -10,7 +10,7 @@ certainty the switch's optimal policy is a fixed month: the best one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from hashpivot.engine.case import CompareCase
 from hashpivot.engine.strategies import BatchValues, evaluate_batch, prepare
 from hashpivot.engine.summary import BatchSummary, Comparison, summarise
 from hashpivot.errors import InputError
-from hashpivot.market.deterministic import scenario_paths
+from hashpivot.market.deterministic import apply_start, market_table_note, scenario_paths
 from hashpivot.market.scenarios import MarketScenarios
 from hashpivot.market.snapshot import SCENARIOS, ScenarioName
 
@@ -30,12 +30,14 @@ class DeterministicRun:
     comparison : every strategy's value on the path (``paths == 1``)
     values : the engine's batch values (the mining run, exact dispatch, flows per strategy)
     scenarios : the market path itself; scenario : its name
+    case : the case as run (its snapshot and start under the site file's ``[scenario]``)
     """
 
     comparison: Comparison
     values: BatchValues
     scenarios: MarketScenarios
     scenario: str
+    case: CompareCase
 
 
 def scenario_of(case: CompareCase, scenario: str | None) -> ScenarioName:
@@ -46,15 +48,27 @@ def scenario_of(case: CompareCase, scenario: str | None) -> ScenarioName:
         raise InputError("scenario", name, f"one of {[s.value for s in ScenarioName]}") from None
 
 
+def deterministic_case(case: CompareCase) -> CompareCase:
+    """The case a deterministic run values: its snapshot and start state under the site file's
+    ``[scenario]`` (BTC price, difficulty, fees per block; :func:`apply_start`), else as is."""
+    if case.scenario_override is None:
+        return case
+    snap, start = apply_start(case.snapshot, case.start_state, case.scenario_override)
+    return replace(case, snapshot=snap, start_state=start)
+
+
 def deterministic_scenarios(case: CompareCase, scenario: str | None = None) -> MarketScenarios:
-    """The case's named scenario as a one-path market, long enough for the engine."""
+    """The case's named scenario (under its ``[scenario]``) as a one-path market, long enough
+    for the engine."""
     name = scenario_of(case, scenario)
+    run_case = deterministic_case(case)
     return scenario_paths(
-        case.snapshot,
+        run_case.snapshot,
         SCENARIOS[name],
-        case.start_state,
-        case.market_params,
-        months=case.market_months + 1,
+        run_case.start_state,
+        run_case.market_params,
+        months=run_case.market_months + 1,
+        override=case.scenario_override,
     )
 
 
@@ -62,6 +76,7 @@ def run_deterministic(case: CompareCase, scenario: str | None = None) -> Determi
     """Value every available strategy on the case's named deterministic scenario."""
     name = scenario_of(case, scenario)
     scen = deterministic_scenarios(case, name.value)
+    case = deterministic_case(case)
     v = evaluate_batch(case, scen, prepare(case), net_rows=1, exact_power=True)
     npv = dict(v.npv_usd)
     sums = stop = None
@@ -97,4 +112,9 @@ def run_deterministic(case: CompareCase, scenario: str | None = None) -> Determi
         interrupted=False,
         market=f"deterministic {name.value}",
     )
-    return DeterministicRun(comparison=cmp, values=v, scenarios=scen, scenario=name.value)
+    note = market_table_note(case.market_keys, case.scenario_override)
+    if note is not None:
+        cmp.notes.append(note)
+    return DeterministicRun(
+        comparison=cmp, values=v, scenarios=scen, scenario=name.value, case=case
+    )

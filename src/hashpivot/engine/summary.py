@@ -14,7 +14,7 @@ import numpy as np
 
 from hashpivot.engine.case import CompareCase
 from hashpivot.types import FloatArray
-from hashpivot.valuation.cashflow import irr_annual
+from hashpivot.valuation.cashflow import IrrStatus, irr_annual, irr_shown, payback_months
 
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
@@ -25,7 +25,10 @@ class StrategyStats:
 
     npv_usd : NPV per path [USD]; npv_mean_usd, npv_p10/p50/p90_usd : its mean and percentiles
     prob_loss : share of paths with NPV < 0; prob_best : share of paths where it is the best
-    irr_p50 : median annual IRR of the sample paths' flows (None with the reason in irr_note)
+    irr_p50 : median annual IRR of the sample paths' flows where finite and meaningful, else
+        None; irr_display : it as shown ("12.3%"), or why not ("no sign change", "multiple
+        roots", "> 1,000%: capital back in N months"; valuation.cashflow.irr_shown);
+        irr_note : the statuses over the sample paths
     equity_usd_per_w_p50 : P50 NPV per W of gross capacity [USD/W]
     monthly_p50_net_usd, monthly_mean_net_usd : the sample's monthly net flows [USD]
     finite : every path's NPV is a finite number; note : why not, where it is not
@@ -46,6 +49,7 @@ class StrategyStats:
     monthly_mean_net_usd: FloatArray | None
     finite: bool = True
     note: str = ""
+    irr_display: str = "n/a"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,20 +128,43 @@ def _credit(npv: dict[str, FloatArray], ranked: list[str]) -> dict[str, FloatArr
     return {k: credit[i] for i, k in enumerate(ranked)}
 
 
+def _median(x: FloatArray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def irr_p50(flows: FloatArray) -> tuple[float | None, str, str]:
+    """Median annual IRR of the paths' monthly flows ``(paths, months)`` as shown: (value or
+    None, display, note). Where at least half the paths have an IRR, their median (or "> 1,000%:
+    capital back in N months", N the median payback); else the most common reason."""
+    res = irr_annual(flows)
+    pb = payback_months(flows, flows_at_period_end=True)
+    n = flows.shape[0]
+    note = f"IRR over {n} sample paths; {res.reason}"
+    ok = res.status == IrrStatus.OK.value
+    if ok.mean() >= 0.5:
+        value, text = irr_shown(float(np.median(res.rate[ok])), IrrStatus.OK.value, _median(pb[ok]))
+        return value, text, note
+    reasons, counts = np.unique(res.status[~ok], return_counts=True)
+    top = str(reasons[int(np.argmax(counts))])
+    value, text = irr_shown(float("nan"), top, _median(pb[res.status == top]))
+    if n > 1:
+        text += f" (on {counts.max() / n:.0%} of {n} sample paths)"
+    return value, text, note
+
+
 def _stats(
     k: str, x: FloatArray, flows: FloatArray | None, credit: FloatArray | None, capacity_w: float
 ) -> StrategyStats:
     finite = bool(np.isfinite(x).all())
-    irr_p50: float | None = None
+    irr_value: float | None = None
+    irr_text = "n/a (policy)"
     note = "not computed for a path-dependent policy"
     p50_m = mean_m = None
     if flows is not None and flows.shape[0] and np.isfinite(flows).all():
         p50_m = np.percentile(flows, 50, axis=0)
         mean_m = flows.mean(axis=0)
-        res = irr_annual(flows)
-        ok = np.isfinite(res.rate)
-        irr_p50 = float(np.median(res.rate[ok])) if ok.mean() >= 0.5 else None
-        note = f"IRR over {flows.shape[0]} sample paths; {res.reason}"
+        irr_value, irr_text, note = irr_p50(flows)
     bad = "" if finite else f"NPV not finite on {int((~np.isfinite(x)).sum())} of {x.size} paths"
     if not finite:
         note = bad
@@ -150,7 +177,8 @@ def _stats(
         npv_p90_usd=_pct(x, 90),
         prob_loss=float((x < 0).mean()),
         prob_best=float(credit.mean()) if credit is not None else 0.0,
-        irr_p50=irr_p50,
+        irr_p50=irr_value,
+        irr_display=irr_text,
         irr_note=note,
         equity_usd_per_w_p50=_pct(x, 50) / capacity_w,
         monthly_p50_net_usd=p50_m,

@@ -11,6 +11,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from hashpivot.bitcoin.network import HASHES_PER_DIFFICULTY_1, SECONDS_PER_DAY
+
+H_PER_TH = 1e12
+
 F = NDArray[np.float64]
 
 
@@ -73,3 +77,42 @@ def breakeven_hashprice_usd_per_ph_day(
     c = _f(cost_usd)
     out = np.full(np.broadcast(c, denom).shape, np.nan)
     return np.asarray(np.divide(c, denom, out=out, where=denom > 0))
+
+
+def btc_per_day(
+    hashrate_th_s: ArrayLike,
+    difficulty: ArrayLike,
+    subsidy_btc: ArrayLike,
+    fees_btc_per_block: ArrayLike,
+    pool_fee_frac: ArrayLike = 0.0,
+    uptime_frac: ArrayLike = 1.0,
+) -> F:
+    """BTC earned a day [BTC/day] by ``hashrate_th_s`` [TH/s] at ``difficulty`` [-]:
+
+    ``hashrate [H/s] / (difficulty x 2^32) x 86,400 x (subsidy + fees) x (1 - pool fee) x uptime``
+
+    ``difficulty x 2^32`` is the expected number of hashes per block (Bitcoin Core
+    ``GetBlockProof``; Nakamoto 2008), so the first factor is the miner's expected blocks per
+    second; ``subsidy_btc`` and ``fees_btc_per_block`` [BTC/block] are what a block pays.
+    The one-day closed form of every web calculator (Braiins Insights, WhatToMine), with
+    blocks found at the current difficulty (no retarget within the day).
+    """
+    hashes_per_block = _f(difficulty) * HASHES_PER_DIFFICULTY_1
+    blocks_per_day = _f(hashrate_th_s) * H_PER_TH * SECONDS_PER_DAY / hashes_per_block
+    return (
+        blocks_per_day
+        * (_f(subsidy_btc) + _f(fees_btc_per_block))
+        * (1.0 - _f(pool_fee_frac))
+        * _f(uptime_frac)
+    )
+
+
+def asic_energy_mwh_per_day(
+    hashrate_th_s: ArrayLike, efficiency_j_per_th: ArrayLike, uptime_frac: ArrayLike = 1.0
+) -> F:
+    """Energy the ASICs draw in a day [MWh/day] = TH/s x J/TH [W] x 24 h x uptime / 1e6.
+
+    ASIC power only (no cooling or losses: those are the site's ``overhead_frac``).
+    """
+    watts = _f(hashrate_th_s) * _f(efficiency_j_per_th)
+    return watts * 24.0 * _f(uptime_frac) / 1e6

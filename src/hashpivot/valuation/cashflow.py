@@ -39,6 +39,7 @@ __all__ = [
     "discount_factors",
     "irr",
     "irr_annual",
+    "irr_shown",
     "moic",
     "monthly_rate",
     "npv",
@@ -282,6 +283,49 @@ def irr_annual(values_monthly: ArrayLike) -> IrrResult:
     """IRR of monthly flows as an annual effective rate ``(1 + irr_month) ** 12 - 1``."""
     res = irr(values_monthly)
     return IrrResult(annual_rate(res.rate), res.status)
+
+
+#: an annual IRR above this [fraction/year] is shown as its payback instead: 1,000%/yr
+IRR_MEANINGFUL_MAX_ANNUAL = 10.0
+
+_IRR_REASONS = {
+    IrrStatus.NO_SIGN_CHANGE.value: "no sign change",
+    IrrStatus.MULTIPLE_ROOTS.value: "multiple roots",
+    IrrStatus.NO_ROOT_IN_RANGE.value: "no root in range",
+    IrrStatus.NON_FINITE.value: "flows not finite",
+}
+
+
+def irr_shown(
+    rate_annual: float, status: str, payback_months_: float | None
+) -> tuple[float | None, str]:
+    """An annual IRR as a reader should see it: ``(rate, "12.3%")`` where it is finite and
+    meaningful, else ``(None, reason)``:
+
+    - ``"no sign change"``: every flow has one sign, no rate makes the NPV zero;
+    - ``"multiple roots"``: the flows change sign more than once and several rates zero the
+      NPV (Brealey, Myers & Allen ch. 5.3: no one of them is *the* return);
+    - ``"> 1,000%: capital back in N months"``: above :data:`IRR_MEANINGFUL_MAX_ANNUAL` (or past
+      the search range) an IRR says only that little capital is at risk, e.g. a sale that
+      closes months after a small outlay; the payback [months] says it better.
+
+    ``payback_months_`` is the simple payback of the same flows (:func:`payback_months`).
+    """
+    huge = (status == IrrStatus.OK.value and rate_annual > IRR_MEANINGFUL_MAX_ANNUAL) or (
+        status == IrrStatus.NO_ROOT_IN_RANGE.value
+        and payback_months_ is not None
+        and np.isfinite(payback_months_)
+    )
+    if huge:
+        back = (
+            f": capital back in {payback_months_:.0f} months"
+            if payback_months_ is not None and np.isfinite(payback_months_)
+            else ""
+        )
+        return None, f"> 1,000%{back}"
+    if status != IrrStatus.OK.value or not np.isfinite(rate_annual):
+        return None, _IRR_REASONS.get(status, status)
+    return float(rate_annual), f"{rate_annual:.1%}"
 
 
 def _year_fractions(dates: Sequence[date], n: int) -> FloatArray:

@@ -36,6 +36,7 @@ from hashpivot.compute.shell import (
 from hashpivot.types import CashFlows
 from hashpivot.valuation.cashflow import (
     irr_annual,
+    irr_shown,
     moic,
     monthly_rate,
     npv_end_of_month,
@@ -370,6 +371,13 @@ def value_gpu_cloud(
     )
 
 
+def _irr_fields(rate: float | None, status: str, payback: float | None) -> dict[str, object]:
+    """``irr`` (None unless finite and meaningful), ``irr_status`` and ``irr_display`` (the
+    rate, or why not: :func:`~hashpivot.valuation.cashflow.irr_shown`)."""
+    value, text = irr_shown(float("nan") if rate is None else rate, status, payback)
+    return {"irr": value, "irr_status": status, "irr_display": text}
+
+
 def headline(v: ProjectValuation, path: int = 0) -> dict[str, object]:
     """The headline figures of one path as plain floats/strings (for reports and JSON).
 
@@ -384,8 +392,7 @@ def headline(v: ProjectValuation, path: int = 0) -> dict[str, object]:
         "it_mw": v.it_mw,
         "gross_mw": v.gross_mw,
         "npv_usd": f(v.npv_usd),
-        "irr": f(v.irr),
-        "irr_status": str(v.irr_status.reshape(-1)[path]),
+        **_irr_fields(f(v.irr), str(v.irr_status.reshape(-1)[path]), f(v.payback_months)),
         "noi_usd_per_year": f(v.noi_usd_per_year),
         "capex_usd": f(v.capex_usd),
         "yield_on_cost_frac": f(v.yield_on_cost_frac),
@@ -404,10 +411,13 @@ def headline(v: ProjectValuation, path: int = 0) -> dict[str, object]:
     if v.levered_npv_usd is not None:
         out["levered"] = {
             "npv_usd": f(v.levered_npv_usd),
-            "irr": f(v.levered_irr),
-            "irr_status": None
-            if v.levered_irr_status is None
-            else str(v.levered_irr_status.reshape(-1)[path]),
+            **_irr_fields(
+                f(v.levered_irr),
+                "ok"
+                if v.levered_irr_status is None
+                else str(v.levered_irr_status.reshape(-1)[path]),
+                None,
+            ),
             "debt_usd": f(v.debt_usd),
             "equity_invested_usd": f(v.equity_invested_usd),
             "cash_yield_frac": f(v.levered_cash_yield_frac),

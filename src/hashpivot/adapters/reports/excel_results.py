@@ -82,7 +82,10 @@ def write_summary(wb: Any, fmt: Formats, summary: dict[str, Any]) -> None:
     for name, s in summary["strategies"].items():
         write_text(ws, r, 0, name)
         for j, (key, _, kind) in enumerate(SUMMARY_COLUMNS, start=1):
-            _write_value(ws, r, j, s[key], fmt.num(kind))
+            v = s[key]
+            if v is None and key == "irr_p50":  # an IRR that means nothing: its reason
+                v = s.get("irr_display", "n/a")
+            _write_value(ws, r, j, v, fmt.num(kind))
         r += 1
     sw = summary.get("switch", {})
     if sw.get("best_month") is not None:

@@ -111,6 +111,13 @@ def _figures(
     return figs
 
 
+def _shown(field: str, stats: dict[str, Any]) -> str:
+    """A summary cell; an IRR that means nothing shows its reason (``irr_display``)."""
+    if field == "irr_p50" and stats[field] is None and "irr_display" in stats:
+        return html.escape(str(stats["irr_display"]))
+    return _cell(field, stats[field])
+
+
 def _cell(field: str, value: float | None) -> str:
     """A summary cell: shares as %, $/W with cents, money in $M."""
     if value is None:
@@ -134,7 +141,7 @@ def write_html(
         parts.append(pio.to_html(fig, include_plotlyjs=(i == 0), full_html=False, div_id=div_id))
     rows = "".join(
         f"<tr><td>{html.escape(k)}</td>"
-        + "".join(f"<td>{_cell(f, st[f])}</td>" for f in SUMMARY_FIELDS)
+        + "".join(f"<td>{_shown(f, st)}</td>" for f in SUMMARY_FIELDS)
         + "</tr>"
         for k, st in summary["strategies"].items()
     )
