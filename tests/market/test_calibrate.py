@@ -129,13 +129,67 @@ def history(shared_data: Path) -> pd.DataFrame:
     return pd.read_csv(shared_data / "btc_daily.csv")
 
 
+def test_fleet_efficiency_trend_hand_case() -> None:
+    # J/TH halves every year: ln(J/TH) falls ln 2 = 0.6931/yr exactly, 100 J/TH in 2019.0
+    fit = cal.fit_fleet_efficiency_trend([2018.0, 2019.0, 2020.0, 2021.0], [200, 100, 50, 25])
+    assert fit.log_trend_per_year.value == pytest.approx(-math.log(2), abs=1e-12)
+    assert fit.j_per_th_2020.value == pytest.approx(50.0, rel=1e-12)
+    with pytest.raises(InputError):
+        cal.fit_fleet_efficiency_trend([2018.0, 2019.0], [10.0, 0.0])
+
+
+def test_fleet_efficiency_trend_of_the_catalogue_is_the_default() -> None:
+    from hashpivot.api.calibration import fleet_efficiency_fit
+
+    fit = fleet_efficiency_fit(date(2025, 9, 26))
+    # 30 models released 2017-02 (S9, 98 J/TH) .. 2025-01 (S21 XP+ Hyd, 11 J/TH)
+    assert fit.n_models == 30
+    assert fit.log_trend_per_year.value == pytest.approx(-0.2094, abs=5e-5)
+    assert fit.log_trend_per_year.std_error == pytest.approx(0.0124, abs=5e-4)
+    assert DEFAULT_PARAMS.hashrate.fleet_efficiency_log_trend_per_year == pytest.approx(
+        fit.log_trend_per_year.value, abs=5e-5
+    )
+    # before 2020 the catalogue holds fewer than 3 models: the whole catalogue is used
+    assert fleet_efficiency_fit(date(2018, 12, 31)).n_models == len(
+        __import__("hashpivot.config.catalogue", fromlist=["x"]).asic_catalogue()
+    )
+
+
+def test_hashrate_fit_with_technology_recovers_parameters() -> None:
+    rng = np.random.default_rng(5)
+    n, a, b, e = 600, 0.06, 0.10, -0.21
+    r = math.log(0.144 * 3.2 * 50_000) + np.cumsum(rng.normal(0.004, 0.12, n))
+    xbar = math.log(40.0) + e * np.arange(n) / 12
+    h = pr.hashrate_ecm_paths(
+        math.log(500.0), r[:, None], xbar, a, b, 0.02, rng.standard_normal((n - 1, 1)), 0.0
+    )[:, 0]
+    tech = cal.Estimate(value=e, std_error=0.01)
+    fit = cal.fit_hashrate_with_technology(np.exp(h), np.exp(r - h), tech)
+    for est, true in [
+        (fit.gap_speed_per_month, a),
+        (fit.hashprice_change_response, b),
+        (fit.equilibrium_hashprice_usd_per_ph_day, 40.0 * math.exp(e * (n - 1) / 12)),
+    ]:
+        assert abs(est.value - true) < 4 * est.std_error, (est, true)
+    p = fit.to_params(months_after_window=12)
+    assert p.fleet_efficiency_log_trend_per_year == e
+    assert p.equilibrium_hashprice_log_trend_per_year == 0.0
+    assert p.equilibrium_hashprice_usd_per_ph_day == pytest.approx(
+        fit.equilibrium_hashprice_usd_per_ph_day.value * math.exp(e), rel=1e-12
+    )
+
+
 def test_calibrate_on_the_shared_history(history: pd.DataFrame) -> None:
+    from hashpivot.api.calibration import fleet_efficiency_fit
+
+    tech = fleet_efficiency_fit(date(2025, 8, 31)).log_trend_per_year
     c = cal.calibrate_market(
         history["date"].to_numpy(),
         history["price_usd"],
         history["hashrate_ths"],
         history["fees_usd"],
         history["issuance_usd"],
+        fleet_efficiency_log_trend_per_year=tech,
     )
     assert (c.window_start, c.window_end) == (date(2017, 1, 1), date(2025, 8, 1))
     d = c.as_dict()
@@ -146,13 +200,19 @@ def test_calibrate_on_the_shared_history(history: pd.DataFrame) -> None:
     h = c.hashrate
     assert abs(h.gap_speed_per_month.value - p.hashrate.gap_speed_per_month) < 1e-3
     assert abs(h.hashprice_change_response.value - p.hashrate.hashprice_change_response) < 1e-3
-    assert (
-        abs(
-            h.equilibrium_hashprice_log_trend_per_year.value
-            - p.hashrate.equilibrium_hashprice_log_trend_per_year
-        )
-        < 1e-3
+    assert h.equilibrium_hashprice_log_trend_per_year == tech
+    assert p.hashrate.equilibrium_hashprice_log_trend_per_year == 0.0
+    # $25.63 at 2025-08 carried 3 months along the hashcost trend
+    assert h.equilibrium_hashprice_usd_per_ph_day.value * math.exp(
+        tech.value / 4
+    ) == pytest.approx(p.hashrate.equilibrium_hashprice_usd_per_ph_day, abs=0.05)
+    # the free-trend fit is kept: its trend -0.093 +- 0.098 does not reject the imposed -0.209
+    free = c.hashrate_free
+    assert free is not None
+    z = (free.equilibrium_hashprice_log_trend_per_year.value - tech.value) / (
+        free.equilibrium_hashprice_log_trend_per_year.std_error
     )
+    assert abs(z) < 2
     assert abs(h.vol_per_year.value - p.hashrate.vol_per_year) < 1e-3
     assert float(special.expit(c.fee_share.long_run_transformed.value)) == pytest.approx(
         p.fee_share.long_run_level, abs=5e-4

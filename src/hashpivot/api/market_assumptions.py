@@ -117,18 +117,23 @@ def _hashrate_rows(c: _Ctx) -> list[Row]:
         ),
         (
             "equilibrium hashprice",
-            f"${h.equilibrium_hashprice_usd_per_ph_day:.1f}/PH/day, "
-            f"{h.equilibrium_hashprice_log_trend_per_year:+.3f}/yr (log)",
+            f"${h.equilibrium_hashprice_usd_per_ph_day:.1f}/PH/day, moving with hashcost: "
+            f"{h.hashcost_log_trend_per_year:+.3f}/yr (log) = fleet J/TH "
+            f"{h.fleet_efficiency_log_trend_per_year:+.4f} + other "
+            f"{h.equilibrium_hashprice_log_trend_per_year:+.3f}",
             _src(
                 (
                     h.equilibrium_hashprice_usd_per_ph_day,
                     h.equilibrium_hashprice_log_trend_per_year,
+                    h.fleet_efficiency_log_trend_per_year,
                 ),
                 (
                     dh.equilibrium_hashprice_usd_per_ph_day,
                     dh.equilibrium_hashprice_log_trend_per_year,
+                    dh.fleet_efficiency_log_trend_per_year,
                 ),
-                f"fit, carried to {c.case.snapshot.as_of:%b %Y} along its trend",
+                f"fit, carried to {c.case.snapshot.as_of:%b %Y} along its trend; J/TH trend "
+                "fitted on the ASIC catalogue's release dates",
             ),
         ),
     ]

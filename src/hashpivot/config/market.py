@@ -73,6 +73,7 @@ class MarketTable(BaseModel):
     equilibrium_hashprice_usd_per_ph_day: float | None = _o("equilibrium_hashprice_usd_per_ph_day")
     equilibrium_hashprice_trend_per_year: float | None = _o("equilibrium_hashprice_trend_per_year")
     hashrate_vol_per_year: float | None = _o("hashrate_vol_per_year")
+    fleet_efficiency_trend_per_year: float | None = _o("fleet_efficiency_trend_per_year")
     # fee share of block revenue
     fee_share_frac: float | None = _o("fee_share_frac")
     fee_share_long_run_frac: float | None = _o("fee_share_long_run_frac")
@@ -215,6 +216,11 @@ def _hashrate_params(t: MarketTable, h: HashrateParams) -> HashrateParams:
             else t.equilibrium_hashprice_trend_per_year
         ),
         vol_per_year=h.vol_per_year if t.hashrate_vol_per_year is None else t.hashrate_vol_per_year,
+        fleet_efficiency_log_trend_per_year=(
+            h.fleet_efficiency_log_trend_per_year
+            if t.fleet_efficiency_trend_per_year is None
+            else t.fleet_efficiency_trend_per_year
+        ),
     )
 
 

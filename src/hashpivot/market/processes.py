@@ -156,16 +156,22 @@ class HashrateParams:
     """Network hashrate, an error-correction model on log hashrate ``h`` and log hashprice ``x``.
 
     ``h_{j+1} = h_j + alpha (x_j - xbar_j) + beta (x_j - x_{j-1}) + sigma/sqrt(12) eps``,
-    ``xbar_j = log(equilibrium_hashprice) + trend x j/12``.
+    ``xbar_j = log(equilibrium_hashprice) + (e + d) x j/12``.
+    The equilibrium hashprice moves with hashcost (USD per PH/s per day = fleet J/TH x power
+    price x 24 / 1000 x a margin): ``e`` is the log trend of the fleet's efficiency [J/TH]
+    (the technology term: as J/TH falls the network grows at a flat hashprice), ``d`` the trend
+    of everything else in hashcost (power price, margins; 0 by default).
     The gap ``x_j - xbar_j = log(H*_j / H_j)`` is the log ratio of the "economic" hashrate
     ``H* = revenue / equilibrium hashprice`` to the actual one.
 
     gap_speed_per_month : ``alpha``, share of the log gap closed per month [1/month]
     hashprice_change_response : ``beta``, response to last month's log hashprice change [-]
     equilibrium_hashprice_usd_per_ph_day : ``exp(xbar_0)`` at the start [USD/PH/s/day]
-    equilibrium_hashprice_log_trend_per_year : ``d``, log trend of the equilibrium [1/yr]
-        (negative: newer, more efficient machines break even at lower hashprice)
+    equilibrium_hashprice_log_trend_per_year : ``d``, log trend of the equilibrium beyond the
+        fleet's efficiency [1/yr]
     vol_per_year : volatility of the monthly log-growth shock [1/sqrt(yr)]
+    fleet_efficiency_log_trend_per_year : ``e``, log trend of the fleet's J/TH [1/yr]
+        (negative: newer, more efficient machines break even at lower hashprice)
     """
 
     gap_speed_per_month: float
@@ -173,6 +179,14 @@ class HashrateParams:
     equilibrium_hashprice_usd_per_ph_day: float
     equilibrium_hashprice_log_trend_per_year: float
     vol_per_year: float
+    fleet_efficiency_log_trend_per_year: float = 0.0
+
+    @property
+    def hashcost_log_trend_per_year(self) -> float:
+        """Log trend of the equilibrium hashprice ``e + d`` [1/yr]."""
+        return (
+            self.fleet_efficiency_log_trend_per_year + self.equilibrium_hashprice_log_trend_per_year
+        )
 
     def __post_init__(self) -> None:
         a = self.gap_speed_per_month
@@ -185,6 +199,13 @@ class HashrateParams:
         _require("hashrate.equilibrium_hashprice_log_trend_per_year", d, True, "a finite number")
         v = self.vol_per_year
         _require("hashrate.vol_per_year", v, v >= 0, "a number >= 0")
+        e = self.fleet_efficiency_log_trend_per_year
+        _require(
+            "hashrate.fleet_efficiency_log_trend_per_year",
+            e,
+            -1 <= e <= 0.5,
+            "a number in [-1, 0.5]",
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
