@@ -78,6 +78,7 @@ class MonthlySeries:
     month : first day of each month, ``datetime64[M]``
     days : observed days in the month [-]
     btc_price_usd : last daily price of the month [USD/BTC]
+    btc_price_mean_usd : mean daily price of the month [USD/BTC]
     hashrate_eh_s : mean daily hashrate [EH/s]
     revenue_usd : miner revenue, subsidy + fees, summed over the month [USD]
     fees_usd : fees summed over the month [USD]
@@ -86,6 +87,7 @@ class MonthlySeries:
     month: NDArray[np.datetime64]
     days: NDArray[np.int64]
     btc_price_usd: FloatArray
+    btc_price_mean_usd: FloatArray
     hashrate_eh_s: FloatArray
     revenue_usd: FloatArray
     fees_usd: FloatArray
@@ -143,6 +145,7 @@ def monthly_series(
         month=month[ok],
         days=counts[ok].astype(np.int64),
         btc_price_usd=price[last][ok],
+        btc_price_mean_usd=(np.add.reduceat(price, first) / counts)[ok],
         hashrate_eh_s=(np.add.reduceat(hr, first) / counts / 1e6)[ok],
         revenue_usd=np.add.reduceat(rev, first)[ok],
         fees_usd=np.add.reduceat(fees, first)[ok],
