@@ -108,6 +108,12 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "months": months,
         "hashprice_usd_per_ph_day": cmp.fan_hashprice.tolist(),
         "btc_price_usd": cmp.fan_btc_price.tolist(),
+        "hashprice_mean_usd_per_ph_day": cmp.fan_hashprice_mean.tolist(),
+        "btc_price_mean_usd": cmp.fan_btc_price_mean.tolist(),
+        "labels": {
+            "percentiles": "P10 .. P90 of the sample paths (P50 = median)",
+            "mean": "mean of the sample paths",
+        },
     }
     return out
 
