@@ -31,3 +31,4 @@ def test_mean_fans_beside_the_percentiles() -> None:
     assert fan["btc_price_mean_usd"] == cmp.fan_btc_price_mean.tolist()
     assert fan["hashprice_mean_usd_per_ph_day"] == cmp.fan_hashprice_mean.tolist()
     assert set(fan["labels"]) == {"percentiles", "mean"}
+    assert summary(case, cmp)["drift_basis"] == "expected"

@@ -71,6 +71,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "recommendation": cmp.recommendation,
         "defaulted_tables": list(case.defaulted_tables),
         "market": market_statement(case, cmp),
+        "drift_basis": case.market_params.btc.drift_basis.value,
         "strategies": {
             k: {
                 "npv_mean_usd": s.npv_mean_usd,

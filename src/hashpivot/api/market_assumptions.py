@@ -5,12 +5,14 @@ A value that differs from the documented default is marked as the site file's ``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from hashpivot.engine.case import CompareCase
 from hashpivot.market.processes import (
     FACTORS,
     BtcPriceParams,
+    DriftBasis,
     MeanRevertingParams,
     PriceTails,
     expected_growth_per_year,
@@ -80,6 +82,12 @@ def _btc_rows(c: _Ctx) -> list[Row]:
             ),
         ),
         (
+            "btc drift basis",
+            _BASIS_TEXT[b.drift_basis]
+            + f"; median path {math.expm1(b.log_drift_per_year):+.1%}/yr",
+            _src(b.drift_basis, db.drift_basis, "hashpivot default: expected (mean) growth"),
+        ),
+        (
             "btc expected price growth",
             f"{expected_growth_per_year(b):+.1%}/yr "
             f"(log drift {b.log_drift_per_year:+.4f}/yr = ln(1 + g) - vol^2/2"
@@ -99,6 +107,16 @@ def _btc_rows(c: _Ctx) -> list[Row]:
             ),
         ),
     ]
+
+
+_BASIS_TEXT = {
+    DriftBasis.EXPECTED: "expected (mean) growth: the mean price grows g a year",
+    DriftBasis.MEDIAN: "median growth: the median path grows g a year (the mean grows faster)",
+    DriftBasis.RISK_NEUTRAL: (
+        "risk-neutral: the mean price at the forward date is the forward price entered; "
+        "BTC-linked flows belong at the risk-free rate"
+    ),
+}
 
 
 def _hashrate_rows(c: _Ctx) -> list[Row]:

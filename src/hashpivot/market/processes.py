@@ -44,6 +44,20 @@ class PriceTails(StrEnum):
     MERTON = "merton"  # GBM plus compensated compound-Poisson normal jumps
 
 
+class DriftBasis(StrEnum):
+    """What the BTC growth input means (every output names it).
+
+    expected : the mean price grows ``g`` a year (``mu = ln(1 + g) - sigma^2/2``)
+    median : the median path grows ``g`` a year (``mu = ln(1 + g)``)
+    risk_neutral : the mean price at the forward's date equals the forward price entered;
+        BTC-linked cash flows are then discounted at the risk-free rate
+    """
+
+    EXPECTED = "expected"
+    MEDIAN = "median"
+    RISK_NEUTRAL = "risk_neutral"
+
+
 class Factor(StrEnum):
     """The correlated shocks, in the order of the correlation matrix."""
 
@@ -81,6 +95,7 @@ class BtcPriceParams:
     jump_intensity_per_year : Merton jump rate ``lambda`` [1/yr]
     jump_mean_log : mean log size of one jump ``mu_J`` [-]
     jump_vol_log : standard deviation of the log size of one jump ``sigma_J`` [-]
+    drift_basis : what the drift was set from (a label carried to every output)
     """
 
     log_drift_per_year: float
@@ -90,6 +105,7 @@ class BtcPriceParams:
     jump_intensity_per_year: float = 0.0
     jump_mean_log: float = 0.0
     jump_vol_log: float = 0.0
+    drift_basis: DriftBasis = DriftBasis.EXPECTED
 
     def __post_init__(self) -> None:
         _require("btc.log_drift_per_year", self.log_drift_per_year, True, "a finite number (1/yr)")
@@ -139,6 +155,48 @@ def log_drift_for_expected_growth(
         mean_jump = math.exp(jump_mean_log + 0.5 * jump_vol_log**2) - 1.0
         mu -= jump_intensity_per_year * (mean_jump - jump_mean_log)
     return mu
+
+
+def risk_neutral_growth_per_year(
+    spot_price_usd: float, forward_price_usd: float, forward_months: float
+) -> float:
+    """Growth of the mean price a year [-] that makes ``E[S_T] = F``: ``(F/S_0)^(12/T) - 1``.
+
+    Under the risk-neutral measure the forward price is the expected spot at its date (no
+    margin or convenience yield; Hull ch. 5): ``F = E_Q[S_T]``, and a forward struck at ``F``
+    is worth ``e^(-rT) E_Q[S_T - F] = 0`` today.
+    """
+    _require("btc_price_usd", spot_price_usd, spot_price_usd > 0, "a price > 0")
+    _require("btc_forward_price_usd", forward_price_usd, forward_price_usd > 0, "a price > 0")
+    _require("btc_forward_months", forward_months, forward_months > 0, "a number of months > 0")
+    return float((forward_price_usd / spot_price_usd) ** (MONTHS_PER_YEAR / forward_months) - 1)
+
+
+def log_drift_for_basis(
+    basis: DriftBasis,
+    growth_per_year: float,
+    vol_per_year: float,
+    tails: PriceTails = PriceTails.NORMAL,
+    *,
+    jump_intensity_per_year: float = 0.0,
+    jump_mean_log: float = 0.0,
+    jump_vol_log: float = 0.0,
+) -> float:
+    """Log drift ``mu`` [1/yr] for a growth ``g`` on ``basis``: the median path grows
+    ``ln(1 + g)`` (compensated jumps keep the mean log-return at ``mu``); the expected and
+    risk-neutral bases make the mean grow ``g`` (:func:`log_drift_for_expected_growth`; for
+    risk-neutral, ``g`` from :func:`risk_neutral_growth_per_year`)."""
+    if basis is DriftBasis.MEDIAN:
+        _require("median_growth_per_year", growth_per_year, growth_per_year > -1, "a rate > -1")
+        return math.log1p(growth_per_year)
+    return log_drift_for_expected_growth(
+        growth_per_year,
+        vol_per_year,
+        tails,
+        jump_intensity_per_year=jump_intensity_per_year,
+        jump_mean_log=jump_mean_log,
+        jump_vol_log=jump_vol_log,
+    )
 
 
 def expected_growth_per_year(btc: BtcPriceParams) -> float:
