@@ -5,8 +5,10 @@ issuance_usd) and passes arrays; :func:`calibrate_market` returns a frozen
 :class:`MarketCalibration` with every fitted parameter, its standard error, the window used and
 :meth:`MarketCalibration.as_dict` ready to print.
 
-Monthly data: the price is the last daily close of each calendar month (log-returns month end to
-month end); hashrate is the monthly mean of the daily estimate (its block luck averages out);
+Monthly data, one basis throughout: the price is the monthly average of the daily prices, as the
+scenarios use it (a month's revenue is earned at the month's prices); its volatility is scaled
+to the point volatility by Working's factor (:data:`fit_price.WORKING_VOL_FACTOR`);
+hashrate is the monthly mean of the daily estimate (its block luck averages out);
 hashprice is the month's miner revenue (subsidy + fees, USD) / days / mean hashrate [USD/PH/day].
 Months with fewer than ``min_days`` observed days (the partial first/last) are dropped.
 
@@ -308,7 +310,7 @@ def calibrate_market(
     months_int = ms.month.astype(np.int64)
     if np.any(np.diff(months_int) != 1):
         raise InputError("window", (since, until), "consecutive complete months (a gap was found)")
-    price = fit_btc_price(ms.btc_price_usd)
+    price = fit_btc_price(ms.btc_price_mean_usd, averaged=True)
     hp = ms.hashprice_usd_per_ph_day
     free = fit_hashrate_response(ms.hashrate_eh_s, hp)
     hr = free
@@ -316,7 +318,7 @@ def calibrate_market(
         hr = fit_hashrate_with_technology(ms.hashrate_eh_s, hp, fleet_efficiency_log_trend_per_year)
     fee = fit_mean_reverting(special.logit(ms.fee_share_frac))
     # residuals aligned on the months t = 2 .. n-1 (the hashrate regression starts at t = 2)
-    r_price = np.diff(np.log(ms.btc_price_usd))[1:]
+    r_price = np.diff(np.log(ms.btc_price_mean_usd))[1:]
     r_price = r_price - r_price.mean()
     r_fee = fee.residuals[1:]
     corr = np.corrcoef(np.vstack([r_price, hr.residuals, r_fee]))

@@ -148,12 +148,20 @@ def _fit_merton(r: FloatArray) -> tuple[Estimate, Estimate, Estimate, Estimate]:
     )
 
 
-def fit_btc_price(month_end_btc_price_usd: ArrayLike) -> BtcPriceFit:
-    """Fit the BTC price process to month-end prices [USD/BTC] (consecutive months).
+#: Working (1960): first differences of the averages of a random walk over consecutive equal
+#: periods have 2/3 of the variance of the point-to-point differences (and a lag-1
+#: autocorrelation of 1/4), so the point volatility is sqrt(3/2) x that of the averages.
+WORKING_VOL_FACTOR = math.sqrt(1.5)
+
+
+def fit_btc_price(month_end_btc_price_usd: ArrayLike, *, averaged: bool = False) -> BtcPriceFit:
+    """Fit the BTC price process to monthly prices [USD/BTC] (consecutive months).
 
     GBM moments: ``mu = 12 mean(r)``, SE ``12 sd / sqrt(n)``; ``sigma = sqrt(12) sd``, SE
     ``sigma sqrt((kurt - 1) / (4 n))`` (the delta method on the sample variance, with ``kurt``
-    the sample kurtosis, = ``sigma / sqrt(2n)`` for normal returns).
+    the sample kurtosis, = ``sigma / sqrt(2n)`` for normal returns). ``averaged``: the prices
+    are monthly averages; ``sigma`` (and its SE) is scaled by :data:`WORKING_VOL_FACTOR` so the
+    spread of the simulated monthly averages over many months matches the price's own.
     """
     p = np.asarray(month_end_btc_price_usd, dtype=np.float64)
     if p.ndim != 1 or p.size < 13 or np.any(p <= 0):
@@ -163,7 +171,8 @@ def fit_btc_price(month_end_btc_price_usd: ArrayLike) -> BtcPriceFit:
     sd = float(np.std(r, ddof=1))
     kurt = float(stats.kurtosis(r, fisher=False))
     mu = Estimate(value=float(np.mean(r)) * 12, std_error=12 * sd / math.sqrt(n))
-    vol = Estimate(value=sd * SQRT12, std_error=sd * SQRT12 * math.sqrt(max(kurt - 1, 0) / (4 * n)))
+    s_yr = sd * SQRT12 * (WORKING_VOL_FACTOR if averaged else 1.0)
+    vol = Estimate(value=s_yr, std_error=s_yr * math.sqrt(max(kurt - 1, 0) / (4 * n)))
     mvol, lam, mj, sj = _fit_merton(r)
     return BtcPriceFit(
         log_drift_per_year=mu,

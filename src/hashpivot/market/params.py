@@ -113,22 +113,27 @@ class MarketParams:
 
 
 # Calibrated on btc_daily.csv 2017-01..2025-08 (hashpivot.market.calibrate.calibrate_market):
-#   btc vol 0.7227 ± 0.05/yr, excess kurtosis of monthly log-returns -0.01 (normal tails);
+#   btc on one basis, monthly average prices (what the scenarios' months are): vol from the
+#   2020-01..2025-08 window 0.6674 ± 0.059/yr (Working-corrected; 2017-2025: 0.777, 2022-2025:
+#   0.514); excess kurtosis of the 2017-2025 monthly-average log-returns 0.655 -> Student-t
+#   tails with df = 4 + 6/0.655 = 13 (moment match; MLE 8.6 ± 8; Merton not identified);
 #   fleet efficiency (technology term): ln(J/TH) falls 0.2094 ± 0.012/yr (OLS on the release
 #   dates of the 30 ASIC models of config/catalogue/asic.csv released by 2025-08);
 #   hashrate with the equilibrium hashprice moving with hashcost along that trend:
 #   alpha 0.0578 ± 0.012/month, beta 0.078 ± 0.035, equilibrium hashprice
 #   $25.6 ± 6.3/PH/day in 2025-08, vol 0.258/yr (the free-trend fit: trend -0.093 ± 0.098/yr);
 #   fee share logit mean -3.46 (3.05%), kappa 2.19 ± 0.82/yr, vol 1.97/yr;
-#   residual correlations btc-hashrate 0.16, btc-fee 0.17, hashrate-fee -0.06.
+#   residual correlations (monthly-average returns) btc-hashrate 0.23, btc-fee 0.35,
+#   hashrate-fee -0.06.
 DEFAULT_PARAMS = MarketParams(
     btc=BtcPriceParams(
         # base scenario: the *expected* price grows +10%/yr (market.snapshot.SCENARIOS), so the
-        # log drift is ln(1.10) - sigma^2/2 (the median path grows ln(1.10) - 0.26 = -16%/yr);
-        # not the 2017-2025 mean log-return 0.55 ± 0.25
-        log_drift_per_year=math.log1p(0.10) - 0.5 * 0.72**2,
-        vol_per_year=0.72,
-        tails=PriceTails.NORMAL,
+        # log drift is ln(1.10) - sigma^2/2 (the median path grows ln(1.10) - 0.224 = -12%/yr);
+        # not the 2017-2025 mean log-return 0.56 ± 0.22
+        log_drift_per_year=math.log1p(0.10) - 0.5 * 0.67**2,
+        vol_per_year=0.67,
+        tails=PriceTails.STUDENT_T,
+        student_t_df=13.0,
     ),
     hashrate=HashrateParams(
         gap_speed_per_month=0.0578,
@@ -172,8 +177,8 @@ DEFAULT_PARAMS = MarketParams(
     ),
     correlation=_corr(
         {
-            (Factor.BTC_PRICE, Factor.HASHRATE): 0.16,
-            (Factor.BTC_PRICE, Factor.FEE_SHARE): 0.17,
+            (Factor.BTC_PRICE, Factor.HASHRATE): 0.23,
+            (Factor.BTC_PRICE, Factor.FEE_SHARE): 0.35,
             (Factor.HASHRATE, Factor.FEE_SHARE): -0.06,
             # assumption: AI demand lifts colocation rents and GPU rates together
             (Factor.RENT, Factor.GPU_RATE): 0.30,
