@@ -29,9 +29,10 @@ def _site_with(tmp_path: Path, market: str) -> Path:
 
 def test_no_table_keeps_the_defaults_exactly() -> None:
     assert apply_market_table(MarketTable(), DEFAULT_PARAMS, START) == (DEFAULT_PARAMS, START)
-    # restating the default vol re-derives the same drift: ln(1.10) - 0.72^2 / 2
-    p, _ = apply_market_table(MarketTable(btc_vol_per_year=0.72), DEFAULT_PARAMS, START)
-    assert p.btc.log_drift_per_year == pytest.approx(math.log(1.10) - 0.5 * 0.72**2, abs=1e-15)
+    # restating the default vol re-derives the same drift: ln(1.10) - 0.67^2 / 2
+    p, _ = apply_market_table(MarketTable(btc_vol_per_year=0.67), DEFAULT_PARAMS, START)
+    assert p.btc.log_drift_per_year == pytest.approx(math.log(1.10) - 0.5 * 0.67**2, abs=1e-15)
+    assert p.btc.log_drift_per_year == pytest.approx(DEFAULT_PARAMS.btc.log_drift_per_year)
 
 
 def test_drift_for_expected_growth_by_hand() -> None:
