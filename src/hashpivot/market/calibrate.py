@@ -244,13 +244,15 @@ class MarketCalibration:
 
         Left out on purpose: the BTC drift (a past mean log-return is not a forecast: the table
         keeps the expected growth of the default, +10%/yr) and today's levels. Tails are
-        Student-t where the fitted df is below 30, else normal. The equilibrium hashprice is
+        Student-t with the df whose kurtosis is the sample's (``4 + 6 / excess``) where the
+        excess kurtosis exceeds 0.2, else normal. The equilibrium hashprice is
         the fit's at the window's last month.
         """
         b, h, f = self.btc_price, self.hashrate, self.fee_share
         out: dict[str, Any] = {"btc_vol_per_year": round(b.vol_per_year.value, 4)}
-        if b.student_t_df.value < 30:
-            out |= {"btc_tails": "student_t", "btc_student_t_df": round(b.student_t_df.value, 2)}
+        if b.excess_kurtosis > 0.2:  # df = 4 + 6 / excess kurtosis < 34: a visible fat tail
+            df = 4.0 + 6.0 / b.excess_kurtosis
+            out |= {"btc_tails": "student_t", "btc_student_t_df": round(df, 2)}
         else:
             out["btc_tails"] = "normal"
         out |= {
