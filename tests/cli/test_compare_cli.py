@@ -190,11 +190,13 @@ def test_calibrate_writes_a_market_table_a_site_file_accepts(
     assert code == 0
     written = tomllib.loads(table.read_text())["market"]
     assert written == out["market_table"]
-    # the fitted vol, as printed, and the 2017-2025 monthly tails: normal
+    # the fitted vol, as printed, and the 2017-2025 monthly-average tails: excess kurtosis
+    # 0.655, a Student-t with df 4 + 6 / 0.655 = 13.16
     assert written["btc_vol_per_year"] == pytest.approx(
         float(out["btc.vol_per_year"].split()[0]), abs=1e-3
     )
-    assert written["btc_tails"] == "normal"
+    assert written["btc_tails"] == "student_t"
+    assert written["btc_student_t_df"] == pytest.approx(13.16, abs=0.01)
     site = tmp_path / "site.toml"
     site.write_text(SITE.read_text() + "\n" + table.read_text())
     case = build_case(site, months=12)

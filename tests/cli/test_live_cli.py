@@ -74,12 +74,12 @@ def test_live_case_carries_the_equilibrium_hashprice(server: Recorded, tmp_path:
     case = build_case(_site_from_next_month(tmp_path), months=12, snapshot=snap)
     years = (snap.as_of - SNAPSHOT.as_of).days / 365.25
     h = DEFAULT_PARAMS.hashrate
-    # $32.3/PH/day in late Nov 2025, moving -0.093/yr (log) along its fitted trend
-    expected = 32.3 * math.exp(-0.093 * years)
+    # $24.3/PH/day in late Nov 2025, moving with hashcost: fleet J/TH -0.2094/yr (log)
+    expected = 24.3 * math.exp(-0.2094 * years)
     assert case.market_params.hashrate.equilibrium_hashprice_usd_per_ph_day == pytest.approx(
         expected, rel=1e-12
     )
-    assert h.equilibrium_hashprice_usd_per_ph_day == 32.3
+    assert h.equilibrium_hashprice_usd_per_ph_day == 24.3
     assert case.start_state.as_of == snap.as_of
     # fee share from the recorded fees: 0.038 BTC/block over the 3.125 BTC subsidy + fees
     assert case.start_state.fee_share_frac == pytest.approx(0.038 / 3.163, rel=1e-3)

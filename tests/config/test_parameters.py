@@ -202,12 +202,14 @@ def test_the_documented_market_defaults_are_the_market_models() -> None:
         v["equilibrium_hashprice_usd_per_ph_day"],
         v["equilibrium_hashprice_trend_per_year"],
         v["hashrate_vol_per_year"],
+        v["fleet_efficiency_trend_per_year"],
     ) == (
         h.gap_speed_per_month,
         h.hashprice_change_response,
         h.equilibrium_hashprice_usd_per_ph_day,
         h.equilibrium_hashprice_log_trend_per_year,
         h.vol_per_year,
+        h.fleet_efficiency_log_trend_per_year,
     )
     for factor, q in (("rent", d.rent), ("power", d.power_price)):
         assert v[f"{factor}_reversion_per_year"] == q.reversion_per_year

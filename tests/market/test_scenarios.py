@@ -143,7 +143,7 @@ def test_fat_tail_variants_keep_the_log_drift(tails: PriceTails) -> None:
         replace(sc.DEFAULT_PARAMS, btc=btc), START, 13, 40_000, np.random.default_rng(11)
     )
     r = np.log(s.btc_price_usd[:, 1:] / s.btc_price_usd[:, :-1]).ravel()
-    sm = 0.72 / math.sqrt(12)
+    sm = btc.vol_per_year / math.sqrt(12)
     var = sm**2 + (1.2 / 12 * (0.15**2 + 0.1**2) if tails is PriceTails.MERTON else 0.0)
     assert abs(r.mean() - btc.log_drift_per_year / 12) < 5 * math.sqrt(var / r.size)
     assert r.var() == pytest.approx(var, rel=0.03)

@@ -8,7 +8,11 @@ from typing import Any
 
 from hashpivot.config.files import read_checked_frame
 from hashpivot.errors import InputError
-from hashpivot.market.calibrate import calibrate_market
+from hashpivot.market.calibrate import (
+    FleetEfficiencyFit,
+    calibrate_market,
+    fit_fleet_efficiency_trend,
+)
 
 
 def _date(name: str, text: str | None) -> date | None:
@@ -18,6 +22,20 @@ def _date(name: str, text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(name, text, "a date YYYY-MM-DD") from None
+
+
+def fleet_efficiency_fit(until: date | None = None) -> FleetEfficiencyFit:
+    """The technology term: the log trend of ASIC efficiency [J/TH] over the release dates of
+    the models of the ASIC catalogue (config/catalogue/asic.csv) released by ``until`` (all when
+    None); fewer than 3 such models: the whole catalogue (the rate was on public roadmaps)."""
+    from hashpivot.config.catalogue import asic_catalogue
+
+    models = list(asic_catalogue().values())
+    if until is not None:
+        known = [m for m in models if m.release <= f"{until:%Y-%m}"]
+        models = known if len(known) >= 3 else models
+    years = [int(m.release[:4]) + (int(m.release[5:7]) - 1) / 12 for m in models]
+    return fit_fleet_efficiency_trend(years, [m.power_w / m.hashrate_th_s for m in models])
 
 
 def calibrate_from_history(
@@ -43,13 +61,22 @@ def calibrate_from_history(
         raise InputError(
             "--history", str(path), f"dates YYYY-MM-DD and numbers ({first})"
         ) from None
+    end = _date("--until", until) or max(days)
+    tech = fleet_efficiency_fit(end)
     fit = calibrate_market(
         days,
         *columns,
         since=_date("--since", since),
         until=_date("--until", until),
+        fleet_efficiency_log_trend_per_year=tech.log_trend_per_year,
     )
-    return {"source": str(path), **fit.as_dict(), "market_table": fit.market_table()}
+    return {
+        "source": str(path),
+        "fleet_efficiency.models": tech.n_models,
+        "fleet_efficiency.j_per_th_2020": str(tech.j_per_th_2020),
+        **fit.as_dict(),
+        "market_table": fit.market_table(),
+    }
 
 
 def market_table_toml(fitted: dict[str, Any]) -> str:

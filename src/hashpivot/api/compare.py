@@ -79,6 +79,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "recommendation": cmp.recommendation,
         "defaulted_tables": list(case.defaulted_tables),
         "market": market_statement(case, cmp),
+        "drift_basis": case.market_params.btc.drift_basis.value,
         "strategies": {
             k: {
                 "npv_mean_usd": s.npv_mean_usd,
@@ -117,6 +118,12 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "months": months,
         "hashprice_usd_per_ph_day": cmp.fan_hashprice.tolist(),
         "btc_price_usd": cmp.fan_btc_price.tolist(),
+        "hashprice_mean_usd_per_ph_day": cmp.fan_hashprice_mean.tolist(),
+        "btc_price_mean_usd": cmp.fan_btc_price_mean.tolist(),
+        "labels": {
+            "percentiles": "P10 .. P90 of the sample paths (P50 = median)",
+            "mean": "mean of the sample paths",
+        },
     }
     return out
 

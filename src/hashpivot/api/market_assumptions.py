@@ -5,12 +5,14 @@ A value that differs from the documented default is marked as the site file's ``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from hashpivot.engine.case import CompareCase
 from hashpivot.market.processes import (
     FACTORS,
     BtcPriceParams,
+    DriftBasis,
     MeanRevertingParams,
     PriceTails,
     expected_growth_per_year,
@@ -80,6 +82,12 @@ def _btc_rows(c: _Ctx) -> list[Row]:
             ),
         ),
         (
+            "btc drift basis",
+            _BASIS_TEXT[b.drift_basis]
+            + f"; median path {math.expm1(b.log_drift_per_year):+.1%}/yr",
+            _src(b.drift_basis, db.drift_basis, "hashpivot default: expected (mean) growth"),
+        ),
+        (
             "btc expected price growth",
             f"{expected_growth_per_year(b):+.1%}/yr "
             f"(log drift {b.log_drift_per_year:+.4f}/yr = ln(1 + g) - vol^2/2"
@@ -88,17 +96,31 @@ def _btc_rows(c: _Ctx) -> list[Row]:
             + ")",
             _src(b.log_drift_per_year, db.log_drift_per_year, "base scenario +10%/yr"),
         ),
-        ("btc volatility", f"{b.vol_per_year:.2f}/yr", _src(b.vol_per_year, db.vol_per_year, _FIT)),
+        (
+            "btc volatility",
+            f"{b.vol_per_year:.2f}/yr (of the monthly average price)",
+            _src(b.vol_per_year, db.vol_per_year, "monthly averages 2020-01..2025-08 (one cycle)"),
+        ),
         (
             "btc return tails",
             _tails_text(b),
             _src(
                 (b.tails, b.student_t_df, b.jump_intensity_per_year),
                 (db.tails, db.student_t_df, db.jump_intensity_per_year),
-                _FIT + ": monthly excess kurtosis -0.01",
+                _FIT + ": monthly-average excess kurtosis 0.655",
             ),
         ),
     ]
+
+
+_BASIS_TEXT = {
+    DriftBasis.EXPECTED: "expected (mean) growth: the mean price grows g a year",
+    DriftBasis.MEDIAN: "median growth: the median path grows g a year (the mean grows faster)",
+    DriftBasis.RISK_NEUTRAL: (
+        "risk-neutral: the mean price at the forward date is the forward price entered; "
+        "BTC-linked flows belong at the risk-free rate"
+    ),
+}
 
 
 def _hashrate_rows(c: _Ctx) -> list[Row]:
@@ -117,18 +139,23 @@ def _hashrate_rows(c: _Ctx) -> list[Row]:
         ),
         (
             "equilibrium hashprice",
-            f"${h.equilibrium_hashprice_usd_per_ph_day:.1f}/PH/day, "
-            f"{h.equilibrium_hashprice_log_trend_per_year:+.3f}/yr (log)",
+            f"${h.equilibrium_hashprice_usd_per_ph_day:.1f}/PH/day, moving with hashcost: "
+            f"{h.hashcost_log_trend_per_year:+.3f}/yr (log) = fleet J/TH "
+            f"{h.fleet_efficiency_log_trend_per_year:+.4f} + other "
+            f"{h.equilibrium_hashprice_log_trend_per_year:+.3f}",
             _src(
                 (
                     h.equilibrium_hashprice_usd_per_ph_day,
                     h.equilibrium_hashprice_log_trend_per_year,
+                    h.fleet_efficiency_log_trend_per_year,
                 ),
                 (
                     dh.equilibrium_hashprice_usd_per_ph_day,
                     dh.equilibrium_hashprice_log_trend_per_year,
+                    dh.fleet_efficiency_log_trend_per_year,
                 ),
-                f"fit, carried to {c.case.snapshot.as_of:%b %Y} along its trend",
+                f"fit, carried to {c.case.snapshot.as_of:%b %Y} along its trend; J/TH trend "
+                "fitted on the ASIC catalogue's release dates",
             ),
         ),
     ]

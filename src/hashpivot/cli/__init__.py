@@ -17,6 +17,7 @@ from hashpivot.cli import (  # noqa: F401  (commands register)
     calc,
     company,
     decide,
+    market,
     mining,
     network,
     power,

@@ -134,7 +134,7 @@ def render_market_example() -> str:
     lines += [
         "",
         "[market.correlation]                       # of the monthly shocks, each in (-1, 1)",
-        '# "btc_price:hashrate" = 0.14              # any pair of btc_price, hashrate, fee_share,',
+        '# "btc_price:hashrate" = 0.23              # any pair of btc_price, hashrate, fee_share,',
         '# "rent:gpu_rate" = 0.30                   # rent, gpu_rate, power_price',
         "```",
     ]

@@ -31,12 +31,14 @@ from hashpivot.errors import InputError
 from hashpivot.market.processes import (
     FACTORS,
     BtcPriceParams,
+    DriftBasis,
     Factor,
     HashrateParams,
     MeanRevertingParams,
     PriceTails,
     gpu_decay_log_trend_per_year,
-    log_drift_for_expected_growth,
+    log_drift_for_basis,
+    risk_neutral_growth_per_year,
 )
 from hashpivot.market.scenarios import MarketParams, StartState
 from hashpivot.market.snapshot import SCENARIOS, ScenarioName
@@ -61,6 +63,10 @@ class MarketTable(BaseModel):
     btc_price_usd: float | None = _o("btc_price_usd")
     btc_expected_growth_per_year: float | None = _o("btc_expected_growth_per_year")
     btc_log_drift_per_year: float | None = _o("btc_log_drift_per_year")
+    btc_drift_basis: Literal["expected", "median", "risk_neutral"] | None = _o("btc_drift_basis")
+    btc_median_growth_per_year: float | None = _o("btc_median_growth_per_year")
+    btc_forward_price_usd: float | None = _o("btc_forward_price_usd")
+    btc_forward_months: float | None = _o("btc_forward_months")
     btc_vol_per_year: float | None = _o("btc_vol_per_year")
     btc_tails: Literal["normal", "student_t", "merton"] | None = _o("btc_tails")
     btc_student_t_df: float | None = _o("btc_student_t_df")
@@ -73,6 +79,7 @@ class MarketTable(BaseModel):
     equilibrium_hashprice_usd_per_ph_day: float | None = _o("equilibrium_hashprice_usd_per_ph_day")
     equilibrium_hashprice_trend_per_year: float | None = _o("equilibrium_hashprice_trend_per_year")
     hashrate_vol_per_year: float | None = _o("hashrate_vol_per_year")
+    fleet_efficiency_trend_per_year: float | None = _o("fleet_efficiency_trend_per_year")
     # fee share of block revenue
     fee_share_frac: float | None = _o("fee_share_frac")
     fee_share_long_run_frac: float | None = _o("fee_share_long_run_frac")
@@ -155,7 +162,7 @@ def _reverting(
     )
 
 
-def _btc_params(t: MarketTable, b: BtcPriceParams) -> BtcPriceParams:
+def _btc_params(t: MarketTable, b: BtcPriceParams, spot_usd: float) -> BtcPriceParams:
     """The BTC price process with the table's overrides (drift kept at the expected growth)."""
     tails = PriceTails(t.btc_tails) if t.btc_tails is not None else b.tails
     vol = b.vol_per_year if t.btc_vol_per_year is None else t.btc_vol_per_year
@@ -164,12 +171,13 @@ def _btc_params(t: MarketTable, b: BtcPriceParams) -> BtcPriceParams:
     mu_j = b.jump_mean_log if t.btc_jump_mean_log is None else t.btc_jump_mean_log
     sd_j = b.jump_vol_log if t.btc_jump_vol_log is None else t.btc_jump_vol_log
     btc_keys = {k for k in t.overridden if k.startswith("btc_") and k != "btc_price_usd"}
+    basis = DriftBasis(t.btc_drift_basis) if t.btc_drift_basis is not None else b.drift_basis
     if t.btc_log_drift_per_year is not None:
         drift = t.btc_log_drift_per_year
     elif btc_keys:
-        growth = t.btc_expected_growth_per_year
-        drift = log_drift_for_expected_growth(
-            DEFAULT_BTC_EXPECTED_GROWTH_PER_YEAR if growth is None else growth,
+        drift = log_drift_for_basis(
+            basis,
+            _btc_growth(t, basis, spot_usd),
             vol,
             tails,
             jump_intensity_per_year=lam,
@@ -187,7 +195,37 @@ def _btc_params(t: MarketTable, b: BtcPriceParams) -> BtcPriceParams:
         jump_intensity_per_year=lam,
         jump_mean_log=mu_j,
         jump_vol_log=sd_j,
+        drift_basis=basis,
     )
+
+
+def _btc_growth(t: MarketTable, basis: DriftBasis, spot_usd: float) -> float:
+    """The growth a year on ``basis``: the expected or median growth key (default +10%/yr), or
+    the forward's implied growth of the mean (risk-neutral; the forward price is required).
+    A key of another basis is refused (never silently ignored)."""
+    keys = {
+        DriftBasis.EXPECTED: ("btc_expected_growth_per_year",),
+        DriftBasis.MEDIAN: ("btc_median_growth_per_year",),
+        DriftBasis.RISK_NEUTRAL: ("btc_forward_price_usd", "btc_forward_months"),
+    }
+    for other, names in keys.items():
+        for name in names:
+            if other is not basis and getattr(t, name) is not None:
+                raise InputError(
+                    f"market.{name}", getattr(t, name), f"used with btc_drift_basis = '{other}'"
+                )
+    if basis is DriftBasis.RISK_NEUTRAL:
+        if t.btc_forward_price_usd is None:
+            raise InputError(
+                "market.btc_forward_price_usd", None, "a forward price with risk_neutral"
+            )
+        months = 12.0 if t.btc_forward_months is None else t.btc_forward_months
+        return risk_neutral_growth_per_year(spot_usd, t.btc_forward_price_usd, months)
+    if basis is DriftBasis.MEDIAN:
+        g = t.btc_median_growth_per_year
+    else:
+        g = t.btc_expected_growth_per_year
+    return DEFAULT_BTC_EXPECTED_GROWTH_PER_YEAR if g is None else g
 
 
 def _hashrate_params(t: MarketTable, h: HashrateParams) -> HashrateParams:
@@ -215,6 +253,11 @@ def _hashrate_params(t: MarketTable, h: HashrateParams) -> HashrateParams:
             else t.equilibrium_hashprice_trend_per_year
         ),
         vol_per_year=h.vol_per_year if t.hashrate_vol_per_year is None else t.hashrate_vol_per_year,
+        fleet_efficiency_log_trend_per_year=(
+            h.fleet_efficiency_log_trend_per_year
+            if t.fleet_efficiency_trend_per_year is None
+            else t.fleet_efficiency_trend_per_year
+        ),
     )
 
 
@@ -280,7 +323,7 @@ def apply_market_table(
     directly instead.
     """
     t = table
-    btc = _btc_params(t, params.btc)
+    btc = _btc_params(t, params.btc, t.btc_price_usd or start.btc_price_usd)
     hashrate = _hashrate_params(t, params.hashrate)
     gpu_trend = _gpu_rate_log_trend_per_year(t)
     corr = _correlation(t, params.correlation)

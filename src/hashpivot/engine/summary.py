@@ -82,7 +82,9 @@ class Comparison:
 
     paths, seed, months : the run; strategies : each strategy's stats, in registry order
     recommendation : the strategy with the highest mean NPV among those with finite values
-    switch : switch timing (None without a lease); fan_* : percentiles of the sample paths
+    switch : switch timing (None without a lease); fan_* : percentiles of the sample paths;
+    fan_*_mean : the mean over the sample paths, per month (a lognormal's mean lies above its
+    median: label both)
     market : "monte carlo" or "deterministic <scenario>"
     """
 
@@ -94,6 +96,8 @@ class Comparison:
     switch: SwitchResult | None
     fan_hashprice: FloatArray  # (len(PERCENTILES), months) USD/PH/day
     fan_btc_price: FloatArray  # (len(PERCENTILES), months) USD
+    fan_hashprice_mean: FloatArray  # (months,) USD/PH/day
+    fan_btc_price_mean: FloatArray  # (months,) USD
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)
     market: str = "monte carlo"
@@ -258,6 +262,8 @@ def summarise(
         switch=switch,
         fan_hashprice=np.percentile(hp, PERCENTILES, axis=0),
         fan_btc_price=np.percentile(btc, PERCENTILES, axis=0),
+        fan_hashprice_mean=hp.mean(axis=0),
+        fan_btc_price_mean=btc.mean(axis=0),
         interrupted=interrupted,
         notes=notes,
         market=market,

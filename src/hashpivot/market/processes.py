@@ -29,6 +29,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from hashpivot.errors import InputError
+from hashpivot.market.shocks import cholesky_factor as cholesky_factor
+from hashpivot.market.shocks import correlated_normals as correlated_normals
+from hashpivot.market.shocks import merton_jump_increments as merton_jump_increments
+from hashpivot.market.shocks import student_t_shocks as student_t_shocks
 from hashpivot.types import FloatArray
 
 MONTHS_PER_YEAR = 12
@@ -42,6 +46,20 @@ class PriceTails(StrEnum):
     NORMAL = "normal"  # GBM
     STUDENT_T = "student_t"  # GBM with Student-t shocks scaled to unit variance
     MERTON = "merton"  # GBM plus compensated compound-Poisson normal jumps
+
+
+class DriftBasis(StrEnum):
+    """What the BTC growth input means (every output names it).
+
+    expected : the mean price grows ``g`` a year (``mu = ln(1 + g) - sigma^2/2``)
+    median : the median path grows ``g`` a year (``mu = ln(1 + g)``)
+    risk_neutral : the mean price at the forward's date equals the forward price entered;
+        BTC-linked cash flows are then discounted at the risk-free rate
+    """
+
+    EXPECTED = "expected"
+    MEDIAN = "median"
+    RISK_NEUTRAL = "risk_neutral"
 
 
 class Factor(StrEnum):
@@ -81,6 +99,7 @@ class BtcPriceParams:
     jump_intensity_per_year : Merton jump rate ``lambda`` [1/yr]
     jump_mean_log : mean log size of one jump ``mu_J`` [-]
     jump_vol_log : standard deviation of the log size of one jump ``sigma_J`` [-]
+    drift_basis : what the drift was set from (a label carried to every output)
     """
 
     log_drift_per_year: float
@@ -90,6 +109,7 @@ class BtcPriceParams:
     jump_intensity_per_year: float = 0.0
     jump_mean_log: float = 0.0
     jump_vol_log: float = 0.0
+    drift_basis: DriftBasis = DriftBasis.EXPECTED
 
     def __post_init__(self) -> None:
         _require("btc.log_drift_per_year", self.log_drift_per_year, True, "a finite number (1/yr)")
@@ -141,6 +161,48 @@ def log_drift_for_expected_growth(
     return mu
 
 
+def risk_neutral_growth_per_year(
+    spot_price_usd: float, forward_price_usd: float, forward_months: float
+) -> float:
+    """Growth of the mean price a year [-] that makes ``E[S_T] = F``: ``(F/S_0)^(12/T) - 1``.
+
+    Under the risk-neutral measure the forward price is the expected spot at its date (no
+    margin or convenience yield; Hull ch. 5): ``F = E_Q[S_T]``, and a forward struck at ``F``
+    is worth ``e^(-rT) E_Q[S_T - F] = 0`` today.
+    """
+    _require("btc_price_usd", spot_price_usd, spot_price_usd > 0, "a price > 0")
+    _require("btc_forward_price_usd", forward_price_usd, forward_price_usd > 0, "a price > 0")
+    _require("btc_forward_months", forward_months, forward_months > 0, "a number of months > 0")
+    return float((forward_price_usd / spot_price_usd) ** (MONTHS_PER_YEAR / forward_months) - 1)
+
+
+def log_drift_for_basis(
+    basis: DriftBasis,
+    growth_per_year: float,
+    vol_per_year: float,
+    tails: PriceTails = PriceTails.NORMAL,
+    *,
+    jump_intensity_per_year: float = 0.0,
+    jump_mean_log: float = 0.0,
+    jump_vol_log: float = 0.0,
+) -> float:
+    """Log drift ``mu`` [1/yr] for a growth ``g`` on ``basis``: the median path grows
+    ``ln(1 + g)`` (compensated jumps keep the mean log-return at ``mu``); the expected and
+    risk-neutral bases make the mean grow ``g`` (:func:`log_drift_for_expected_growth`; for
+    risk-neutral, ``g`` from :func:`risk_neutral_growth_per_year`)."""
+    if basis is DriftBasis.MEDIAN:
+        _require("median_growth_per_year", growth_per_year, growth_per_year > -1, "a rate > -1")
+        return math.log1p(growth_per_year)
+    return log_drift_for_expected_growth(
+        growth_per_year,
+        vol_per_year,
+        tails,
+        jump_intensity_per_year=jump_intensity_per_year,
+        jump_mean_log=jump_mean_log,
+        jump_vol_log=jump_vol_log,
+    )
+
+
 def expected_growth_per_year(btc: BtcPriceParams) -> float:
     """The growth of the expected price a year [-] that ``btc``'s log drift implies: the
     inverse of :func:`log_drift_for_expected_growth` (Student-t tails: the normal case's)."""
@@ -156,16 +218,22 @@ class HashrateParams:
     """Network hashrate, an error-correction model on log hashrate ``h`` and log hashprice ``x``.
 
     ``h_{j+1} = h_j + alpha (x_j - xbar_j) + beta (x_j - x_{j-1}) + sigma/sqrt(12) eps``,
-    ``xbar_j = log(equilibrium_hashprice) + trend x j/12``.
+    ``xbar_j = log(equilibrium_hashprice) + (e + d) x j/12``.
+    The equilibrium hashprice moves with hashcost (USD per PH/s per day = fleet J/TH x power
+    price x 24 / 1000 x a margin): ``e`` is the log trend of the fleet's efficiency [J/TH]
+    (the technology term: as J/TH falls the network grows at a flat hashprice), ``d`` the trend
+    of everything else in hashcost (power price, margins; 0 by default).
     The gap ``x_j - xbar_j = log(H*_j / H_j)`` is the log ratio of the "economic" hashrate
     ``H* = revenue / equilibrium hashprice`` to the actual one.
 
     gap_speed_per_month : ``alpha``, share of the log gap closed per month [1/month]
     hashprice_change_response : ``beta``, response to last month's log hashprice change [-]
     equilibrium_hashprice_usd_per_ph_day : ``exp(xbar_0)`` at the start [USD/PH/s/day]
-    equilibrium_hashprice_log_trend_per_year : ``d``, log trend of the equilibrium [1/yr]
-        (negative: newer, more efficient machines break even at lower hashprice)
+    equilibrium_hashprice_log_trend_per_year : ``d``, log trend of the equilibrium beyond the
+        fleet's efficiency [1/yr]
     vol_per_year : volatility of the monthly log-growth shock [1/sqrt(yr)]
+    fleet_efficiency_log_trend_per_year : ``e``, log trend of the fleet's J/TH [1/yr]
+        (negative: newer, more efficient machines break even at lower hashprice)
     """
 
     gap_speed_per_month: float
@@ -173,6 +241,14 @@ class HashrateParams:
     equilibrium_hashprice_usd_per_ph_day: float
     equilibrium_hashprice_log_trend_per_year: float
     vol_per_year: float
+    fleet_efficiency_log_trend_per_year: float = 0.0
+
+    @property
+    def hashcost_log_trend_per_year(self) -> float:
+        """Log trend of the equilibrium hashprice ``e + d`` [1/yr]."""
+        return (
+            self.fleet_efficiency_log_trend_per_year + self.equilibrium_hashprice_log_trend_per_year
+        )
 
     def __post_init__(self) -> None:
         a = self.gap_speed_per_month
@@ -185,6 +261,13 @@ class HashrateParams:
         _require("hashrate.equilibrium_hashprice_log_trend_per_year", d, True, "a finite number")
         v = self.vol_per_year
         _require("hashrate.vol_per_year", v, v >= 0, "a number >= 0")
+        e = self.fleet_efficiency_log_trend_per_year
+        _require(
+            "hashrate.fleet_efficiency_log_trend_per_year",
+            e,
+            -1 <= e <= 0.5,
+            "a number in [-1, 0.5]",
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -236,80 +319,6 @@ def gpu_decay_log_trend_per_year(
     )
     _require("generation_years", generation_years, generation_years > 0, "a number > 0 (years)")
     return math.log1p(-decay_per_generation_frac) / generation_years
-
-
-# --------------------------------------------------------------------------------------------
-# Shocks
-# --------------------------------------------------------------------------------------------
-
-
-def cholesky_factor(correlation: ArrayLike) -> FloatArray:
-    """Lower-triangular ``L`` with ``L L^T = correlation``; raises InputError if not a valid
-    correlation matrix (square, symmetric, unit diagonal, positive definite)."""
-    c = np.asarray(correlation, dtype=np.float64)
-    if c.ndim != 2 or c.shape[0] != c.shape[1]:
-        raise InputError("correlation", c.shape, "a square matrix")
-    if not np.allclose(c, c.T, atol=1e-12) or not np.allclose(np.diag(c), 1.0):
-        raise InputError("correlation", c.tolist(), "a symmetric matrix with unit diagonal")
-    if np.any(np.abs(c) > 1):
-        raise InputError("correlation", c.tolist(), "entries in [-1, 1]")
-    try:
-        return np.asarray(np.linalg.cholesky(c), dtype=np.float64)
-    except np.linalg.LinAlgError:
-        raise InputError("correlation", c.tolist(), "a positive definite matrix") from None
-
-
-def correlated_normals(
-    rng: np.random.Generator, cholesky: FloatArray, paths: int, steps: int
-) -> FloatArray:
-    """Correlated standard normal shocks, month-major shape ``(k, steps, paths)``: ``e = L z``.
-
-    One block of ``k x paths x steps`` independent N(0, 1) draws is mixed in place, row by row
-    from the last factor to the first (``e_i = sum_{j <= i} L_ij z_j`` only reads rows
-    ``j <= i``, still unmixed), skipping zero entries of ``L``.
-    """
-    k = cholesky.shape[0]
-    z = rng.standard_normal((k, steps, paths))
-    for i in range(k - 1, -1, -1):
-        if cholesky[i, i] != 1.0:
-            z[i] *= cholesky[i, i]
-        for j in range(i):
-            if cholesky[i, j] != 0.0:
-                z[i] += cholesky[i, j] * z[j]
-    return z
-
-
-def student_t_shocks(z: FloatArray, df: float, rng: np.random.Generator) -> FloatArray:
-    """Turn N(0, 1) shocks into unit-variance Student-t shocks, in place.
-
-    ``t = z sqrt((df - 2) / W)``, ``W ~ chi2(df)``: a Student-t with ``df`` degrees of freedom
-    scaled by ``sqrt((df - 2) / df)`` so its variance is 1 [-]. Excess kurtosis ``6/(df - 4)``.
-    The correlation with other factors shrinks by ``E[sqrt((df-2)/W)] < 1`` (documented).
-    """
-    w = rng.standard_gamma(df / 2.0, size=z.shape)
-    w *= 2.0 / (df - 2.0)  # W (df - 2)^-1 with W = 2 Gamma(df/2)
-    np.sqrt(w, out=w)
-    z /= w
-    return z
-
-
-def merton_jump_increments(
-    rng: np.random.Generator,
-    shape: tuple[int, int],
-    intensity_per_month: float,
-    jump_mean_log: float,
-    jump_vol_log: float,
-) -> FloatArray:
-    """Compensated compound-Poisson jump log-increments, mean zero, shape ``shape`` [-].
-
-    ``J = sum_{i=1}^{N} Y_i - lambda mu_J``, ``N ~ Poisson(lambda)``, ``Y_i ~ N(mu_J, sigma_J^2)``;
-    given N the sum is ``N(N mu_J, N sigma_J^2)``. Variance ``lambda (mu_J^2 + sigma_J^2)``.
-    """
-    n = rng.poisson(intensity_per_month, size=shape).astype(np.float64)
-    out = rng.standard_normal(shape)
-    out *= jump_vol_log * np.sqrt(n)
-    out += (n - intensity_per_month) * jump_mean_log
-    return out
 
 
 # --------------------------------------------------------------------------------------------

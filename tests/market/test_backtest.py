@@ -1,0 +1,78 @@
+"""The walk-forward backtest: scoring by hand, and a small run on the shared history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from hashpivot.cli import main
+from hashpivot.errors import InputError
+from hashpivot.market.backtest import OriginForecast, score
+
+
+def _forecast(realised: list[float], p10: list[float], p50: list[float], p90: list[float]) -> Any:
+    bands = np.array([p10, p50, p90], dtype=float)
+    return OriginForecast(
+        origin=date(2020, 12, 31),
+        realised_hashrate_eh_s=np.array(realised, dtype=float),
+        realised_hashprice_usd_per_ph_day=np.array(realised, dtype=float) / 10,
+        bands_hashrate={"conditional": bands, "unconditional": bands * 2},
+        bands_hashprice={"conditional": bands / 10, "unconditional": bands / 10},
+        fit=None,  # type: ignore[arg-type]  # scoring never reads the fit
+    )
+
+
+def test_score_counts_the_band_and_the_median_error_by_hand() -> None:
+    # realised 100, 120, 150, 200; bands [90, 110], [100, 130], [160, 200], [150, 210]:
+    # inside, inside, below, inside -> 3 of 4 = 75%; P50 100, 115, 180, 180:
+    # errors 0, -4.17%, +20%, -10% -> median of (-10, -4.17, 0, 20) = -2.08%
+    f = _forecast(
+        [100, 120, 150, 200], [90, 100, 160, 150], [100, 115, 180, 180], [110, 130, 200, 210]
+    )
+    s = score([f], "conditional", 4)
+    assert s.n_months == 4
+    assert s.hashrate_coverage_frac == 0.75
+    assert s.hashrate_median_error_frac == pytest.approx((-5 / 120 + 0) / 2, rel=1e-12)
+    assert s.hashrate_median_abs_error_frac == pytest.approx((5 / 120 + 0.1) / 2, rel=1e-12)
+    # horizon 2 pools only the first two months: both inside
+    assert score([f], "conditional", 2).hashrate_coverage_frac == 1.0
+    # unconditional bands doubled: [180, 220], [200, 260], [320, 400], [300, 420]: none inside
+    assert score([f], "unconditional", 4).hashrate_coverage_frac == 0.0
+    with pytest.raises(InputError):
+        score([f], "median", 4)
+
+
+def test_backtest_small_run_on_the_shared_history(
+    shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["backtest", "--history", str(shared_data), "--origin", "2022", "--paths", "100", "--json"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    result = json.loads(out)
+    scores = {(s["mode"], s["horizon_months"]): s for s in result["scores"]}
+    assert set(scores) == {(m, h) for m in ("conditional", "unconditional") for h in (12, 24)}
+    # 2022-12 origin: 24 realised months (2023-01 .. 2024-12) in the history to 2025-09
+    assert scores["conditional", 24]["n_months"] == 24
+    assert scores["unconditional", 12]["n_months"] == 12
+    for s in scores.values():
+        assert 0.0 <= s["hashrate_coverage_frac"] <= 1.0
+        assert 0.0 <= s["hashprice_coverage_frac"] <= 1.0
+    (origin,) = result["origins"]
+    assert origin["origin"] == "2022-12"
+    # Dec 2023 mean hashrate of the Coin Metrics history, 507 EH/s
+    assert origin["realised_hashrate_eh_s"] == pytest.approx(507.3, abs=0.1)
+    # the technology term fitted on the catalogue models released by 2022-12
+    assert -0.30 < origin["fleet_efficiency_trend_per_year"] < -0.15
+
+
+def test_backtest_refuses_an_origin_outside_the_history(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backtest", "--origin", "2030", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error:") and "--origin" in err
