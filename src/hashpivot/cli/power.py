@@ -12,7 +12,10 @@ from hashpivot.api import power as power_api
 from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, int_flag, number_flag, safe
 
 prices_app = typer.Typer(
-    name="prices", help="Hourly / 15-minute power prices.", no_args_is_help=True
+    name="prices",
+    help="Hourly / 15-minute power prices.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(prices_app, name="prices")
 
