@@ -13,6 +13,7 @@ from typing import Any
 
 from hashpivot.adapters.reports.formats import (
     is_number,
+    money,
     money_m,
     months_text,
     pct,
@@ -26,6 +27,7 @@ __all__ = [
     "drivers",
     "is_number",
     "mining_answer",
+    "money",
     "money_m",
     "months_text",
     "pct",

@@ -44,6 +44,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from hashpivot.config.parameters import field, item_field
+from hashpivot.errors import InputError
 from hashpivot.power.dispatch import (
     CoincidentPeakTerms,
     DispatchPolicy,
@@ -52,7 +53,6 @@ from hashpivot.power.dispatch import (
     RunConstraints,
     SiteDispatchSpec,
 )
-from hashpivot.errors import InputError
 from hashpivot.power.prices import Market
 
 __all__ = ["FourCpConfig", "PowerConfig", "PpaConfig", "expand_variables"]
@@ -94,6 +94,7 @@ def expand_variables(text: str, *, field: str) -> str:
             "a path whose environment variables are set (not set: " + ", ".join(missing) + ")",
         )
     return out
+
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
