@@ -27,7 +27,21 @@ from hashpivot.power.dispatch import (
     SiteDispatchSpec,
 )
 
-__all__ = ["DispatchRun", "dispatch_run", "prices_summary"]
+__all__ = ["FIXED_PRICE_NOTE", "FOURCP_NOTE", "DispatchRun", "dispatch_run", "prices_summary"]
+
+#: Said with every 4CP dispatch: what the value leaves out (docs/methodology.md, 4CP).
+FOURCP_NOTE = (
+    "4CP: the value shown counts only the energy margin lost by curtailing in the likely 4CP "
+    "intervals; the avoided transmission charge is not valued (no sourced ERCOT 4CP tariff "
+    "in hashpivot), so 4CP lowers the value here"
+)
+
+#: Said when a fixed-price site is dispatched against an hourly price file.
+FIXED_PRICE_NOTE = (
+    "the site file buys power at a fixed ${price:g}/MWh and names no hourly price source; "
+    "this dispatch prices every hour at the --source file's prices instead, with the site's "
+    "dispatch policy '{policy}' (set {policy_flag} curtail to curtail against those prices)"
+)
 
 
 def prices_summary(source: Path, location: str, market: str, year: int | None) -> dict[str, Any]:
@@ -51,6 +65,7 @@ class DispatchRun:
     mining_mw: float
     year: int | None
     breakeven_source: str
+    price_note: str = ""
 
 
 def dispatch_run(
@@ -82,6 +97,7 @@ def dispatch_run(
     mining_mw = 1.0
     spec = SiteDispatchSpec(mining_mw=1.0, policy=DispatchPolicy.CURTAIL)
     how = "given"
+    price_note = ""
     if site is not None:
         site_file = load_site(site)
         breakeven_usd_per_mwh, how = site_breakeven_usd_per_mwh(site_file)
@@ -95,6 +111,10 @@ def dispatch_run(
         spec = pw.site_spec(mining_mw)
         if policy is None:
             policy = str(pw.dispatch)
+        if src_path is None:
+            price_note = FIXED_PRICE_NOTE.format(
+                price=pw.price_usd_per_mwh, policy=policy, policy_flag="--policy"
+            )
     if source is None or location is None:
         raise InputError("--source/--location", None, "a price file and a location")
     price_source = FilePriceSource(source)
@@ -132,4 +152,14 @@ def dispatch_run(
         year=year,
         breakeven_source=how,
     )
-    return DispatchRun(report=report, mining_mw=mining_mw, year=year, breakeven_source=how)
+    if spec.fourcp is not None:
+        report["fourcp_note"] = FOURCP_NOTE
+    if price_note:
+        report["price_note"] = price_note
+    return DispatchRun(
+        report=report,
+        mining_mw=mining_mw,
+        year=year,
+        breakeven_source=how,
+        price_note=price_note,
+    )

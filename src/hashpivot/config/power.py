@@ -66,6 +66,8 @@ def _variable_value(name: str) -> str | None:
     """The value of one environment variable; the shared data folder beside the checkout
     for an unset ``HASHPIVOT_SHARED_DATA`` (where that folder exists)."""
     value = os.environ.get(name)
+    if value and name == SHARED_DATA_ENV:  # a folder: a relative value is from the cwd
+        return str(Path(value).resolve())
     if value:
         return value
     if name == SHARED_DATA_ENV and _REPO_SHARED_DATA.is_dir():
@@ -181,8 +183,9 @@ class PowerConfig(BaseModel):
         relative path taken from ``base_dir`` (the site file's folder), never from the
         current directory.
 
-        ``${HASHPIVOT_SHARED_DATA}`` unset falls back to the shared data folder beside the
-        repository (``../shared/data`` of the checkout) where it exists. Any other variable
+        ``${HASHPIVOT_SHARED_DATA}`` (a relative value is taken from the current directory)
+        unset falls back to the shared data folder beside the repository
+        (``../shared/data`` of the checkout) where it exists. Any other variable
         that is not set is one :class:`~hashpivot.errors.InputError` naming it.
         """
         if self.source is None:
