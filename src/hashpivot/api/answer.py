@@ -187,7 +187,7 @@ def project_answer(payload: dict[str, Any], kind: str) -> str:
     """``hashpivot lease`` / ``gpu-cloud``'s sentence: NPV, IRR, value per W and payback."""
     what = "The lease" if kind == "lease" else "The GPU cloud"
     npv = payload.get("npv_usd")
-    verdict = "creates value" if is_number(npv) and npv >= 0 else "destroys value"
+    verdict = "creates value" if isinstance(npv, int | float) and npv >= 0 else "destroys value"
     per_w = payload.get("value_created_usd_per_w_gross")
     per_w_text = f", {per_unit(per_w, 'W')} of gross power" if is_number(per_w) else ""
     return (

@@ -38,9 +38,9 @@ FOURCP_NOTE = (
 
 #: Said when a fixed-price site is dispatched against an hourly price file.
 FIXED_PRICE_NOTE = (
-    "the site file buys power at a fixed ${price:g}/MWh and names no hourly price source; "
+    "the site file buys power at a fixed ${0:g}/MWh and names no hourly price source; "
     "this dispatch prices every hour at the --source file's prices instead, with the site's "
-    "dispatch policy '{policy}' (set {policy_flag} curtail to curtail against those prices)"
+    "dispatch policy '{1}' (set --policy curtail to curtail against those prices)"
 )
 
 
@@ -111,10 +111,7 @@ def dispatch_run(
         spec = pw.site_spec(mining_mw)
         if policy is None:
             policy = str(pw.dispatch)
-        if src_path is None:
-            price_note = FIXED_PRICE_NOTE.format(
-                price=pw.price_usd_per_mwh, policy=policy, policy_flag="--policy"
-            )
+        price_note = "" if src_path else FIXED_PRICE_NOTE.format(pw.price_usd_per_mwh, policy)
     if source is None or location is None:
         raise InputError("--source/--location", None, "a price file and a location")
     price_source = FilePriceSource(source)
@@ -128,13 +125,7 @@ def dispatch_run(
         min_run_hours=min_run_hours or 0.0,
         min_down_hours=min_down_hours or 0.0,
     )
-    ppa = spec.ppa
-    if (ppa_contract_mw is None) != (ppa_price_usd_per_mwh is None):
-        raise InputError(
-            "--ppa-contract-mw/--ppa-price-usd-per-mwh", None, "both options, or neither"
-        )
-    if ppa_contract_mw is not None and ppa_price_usd_per_mwh is not None:
-        ppa = PpaTerms(contract_mw=ppa_contract_mw, price_usd_per_mwh=ppa_price_usd_per_mwh)
+    ppa = _ppa_terms(spec.ppa, ppa_contract_mw, ppa_price_usd_per_mwh)
     spec = SiteDispatchSpec(
         mining_mw=spec.mining_mw,
         ai_load_mw=spec.ai_load_mw,
@@ -152,14 +143,36 @@ def dispatch_run(
         year=year,
         breakeven_source=how,
     )
+    return _with_notes(report, spec, mining_mw, year, how, price_note)
+
+
+def _ppa_terms(
+    default: PpaTerms | None, contract_mw: float | None, price_usd_per_mwh: float | None
+) -> PpaTerms | None:
+    """The contract of the flags (both, or neither: then ``default``, the site file's)."""
+    if (contract_mw is None) != (price_usd_per_mwh is None):
+        raise InputError(
+            "--ppa-contract-mw/--ppa-price-usd-per-mwh", None, "both options, or neither"
+        )
+    if contract_mw is not None and price_usd_per_mwh is not None:
+        return PpaTerms(contract_mw=contract_mw, price_usd_per_mwh=price_usd_per_mwh)
+    return default
+
+
+def _with_notes(
+    report: dict[str, Any],
+    spec: SiteDispatchSpec,
+    mining_mw: float,
+    year: int | None,
+    how: str,
+    price_note: str,
+) -> DispatchRun:
+    """The run, its report saying what 4CP leaves out and which price a fixed-price site was
+    dispatched at (``fourcp_note``, ``price_note``)."""
     if spec.fourcp is not None:
         report["fourcp_note"] = FOURCP_NOTE
     if price_note:
         report["price_note"] = price_note
     return DispatchRun(
-        report=report,
-        mining_mw=mining_mw,
-        year=year,
-        breakeven_source=how,
-        price_note=price_note,
+        report=report, mining_mw=mining_mw, year=year, breakeven_source=how, price_note=price_note
     )

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from hashpivot.api import power as power_api
-from hashpivot.api.answer import is_number, money, pct, per_unit
+from hashpivot.api.answer import is_number, money, pct
 from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, int_flag, number_flag, safe
 
 prices_app = typer.Typer(

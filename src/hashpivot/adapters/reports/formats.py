@@ -22,14 +22,19 @@ def money_m(value_usd: float | None, digits: int = 2) -> str:
     """USD in millions with the sign first: ``-$0.98M``, ``$428.00M``; ``n/a`` if not a number.
 
     Amounts of a billion or more print in billions with one more decimal (``-$1.236B`` for
-    ``digits=2``... ``$1.2B`` for 0) so columns stay narrow."""
+    ``digits=2``, ``$1.2B`` for 0) so columns stay narrow; an amount that rounds to zero
+    has no sign."""
     if value_usd is None or not is_number(value_usd):
         return "n/a"
-    sign = "-" if value_usd < 0 else ""
     a = abs(float(value_usd))
-    if a >= 1e9:
-        return f"{sign}${a / 1e9:,.{max(digits + 1, 1)}f}B"
-    return f"{sign}${a / 1e6:,.{digits}f}M"
+    text = f"{a / 1e9:,.{digits + 1}f}B" if a >= 1e9 else f"{a / 1e6:,.{digits}f}M"
+    return _signed(value_usd, text)
+
+
+def _signed(value: float, text: str) -> str:
+    """``-$text`` for a negative value that does not round to zero, else ``$text``."""
+    shows_nonzero = any(ch in "123456789" for ch in text)
+    return f"-${text}" if value < 0 and shows_nonzero else f"${text}"
 
 
 def signed_money_m(value_usd: float | None, digits: int = 0) -> str:
@@ -43,8 +48,7 @@ def money(value_usd: float | None, digits: int = 0) -> str:
     """Whole USD with the sign first: ``-$1,234``; ``n/a`` if not a number."""
     if value_usd is None or not is_number(value_usd):
         return "n/a"
-    sign = "-" if value_usd < 0 else ""
-    return f"{sign}${abs(float(value_usd)):,.{digits}f}"
+    return _signed(value_usd, f"{abs(float(value_usd)):,.{digits}f}")
 
 
 def per_unit(value_usd: float | None, unit: str, digits: int = 2) -> str:
