@@ -23,6 +23,7 @@ from hashpivot.adapters.reports.formats import (
 
 __all__ = [
     "ACTIONS",
+    "company_answer",
     "compare_answer",
     "drivers",
     "is_number",
@@ -193,4 +194,16 @@ def project_answer(payload: dict[str, Any], kind: str) -> str:
     return (
         f"{what} {verdict}: {signed_money_m(npv, 1)} NPV, IRR {pct(payload.get('irr'), 1)}"
         f"{per_w_text}; payback {months_text(payload.get('payback_months'))}."
+    )
+
+
+def company_answer(out: dict[str, Any]) -> str:
+    """``hashpivot company``'s sentence: EV by its megawatts against as a miner, and equity."""
+    mw, miner, eq = out["by_megawatts"], out["as_miner"], out["equity"]
+    premium = out.get("megawatt_premium_usd")
+    return (
+        f"{out['company']} is worth {money_m(mw['ev_mean_usd'], 0)} EV by its megawatts "
+        f"({signed_money_m(premium)} over {money_m(miner['ev_mean_usd'], 0)} as a miner); "
+        f"equity {money_m(eq['mean_usd'], 0)}, negative on {pct(eq['prob_negative'], 0)} "
+        "of paths."
     )
