@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hashpivot.adapters.reports.formats import money_m, months_text, pct, per_unit
+from hashpivot.adapters.reports.formats import irr_pct, money_m, months_text, pct, per_unit
 from hashpivot.api.answer import compare_answer, drivers, project_answer, readable_tornado
 from hashpivot.api.switch_rules import boundary_points, merge_rules, parse_policy_line
 from hashpivot.config.power import PowerConfig, expand_variables
@@ -27,6 +27,7 @@ def test_amounts_sign_first_percentages_and_never() -> None:
     assert months_text(math.nan) == "never" and months_text(None) == "never"
     assert months_text(127.0) == "127 months"
     assert money_m(math.nan) == "n/a" and pct(None) == "n/a"
+    assert irr_pct(0.234) == "23.4%" and irr_pct(4985.238) == ">1,000%" and irr_pct(None) == "n/a"
 
 
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
@@ -140,6 +141,15 @@ def test_a_plain_recommendation_names_the_runner_up() -> None:
     ans = compare_answer(_out("lease"))
     assert ans["sentence"].startswith("Convert now and lease to an AI tenant: +$399M mean NPV")
     assert ans["sentence"].endswith("the option to convert: +$428M")
+
+
+def test_one_deterministic_path_has_no_mean_and_no_share_of_paths() -> None:
+    out = _out("lease")
+    out["paths"] = 1
+    assert compare_answer(out)["sentence"] == (
+        "Convert now and lease to an AI tenant: +$399M NPV on one path; "
+        "the option to convert: +$428M"
+    )
 
 
 def test_tornado_labels_and_inputs_are_readable() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from hashpivot.adapters.reports.formats import (
+    irr_pct,
     is_number,
     money,
     money_m,
@@ -26,6 +27,7 @@ __all__ = [
     "company_answer",
     "compare_answer",
     "drivers",
+    "irr_pct",
     "is_number",
     "mining_answer",
     "money",
@@ -153,10 +155,13 @@ def compare_answer(out: dict[str, Any]) -> dict[str, Any]:
     tail = ""
     if other is not None:
         tail = f"; {SHORT.get(other, other)}: {signed_money_m(st[other]['npv_mean_usd'])}"
-    sentence = (
-        f"{action}: {signed_money_m(s['npv_mean_usd'])} mean NPV, best on "
-        f"{pct(s['prob_best'], 0)} of paths{tail}"
-    )
+    if out.get("paths", 2) == 1:  # one deterministic path: no mean, no share of paths
+        sentence = f"{action}: {signed_money_m(s['npv_mean_usd'])} NPV on one path{tail}"
+    else:
+        sentence = (
+            f"{action}: {signed_money_m(s['npv_mean_usd'])} mean NPV, best on "
+            f"{pct(s['prob_best'], 0)} of paths{tail}"
+        )
     return {
         "strategy": rec,
         "sentence": sentence,

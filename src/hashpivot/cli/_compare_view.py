@@ -10,7 +10,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from hashpivot.api.answer import money_m, pct, per_unit
+from hashpivot.api.answer import irr_pct, money_m, pct, per_unit
 from hashpivot.cli._app import console, safe
 
 __all__ = ["WIDE_COLUMNS", "render_compare", "strategy_table"]
@@ -51,7 +51,7 @@ def strategy_table(out: dict[str, Any], width: int) -> Table:
             _m(s["npv_p90_usd"]),
             pct(s["prob_best"], 0),
             pct(s["prob_loss"], 0),
-            pct(s["irr_p50"], 1),
+            irr_pct(s["irr_p50"]),
             *([per_unit(s["equity_usd_per_w_p50"], "W")] if wide else []),
         ]
         t.add_row(f"{WINNER} {name}" if win else f"  {name}", *cells, style="bold" if win else "")
@@ -76,10 +76,12 @@ def _switch_lines(out: dict[str, Any]) -> list[str]:
         )
     lines = [
         f"{timing}; keeping the choice open adds {_m(sw['option_value_usd'])} "
-        f"(Longstaff-Schwartz policy, SE {se}).",
-        "Switch policy, one rule per decision date:",
+        f"(Longstaff-Schwartz policy, SE {se})."
     ]
-    lines += [f"  {r['date']}: {r['text']}" for r in sw.get("rules", [])]
+    rules = sw.get("rules") or []
+    if rules:
+        lines.append("Switch policy, one rule per decision date:")
+    lines += [f"  {r['date']}: {r['text']}" for r in rules]
     return lines
 
 
@@ -89,9 +91,10 @@ def _sensitivity_line(out: dict[str, Any]) -> str | None:
         return None
     name = sens["strategy"]
     mean = out["strategies"].get(name, {}).get("npv_mean_usd")
+    against = "its NPV on this run" if out["paths"] == 1 else "a Monte Carlo mean"
     return (
         f"Tornado of {name}: centred on its deterministic base {_m(sens['base_output_usd'])} "
-        f"(zero-volatility path), against a Monte Carlo mean of {_m(mean)}."
+        f"(zero-volatility path), against {against} of {_m(mean)}."
     )
 
 
@@ -106,8 +109,8 @@ def render_compare(
     if ans.get("why"):
         c.print(safe(ans["why"]), highlight=False)
     c.print(
-        f"{safe(out['site'])}: {out['paths']:,} paths, seed {out['seed']}, {out['months']} "
-        f"months from {out['start']}.",
+        f"{safe(out['site'])}: {out['paths']:,} path{'' if out['paths'] == 1 else 's'}, "
+        f"seed {out['seed']}, {out['months']} months from {out['start']}.",
         highlight=False,
     )
     c.print(strategy_table(out, c.width))

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["is_number", "money", "money_m", "months_text", "pct", "per_unit", "signed_money_m"]
+__all__ = [
+    "irr_pct",
+    "is_number",
+    "money",
+    "money_m",
+    "months_text",
+    "pct",
+    "per_unit",
+    "signed_money_m",
+]
 
 
 def is_number(value: object) -> bool:
@@ -70,3 +79,11 @@ def months_text(value_months: float | None) -> str:
     if value_months is None or not is_number(value_months):
         return "never"
     return f"{float(value_months):,.0f} months"
+
+
+def irr_pct(rate_per_year: float | None) -> str:
+    """An annual IRR as a percentage (``23.4%``); above 1,000% (an outlay near zero, where
+    the rate means little) as ``>1,000%``; ``n/a`` where there is none."""
+    if rate_per_year is not None and is_number(rate_per_year) and rate_per_year > 10.0:
+        return ">1,000%"
+    return pct(rate_per_year, 1)

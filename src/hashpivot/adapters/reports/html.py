@@ -19,7 +19,7 @@ import plotly.io as pio
 
 from hashpivot.adapters.reports._atomic import write_atomically
 from hashpivot.adapters.reports.charts import figures, ranked_names
-from hashpivot.adapters.reports.formats import money_m, pct, per_unit
+from hashpivot.adapters.reports.formats import irr_pct, money_m, pct, per_unit
 from hashpivot.engine.compare import PERCENTILES, Comparison
 from hashpivot.engine.strategies import CompareCase
 
@@ -52,7 +52,9 @@ _COLUMNS = (
 
 def _cell(field: str, value: float | None) -> str:
     """A summary cell: shares as %, $/W with cents, money in $M (sign first), n/a."""
-    if field.startswith(("prob", "irr")):
+    if field.startswith("irr"):
+        return irr_pct(value)
+    if field.startswith("prob"):
         return pct(value, 1)
     if field.endswith("per_w_p50"):
         return per_unit(value, "W")
@@ -76,9 +78,9 @@ def _ranked_table(summary: dict[str, Any]) -> str:
         base = (
             f"<p class='muted'>Deterministic base of {html.escape(sens['strategy'])} (the "
             "zero-volatility market path; the tornado's centre): "
-            f"<b id='deterministic-base'>{money_m(sens['base_output_usd'], 1)}</b>, against its "
-            f"Monte Carlo mean of "
-            f"{money_m(summary['strategies'][sens['strategy']]['npv_mean_usd'], 1)}.</p>"
+            f"<b id='deterministic-base'>{money_m(sens['base_output_usd'], 1)}</b>, against "
+            + ("its NPV on this run" if summary["paths"] == 1 else "its Monte Carlo mean")
+            + f" of {money_m(summary['strategies'][sens['strategy']]['npv_mean_usd'], 1)}.</p>"
         )
     return (
         f"<table id='ranked'><tr><th>strategy (by mean NPV)</th>{head}</tr>{''.join(rows)}"
@@ -105,12 +107,16 @@ def _switch_html(summary: dict[str, Any]) -> str:
         f"<li><b>{html.escape(r['date'])}</b>: {html.escape(r['text'])}</li>"
         for r in sw.get("rules", [])
     )
+    intro = (
+        " One rule per decision date (the policy re-decides every month; yearly dates shown):"
+        if rules
+        else ""
+    )
     return (
         "<h2>Switch policy</h2>"
         f"<p>{timing}; keeping the choice open adds {money_m(sw['option_value_usd'], 1)} "
-        f"(Longstaff-Schwartz policy, standard error {money_m(sw['lsm_std_error_usd'], 1)}). "
-        "One rule per decision date (the policy re-decides every month; yearly dates shown):</p>"
-        f"<ul id='switch-rules'>{rules}</ul>"
+        f"(Longstaff-Schwartz policy, standard error {money_m(sw['lsm_std_error_usd'], 1)})."
+        f"{intro}</p><ul id='switch-rules'>{rules}</ul>"
     )
 
 
