@@ -93,6 +93,7 @@ def test_help_keeps_bracketed_words(capsys: pytest.CaptureFixture[str]) -> None:
     for args, words in (
         (["compare", "--help"], ["[lease]", "[gpu_cloud]", "[months]"]),
         (["dispatch", "--help"], ["[power]", "[MW]"]),
+        (["calibrate", "--help"], ["[market]"]),
     ):
         assert main(args) == 0
         text = capsys.readouterr().out
