@@ -4,7 +4,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean chromium
+
+CHROMIUM := /usr/bin/chromium
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,7 +31,24 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
-pytest: $(DEVSTAMP)
+# Debian's Chromium for the browser tests (Playwright drives it; never `playwright install`).
+# Installed only where missing: as root with apt-get, else with passwordless sudo; otherwise the
+# browser tests skip and say why.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	      || echo "apt-get could not install chromium: browser tests will skip"; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    { sudo apt-get update -qq \
+	      && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	      || echo "apt-get could not install chromium: browser tests will skip"; \
+	  else \
+	    echo "chromium missing and not installable here (needs root): browser tests will skip"; \
+	  fi; \
+	fi
+
+pytest: $(DEVSTAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q
 
 test: lint typecheck pytest

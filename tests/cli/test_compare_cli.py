@@ -159,7 +159,7 @@ def test_demo_writes_mining_and_comparison(
     mined = json.loads((tmp_path / "mine-permian-west-100mw-s21.json").read_text())
     assert mined["fleet_ph_s"] == pytest.approx(5400.0)
     assert (tmp_path / "compare.xlsx").is_file() and (tmp_path / "compare.html").is_file()
-    assert "Recommendation" in out and "docs/methodology.md" in out
+    assert "mean NPV" in out and "docs/methodology.md" in out
 
 
 def test_calibrate_prints_fitted_parameters(

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from hashpivot.api.answer import company_answer
 from hashpivot.api.compare import build_case
 from hashpivot.company.portfolio import (
     CompanyValue,
@@ -249,7 +250,8 @@ def write_company_report_files(
     report_dir: Path | None, out: dict[str, Any], co: CompanyValue
 ) -> None:
     """Write the company's Excel and HTML reports to ``report_dir`` (if given) and list the
-    files in ``out["report_files"]``."""
+    files in ``out["report_files"]``; ``out["answer"]``: the company's sentence."""
+    out["answer"] = {"sentence": company_answer(out)}
     if report_dir is not None:
         from hashpivot.adapters.reports.company import write_company_reports
 

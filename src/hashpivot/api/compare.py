@@ -4,12 +4,16 @@ assumption behind it with its source. The case is built by :mod:`hashpivot.api.c
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import numpy as np
 
+from hashpivot.api.answer import readable_tornado
 from hashpivot.api.case import build_case
 from hashpivot.api.market_assumptions import market_assumptions
+from hashpivot.api.switch_rules import boundary_points, merge_rules
 from hashpivot.calendar import month_starts
 from hashpivot.config.site import DEFAULT_TABLE_SOURCES
 from hashpivot.engine.deterministic import deterministic_case
@@ -58,6 +62,40 @@ def market_statement(case: CompareCase, cmp: Comparison) -> str:
     )
 
 
+def package_version() -> str:
+    """The installed hashpivot's version ("unknown" when run from a bare source tree)."""
+    try:
+        return version("hashpivot")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _switch_summary(cmp: Comparison, months: list[str]) -> dict[str, Any]:
+    """The switch block of the summary: timing, the engine's lines, the merged rules (one per
+    decision date) and the boundary's points."""
+    sw = cmp.switch
+    if sw is None:
+        return {"best_month": None, "option_value_usd": None, "note": "no [lease] table"}
+    return {
+        "best_month": sw.best_month,
+        "best_month_date": months[sw.best_month] if sw.best_month < len(months) else "never",
+        "best_month_is_now": sw.best_month == 0,
+        "best_month_npv_mean_usd": sw.best_month_npv_mean_usd,
+        "convert_now_npv_mean_usd": sw.convert_now_usd,
+        "option_value_usd": sw.option_value_usd,
+        "lsm_value_usd": sw.lsm_value_usd,
+        "lsm_std_error_usd": sw.lsm_std_error_usd,
+        "policy": [_month_label(line, months) for line in sw.policy_lines],
+        "rules": merge_rules(sw.policy_lines, months),
+        "boundary": boundary_points(sw.policy_lines, months),
+        "conversion_prob_by_month": sw.conversion_prob_by_month.tolist(),
+    }
+
+
+def _monthly(x: Any) -> list[float] | None:
+    return None if x is None else [float(v) for v in x]
+
+
 def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
     """The JSON object of ``hashpivot compare``."""
     months = [f"{m:%Y-%m}" for m in month_starts(case.mining.start, case.horizon)]
@@ -98,21 +136,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "interrupted": cmp.interrupted,
         "notes": cmp.notes,
     }
-    sw = cmp.switch
-    if sw is not None:
-        out["switch"] = {
-            "best_month": sw.best_month,
-            "best_month_date": months[sw.best_month] if sw.best_month < len(months) else "never",
-            "best_month_npv_mean_usd": sw.best_month_npv_mean_usd,
-            "convert_now_npv_mean_usd": sw.convert_now_usd,
-            "option_value_usd": sw.option_value_usd,
-            "lsm_value_usd": sw.lsm_value_usd,
-            "lsm_std_error_usd": sw.lsm_std_error_usd,
-            "policy": [_month_label(line, months) for line in sw.policy_lines],
-            "conversion_prob_by_month": sw.conversion_prob_by_month.tolist(),
-        }
-    else:
-        out["switch"] = {"best_month": None, "option_value_usd": None, "note": "no [lease] table"}
+    out["switch"] = _switch_summary(cmp, months)
     out["fan"] = {
         "percentiles": list(PERCENTILES),
         "months": months,
@@ -124,6 +148,19 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
             "percentiles": "P10 .. P90 of the sample paths (P50 = median)",
             "mean": "mean of the sample paths",
         },
+        "mean": {
+            "hashprice_usd_per_ph_day": cmp.fan_hashprice_mean.tolist(),
+            "btc_price_usd": cmp.fan_btc_price_mean.tolist(),
+        },
+        "mean_note": "monthly mean of the same sample paths as the percentiles",
+    }
+    out["monthly_p50_net_usd"] = {
+        k: _monthly(s.monthly_p50_net_usd) for k, s in cmp.strategies.items()
+    }
+    out["run"] = {
+        "date_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "version": package_version(),
+        "seed": cmp.seed,
     }
     return out
 
@@ -135,9 +172,10 @@ def sensitivity(case: CompareCase, strategy: str) -> dict[str, Any]:
 
     name = StrategyName(strategy)
     tor, sob = site_sensitivity(case, name)
-    return {
+    out: dict[str, Any] = {
         "strategy": name.value,
         "base_output_usd": tor.base_output,
+        "base_label": "deterministic base (the zero-volatility market path)",
         "tornado": [
             {
                 "name": r.name,
@@ -156,6 +194,8 @@ def sensitivity(case: CompareCase, strategy: str) -> dict[str, Any]:
             "n_evaluations": sob.n_evaluations,
         },
     }
+    out["tornado_readable"] = readable_tornado(out)
+    return out
 
 
 def _power_text(case: CompareCase) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hashpivot.api.answer import compare_answer
 from hashpivot.api.compare import assumptions, build_case, sensitivity, summary
 from hashpivot.engine.backends import open_backend
 from hashpivot.engine.compare import Comparison
@@ -100,6 +101,7 @@ def finish_compare(
         out["notes"].append(note)
     if sensitivity_of != "none":
         out["sensitivity"] = sensitivity(case, sensitivity_of or out["recommendation"])
+    out["answer"] = compare_answer(out)
     rows = assumptions(case)
     if report is not None:
         from hashpivot.adapters.reports import write_reports

@@ -27,7 +27,21 @@ from hashpivot.power.dispatch import (
     SiteDispatchSpec,
 )
 
-__all__ = ["DispatchRun", "dispatch_run", "prices_summary"]
+__all__ = ["FIXED_PRICE_NOTE", "FOURCP_NOTE", "DispatchRun", "dispatch_run", "prices_summary"]
+
+#: Said with every 4CP dispatch: what the value leaves out (docs/methodology.md, 4CP).
+FOURCP_NOTE = (
+    "4CP: the value shown counts only the energy margin lost by curtailing in the likely 4CP "
+    "intervals; the avoided transmission charge is not valued (no sourced ERCOT 4CP tariff "
+    "in hashpivot), so 4CP lowers the value here"
+)
+
+#: Said when a fixed-price site is dispatched against an hourly price file.
+FIXED_PRICE_NOTE = (
+    "the site file buys power at a fixed ${0:g}/MWh and names no hourly price source; "
+    "this dispatch prices every hour at the --source file's prices instead, with the site's "
+    "dispatch policy '{1}' (set --policy curtail to curtail against those prices)"
+)
 
 
 def prices_summary(source: Path, location: str, market: str, year: int | None) -> dict[str, Any]:
@@ -51,6 +65,7 @@ class DispatchRun:
     mining_mw: float
     year: int | None
     breakeven_source: str
+    price_note: str = ""
 
 
 def dispatch_run(
@@ -82,6 +97,7 @@ def dispatch_run(
     mining_mw = 1.0
     spec = SiteDispatchSpec(mining_mw=1.0, policy=DispatchPolicy.CURTAIL)
     how = "given"
+    price_note = ""
     if site is not None:
         site_file = load_site(site)
         breakeven_usd_per_mwh, how = site_breakeven_usd_per_mwh(site_file)
@@ -95,6 +111,7 @@ def dispatch_run(
         spec = pw.site_spec(mining_mw)
         if policy is None:
             policy = str(pw.dispatch)
+        price_note = "" if src_path else FIXED_PRICE_NOTE.format(pw.price_usd_per_mwh, policy)
     if source is None or location is None:
         raise InputError("--source/--location", None, "a price file and a location")
     price_source = FilePriceSource(source)
@@ -108,13 +125,7 @@ def dispatch_run(
         min_run_hours=min_run_hours or 0.0,
         min_down_hours=min_down_hours or 0.0,
     )
-    ppa = spec.ppa
-    if (ppa_contract_mw is None) != (ppa_price_usd_per_mwh is None):
-        raise InputError(
-            "--ppa-contract-mw/--ppa-price-usd-per-mwh", None, "both options, or neither"
-        )
-    if ppa_contract_mw is not None and ppa_price_usd_per_mwh is not None:
-        ppa = PpaTerms(contract_mw=ppa_contract_mw, price_usd_per_mwh=ppa_price_usd_per_mwh)
+    ppa = _ppa_terms(spec.ppa, ppa_contract_mw, ppa_price_usd_per_mwh)
     spec = SiteDispatchSpec(
         mining_mw=spec.mining_mw,
         ai_load_mw=spec.ai_load_mw,
@@ -132,4 +143,36 @@ def dispatch_run(
         year=year,
         breakeven_source=how,
     )
-    return DispatchRun(report=report, mining_mw=mining_mw, year=year, breakeven_source=how)
+    return _with_notes(report, spec, mining_mw, year, how, price_note)
+
+
+def _ppa_terms(
+    default: PpaTerms | None, contract_mw: float | None, price_usd_per_mwh: float | None
+) -> PpaTerms | None:
+    """The contract of the flags (both, or neither: then ``default``, the site file's)."""
+    if (contract_mw is None) != (price_usd_per_mwh is None):
+        raise InputError(
+            "--ppa-contract-mw/--ppa-price-usd-per-mwh", None, "both options, or neither"
+        )
+    if contract_mw is not None and price_usd_per_mwh is not None:
+        return PpaTerms(contract_mw=contract_mw, price_usd_per_mwh=price_usd_per_mwh)
+    return default
+
+
+def _with_notes(
+    report: dict[str, Any],
+    spec: SiteDispatchSpec,
+    mining_mw: float,
+    year: int | None,
+    how: str,
+    price_note: str,
+) -> DispatchRun:
+    """The run, its report saying what 4CP leaves out and which price a fixed-price site was
+    dispatched at (``fourcp_note``, ``price_note``)."""
+    if spec.fourcp is not None:
+        report["fourcp_note"] = FOURCP_NOTE
+    if price_note:
+        report["price_note"] = price_note
+    return DispatchRun(
+        report=report, mining_mw=mining_mw, year=year, breakeven_source=how, price_note=price_note
+    )

@@ -44,6 +44,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help text: rich markup would swallow every bracketed word ("[lease]", "[power]")
+    rich_markup_mode=None,
 )
 
 console = Console()

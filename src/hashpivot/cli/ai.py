@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from hashpivot.api import projects as projects_api
+from hashpivot.api.answer import money, months_text, pct, per_unit, project_answer
 from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, safe
 
 __all__ = ["gpu_cloud", "lease"]
@@ -46,22 +48,35 @@ _LABELS: list[tuple[str, str, str]] = [
 
 
 def _fmt(value: Any, kind: str) -> str:
+    if kind == "months":
+        return months_text(value)
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "never" if kind == "months" else "n/a"
+        return "n/a"
     if kind == "usd":
-        return f"${value:,.0f}"
+        return money(value)
     if kind == "usd2":
-        return f"${value:,.2f}"
+        return money(value, 2)
     if kind == "usdw":
-        return f"${value:,.2f}/W"
+        return per_unit(value, "W")
     if kind == "pct":
-        return f"{value:.2%}"
+        return pct(value, 2)
     if kind == "x":
         return f"{value:.2f}x"
     return f"{value:,.1f}"
 
 
-def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, str]]) -> None:
+def _render(
+    title: str,
+    payload: Mapping[str, Any],
+    assumptions: list[dict[str, str]],
+    con: Console | None = None,
+    *,
+    kind: str = "lease",
+) -> None:
+    """Print a lease / GPU cloud report on ``con`` (the CLI's console unless given), its answer
+    in one sentence first."""
+    c = con or console
+    c.print(f"[bold]{safe(project_answer(dict(payload), kind))}[/]", highlight=False)
     res = Table(title=title, title_justify="left")
     res.add_column("Result")
     res.add_column("Value", justify="right")
@@ -92,8 +107,8 @@ def _render(title: str, payload: Mapping[str, Any], assumptions: list[dict[str, 
     table.add_column("Source")
     for row in assumptions:
         table.add_row(safe(row["name"]), safe(row["value"]), safe(row["source"]))
-    console.print(res)
-    console.print(table)
+    c.print(res)
+    c.print(table)
 
 
 @app.command("lease")
@@ -113,4 +128,6 @@ def gpu_cloud(path: Path = FILE_ARG, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(payload)
         return
-    _render(f"GPU cloud: {safe(payload['name'])}", payload, payload["assumptions"])
+    _render(
+        f"GPU cloud: {safe(payload['name'])}", payload, payload["assumptions"], kind="gpu_cloud"
+    )

@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hashpivot.api.answer import company_answer, money, money_m, pct, per_unit
 from hashpivot.api.company import value_company, write_company_report_files
 from hashpivot.cli._app import (
     JSON_OPTION,
@@ -21,41 +23,54 @@ from hashpivot.cli._app import (
     market_snapshot,
     safe,
 )
+from hashpivot.cli._app import console as _console
 from hashpivot.errors import InputError
 
 
 def _m(x: float) -> str:
-    return f"${x / 1e6:,.1f}M"
+    return money_m(x, 1)
 
 
-def _render(out: dict[str, Any]) -> None:
-    t = Table(title=f"{safe(out['company'])}: sum of the parts ({out['paths']:,} shared paths)")
-    for col in (
-        "site",
-        "MW",
-        "EH/s",
-        "own",
-        "valued as",
-        "mean NPV",
-        "P10",
-        "P90",
-        "$/W",
-        "mining",
-    ):
+#: From this terminal width on, the sites table adds EH/s, ownership, P10 and P90.
+WIDE_COLUMNS = 120
+
+
+def _sites_table(out: dict[str, Any], width: int) -> Table:
+    """The sites, with the path each is valued on; narrow below :data:`WIDE_COLUMNS`."""
+    wide = width >= WIDE_COLUMNS
+    t = Table(
+        title=f"{safe(out['company'])}: sum of the parts ({out['paths']:,} shared paths)",
+        caption="NPV in USD; mining: the same site kept mining.",
+        caption_justify="left",
+    )
+    cols = ["site", "MW", *(["EH/s", "own"] if wide else []), "valued as", "mean NPV"]
+    cols += [*(["P10", "P90"] if wide else []), "$/W", "mining"]
+    for col in cols:
         t.add_column(col, justify="left" if col in ("site", "valued as") else "right")
     for s in out["sites"]:
         t.add_row(
             safe(s["name"]),
             f"{s['capacity_mw']:,.0f}",
-            f"{s['fleet_eh_s']:,.2f}",
-            f"{s['ownership_frac']:.0%}",
+            *([f"{s['fleet_eh_s']:,.2f}", pct(s["ownership_frac"], 0)] if wide else []),
             s["strategy"] + (" (best)" if s["value_as"] == "recommended" else ""),
             _m(s["npv_mean_usd"]),
-            _m(s["npv_p10_usd"]),
-            _m(s["npv_p90_usd"]),
-            f"{s['usd_per_w']:.2f}",
+            *([_m(s["npv_p10_usd"]), _m(s["npv_p90_usd"])] if wide else []),
+            per_unit(s["usd_per_w"], "W"),
             _m(s["mine_npv_mean_usd"]),
         )
+    return t
+
+
+def _per_share(eq: dict[str, Any]) -> bool:
+    return "per_share_mean_usd" in eq
+
+
+def _render(out: dict[str, Any], con: Console | None = None) -> None:
+    """Print a company valuation on ``con`` (the CLI's console unless given), its answer in
+    one sentence first."""
+    console = con or _console
+    console.print(f"[bold]{safe(company_answer(out))}[/]", highlight=False)
+    t = _sites_table(out, console.width)
     console.print(t)
     mw, miner, eq = out["by_megawatts"], out["as_miner"], out["equity"]
     head = Table(show_header=True)
@@ -76,8 +91,12 @@ def _render(out: dict[str, Any]) -> None:
     console.print(
         f"Megawatt premium {_m(out['megawatt_premium_usd'])}; net debt {_m(out['net_debt_usd'])}; "
         f"corporate G&A PV {_m(out['corporate_ga_pv_usd'])}; equity {_m(eq['mean_usd'])} "
-        f"(P10 {_m(eq['p10_usd'])}, P90 {_m(eq['p90_usd'])}, P(< 0) {eq['prob_negative']:.0%})"
-        + (f"; per share ${eq['per_share_mean_usd']:,.2f}" if "per_share_mean_usd" in eq else "")
+        f"(P10 {_m(eq['p10_usd'])}, P90 {_m(eq['p90_usd'])}, P(< 0) {pct(eq['prob_negative'], 0)})"
+        + (
+            f"; per share {money(eq['per_share_mean_usd'], 2)}"
+            if "per_share_mean_usd" in eq
+            else ""
+        )
     )
     for a in out["assumptions"]:
         console.print(f"  [dim]{safe(a['name'])}: {safe(a['value'])} ({safe(a['source'])})[/]")

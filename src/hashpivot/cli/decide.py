@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,60 +23,8 @@ from hashpivot.cli._app import (
     market_snapshot,
     safe,
 )
+from hashpivot.cli._compare_view import render_compare
 from hashpivot.errors import InputError
-
-
-def _m(x: float) -> str:
-    return f"${x / 1e6:,.1f}M"
-
-
-def _render(out: dict[str, Any], rows: list[tuple[str, str, str]]) -> None:
-    t = Table(
-        title=f"{safe(out['site'])}: {out['paths']:,} paths, seed {out['seed']}, "
-        f"{out['months']} months from {out['start']}, discount {out['discount_rate']:.1%}"
-    )
-    for col in (
-        "strategy",
-        "NPV mean",
-        "P10",
-        "P50",
-        "P90",
-        "P(best)",
-        "P(loss)",
-        "IRR P50",
-        "$/W P50",
-    ):
-        t.add_column(col, justify="right")
-    for name, s in sorted(out["strategies"].items(), key=lambda kv: -kv[1]["npv_mean_usd"]):
-        star = " *" if name == out["recommendation"] else ""
-        t.add_row(
-            name + star,
-            _m(s["npv_mean_usd"]),
-            _m(s["npv_p10_usd"]),
-            _m(s["npv_p50_usd"]),
-            _m(s["npv_p90_usd"]),
-            f"{s['prob_best']:.0%}",
-            f"{s['prob_loss']:.0%}",
-            safe(s["irr_display"]),
-            f"{s['equity_usd_per_w_p50']:.2f}",
-        )
-    console.print(t)
-    console.print(f"Recommendation: [bold]{out['recommendation']}[/] (highest mean NPV).")
-    sw = out["switch"]
-    if sw.get("best_month") is not None:
-        console.print(
-            f"Switch timing: best fixed month {sw['best_month']} ({sw['best_month_date']}), "
-            f"mean NPV {_m(sw['best_month_npv_mean_usd'])} vs converting now "
-            f"{_m(sw['convert_now_npv_mean_usd'])}; keeping the choice open is worth "
-            f"{_m(sw['option_value_usd'])} (Longstaff-Schwartz, SE {_m(sw['lsm_std_error_usd'])})."
-        )
-        for line in sw["policy"][:8]:
-            console.print(f"  {safe(line)}", highlight=False)
-    console.print("[dim]Assumptions:[/]")
-    for name, value, source in rows:
-        console.print(f"[dim]  {safe(name)}: {safe(value)} ({safe(source)})[/]", highlight=False)
-    for note in out["notes"]:
-        console.print(f"[yellow]{safe(note)}[/]")
 
 
 def _check_backend_flags(
@@ -187,7 +134,7 @@ def compare(
         out["assumptions"] = [{"name": n, "value": v, "source": s} for n, v, s in rows]
         emit_json(out)
     else:
-        _render(out, rows)
+        render_compare(out, rows)
         for f in out.get("report_files", []):
             console.print(f"Wrote [bold]{safe(f)}[/]")
 

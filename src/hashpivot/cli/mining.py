@@ -6,8 +6,11 @@ import math
 from pathlib import Path
 
 import typer
+from rich import box
+from rich.console import Console
 from rich.table import Table
 
+from hashpivot.api.answer import mining_answer, money_m, months_text
 from hashpivot.api.mining import (
     EXAMPLE_SITE,
     SCENARIO_NAMES,
@@ -31,7 +34,7 @@ from hashpivot.errors import InputError
 
 
 def _money(x: float) -> str:
-    return f"${x / 1e6:,.2f}M"
+    return money_m(x, 2)
 
 
 def _or_none(value: float | None, fmt: str) -> str:
@@ -39,8 +42,12 @@ def _or_none(value: float | None, fmt: str) -> str:
     return "none" if value is None or not math.isfinite(value) else fmt.format(value)
 
 
-def _render_report(report: MiningReport) -> None:
+def _render_report(report: MiningReport, con: Console | None = None) -> None:
+    """Print the mining report on ``con`` (the CLI's console unless given): the answer in one
+    sentence, the headline table, the monthly projection and the assumptions."""
+    c = con or console
     s = report.summary
+    c.print(f"[bold]{safe(mining_answer(s))}[/]", highlight=False)
     head = Table(
         title=f"{safe(s['site'])} — keep mining ({s['scenario']} scenario)", show_header=False
     )
@@ -77,10 +84,9 @@ def _render_report(report: MiningReport) -> None:
     )
     if s.get("breakeven_note"):
         head.add_row("Breakevens", "none", safe(s["breakeven_note"]))
-    pb = s["payback_months"]
     head.add_row(
         "Fleet payback",
-        "never" if pb is None else f"{pb:.0f} months",
+        months_text(s["payback_months"]),
         f"fleet value {_money(s['fleet_value_usd'])}",
     )
     head.add_row(
@@ -88,10 +94,13 @@ def _render_report(report: MiningReport) -> None:
         str(s["halving_month"] or "after horizon"),
         "from block production along the hashrate path",
     )
-    console.print(head)
-    table = Table(title="Monthly projection (money in $k)")
-    for col in ("month", "BTC $", "hashprice", "BTC mined", "revenue", "power", "other", "EBITDA"):
-        table.add_column(col, justify="right")
+    c.print(head)
+    table = Table(
+        title="Monthly projection (hashprice in $/PH/day, BTC mined, money in $k)",
+        box=box.SIMPLE_HEAD,
+    )
+    for col in ("month", "BTC $", "$/PH/d", "BTC", "revenue", "power", "other", "EBITDA"):
+        table.add_column(col, justify="right", no_wrap=True)
     for r in report.monthly:
         table.add_row(
             r["month"],
@@ -103,10 +112,10 @@ def _render_report(report: MiningReport) -> None:
             f"{r['other_opex_usd'] / 1e3:,.0f}",
             f"{r['ebitda_usd'] / 1e3:,.0f}",
         )
-    console.print(table)
-    console.print("[dim]Assumptions:[/]")
+    c.print(table)
+    c.print("[dim]Assumptions:[/]")
     for key, text in report.assumptions:
-        console.print(f"[dim]  {safe(key)}: {safe(text)}[/]", highlight=False)
+        c.print(f"[dim]  {safe(key)}: {safe(text)}[/]", highlight=False)
 
 
 @app.command()

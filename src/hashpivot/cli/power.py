@@ -9,10 +9,14 @@ import typer
 from rich.table import Table
 
 from hashpivot.api import power as power_api
+from hashpivot.api.answer import is_number, money, pct
 from hashpivot.cli._app import JSON_OPTION, app, console, emit_json, int_flag, number_flag, safe
 
 prices_app = typer.Typer(
-    name="prices", help="Hourly / 15-minute power prices.", no_args_is_help=True
+    name="prices",
+    help="Hourly / 15-minute power prices.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(prices_app, name="prices")
 
@@ -22,12 +26,22 @@ _MARKET = typer.Option(None, "--market", help="DAM or RT (default RT).")
 _YEAR = typer.Option(None, "--year", help="UTC calendar year.")
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.4f}" if abs(value) < 1 else f"{value:,.2f}"
-    return str(value)
+def _fmt(key: str, value: Any) -> str:
+    """A report value as its unit says: hours and minutes as whole numbers, shares as
+    percentages, USD sign first, prices in $/MWh; "n/a" where there is none."""
+    if value is None or (isinstance(value, float) and not is_number(value)):
+        return "n/a"
+    if not is_number(value):
+        return str(value)
+    if key.endswith("_frac"):
+        return pct(value, 2)
+    if key == "hours" or key.endswith(("_hours", "_minutes")):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    if key.endswith("_usd_per_mwh"):
+        return money(value, 2)
+    if key.endswith("_usd"):
+        return money(value)
+    return f"{value:,.4f}" if abs(value) < 1 else f"{value:,.2f}"
 
 
 def _table(title: str, rows: dict[str, Any], keys: list[tuple[str, str]]) -> Table:
@@ -36,7 +50,7 @@ def _table(title: str, rows: dict[str, Any], keys: list[tuple[str, str]]) -> Tab
     table.add_column("value", justify="right")
     for key, label in keys:
         if key in rows:
-            table.add_row(safe(label), safe(_fmt(rows[key])))
+            table.add_row(safe(label), safe(_fmt(key, rows[key])))
     return table
 
 
@@ -63,8 +77,8 @@ def prices_summary(
                 ("first_utc", "first interval (UTC)"),
                 ("last_utc", "last interval (UTC)"),
                 ("interval_minutes", "interval [min]"),
-                ("hours", "hours with prices"),
-                ("missing_hours", "missing hours"),
+                ("hours", "hours with prices [h]"),
+                ("missing_hours", "missing hours [h]"),
                 ("mean_usd_per_mwh", "mean [$/MWh]"),
                 ("median_usd_per_mwh", "median [$/MWh]"),
                 ("min_usd_per_mwh", "min [$/MWh]"),
@@ -162,7 +176,8 @@ def dispatch_cmd(
             ],
         )
     )
-    if report.get("note"):
-        console.print(safe(report["note"]))
+    for key in ("note", "fourcp_note", "price_note"):
+        if report.get(key):
+            console.print(safe(f"Note: {report[key]}."), highlight=False)
     if how != "given":
         console.print(f"breakeven: {safe(how)}")

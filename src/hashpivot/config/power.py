@@ -37,12 +37,14 @@ Defaults, bounds and sources: config/parameters.csv (docs/site-file.md).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from hashpivot.config.parameters import field, item_field
+from hashpivot.errors import InputError
 from hashpivot.power.dispatch import (
     CoincidentPeakTerms,
     DispatchPolicy,
@@ -53,7 +55,48 @@ from hashpivot.power.dispatch import (
 )
 from hashpivot.power.prices import Market
 
-__all__ = ["FourCpConfig", "PowerConfig", "PpaConfig"]
+__all__ = ["FourCpConfig", "PowerConfig", "PpaConfig", "expand_variables"]
+
+SHARED_DATA_ENV = "HASHPIVOT_SHARED_DATA"
+_REPO_SHARED_DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _variable_value(name: str) -> str | None:
+    """The value of one environment variable; the shared data folder beside the checkout
+    for an unset ``HASHPIVOT_SHARED_DATA`` (where that folder exists)."""
+    value = os.environ.get(name)
+    if value and name == SHARED_DATA_ENV:  # a folder: a relative value is from the cwd
+        return str(Path(value).resolve())
+    if value:
+        return value
+    if name == SHARED_DATA_ENV and _REPO_SHARED_DATA.is_dir():
+        return str(_REPO_SHARED_DATA)
+    return None
+
+
+def expand_variables(text: str, *, field: str) -> str:
+    """``text`` with ``$NAME`` and ``${NAME}`` replaced by the environment's values; an unset
+    (or empty) variable is one InputError naming it, never a path left with ``$`` in it."""
+    missing: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(2)
+        value = _variable_value(name)
+        if value is None:
+            missing.append(name)
+            return m.group(0)
+        return value
+
+    out = _VARIABLE.sub(sub, text)
+    if missing:
+        raise InputError(
+            field,
+            text,
+            "a path whose environment variables are set (not set: " + ", ".join(missing) + ")",
+        )
+    return out
+
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -136,15 +179,18 @@ class PowerConfig(BaseModel):
         return self
 
     def source_path(self, base_dir: str | Path | None = None) -> Path | None:
-        """The price file, relative paths taken from ``base_dir`` (the site file's folder).
+        """The price file: environment variables (``$NAME``, ``${NAME}``) expanded, then a
+        relative path taken from ``base_dir`` (the site file's folder), never from the
+        current directory.
 
-        ``${HASHPIVOT_SHARED_DATA}`` in the path is the shared data folder: the environment
-        variable, else ``../shared/data`` from the current directory.
+        ``${HASHPIVOT_SHARED_DATA}`` (a relative value is taken from the current directory)
+        unset falls back to the shared data folder beside the repository
+        (``../shared/data`` of the checkout) where it exists. Any other variable
+        that is not set is one :class:`~hashpivot.errors.InputError` naming it.
         """
         if self.source is None:
             return None
-        shared = os.environ.get("HASHPIVOT_SHARED_DATA") or str(Path("../shared/data").resolve())
-        p = Path(self.source.replace("${HASHPIVOT_SHARED_DATA}", shared))
+        p = Path(expand_variables(self.source, field="power.source"))
         return p if p.is_absolute() or base_dir is None else Path(base_dir) / p
 
     def constraints(self, interval_minutes: int = 60) -> RunConstraints:

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from hashpivot.adapters.reports._atomic import new_workbook, prepare_folder, write_atomically
+from hashpivot.adapters.reports.formats import money, money_m, per_unit
 from hashpivot.company.portfolio import CompanyValue
 
 SITE_FIELDS = (
@@ -170,8 +171,10 @@ def write_company_html(path: Path, summary: dict[str, Any], co: CompanyValue) ->
         for a in summary["assumptions"]
     )
     per_share = (
-        f"; ${eq['per_share_mean_usd']:,.2f} per share" if "per_share_mean_usd" in eq else ""
+        f"; {money(eq['per_share_mean_usd'], 2)} per share" if "per_share_mean_usd" in eq else ""
     )
+    sentence = summary.get("answer", {}).get("sentence")
+    answer = f"<p id='answer'><b>{html.escape(sentence)}</b></p>" if sentence else ""
     doc = f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>hashpivot company: {title}</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1100px}}table{{border-collapse:collapse}}
@@ -179,12 +182,14 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}
 td:first-child{{text-align:left}}</style>
 </head><body>
 <h1>{title}</h1>
+{answer}
 <p>{summary["paths"]:,} Monte Carlo paths shared by every site (seed {summary["seed"]}).
 Owned capacity {summary["capacity_mw"]:,.0f} MW, fleets {summary["fleet_eh_s"]:,.2f} EH/s.
-Valued by its megawatts the company is worth <b>${_money(mw["ev_mean_usd"])}M</b>
-(${mw["usd_per_w"]:.2f}/W); as a miner ${_money(miner["ev_mean_usd"])}M: a megawatt premium of
-${_money(summary["megawatt_premium_usd"])}M. Equity ${_money(eq["mean_usd"])}M{per_share}
-(P10 ${_money(eq["p10_usd"])}M, P90 ${_money(eq["p90_usd"])}M).</p>
+Valued by its megawatts the company is worth <b>{money_m(mw["ev_mean_usd"], 1)}</b>
+({per_unit(mw["usd_per_w"], "W")}); as a miner {money_m(miner["ev_mean_usd"], 1)}: a megawatt
+premium of {money_m(summary["megawatt_premium_usd"], 1)}.
+Equity {money_m(eq["mean_usd"], 1)}{per_share}
+(P10 {money_m(eq["p10_usd"], 1)}, P90 {money_m(eq["p90_usd"], 1)}).</p>
 <h2>Sites (at 100%)</h2>
 <table><tr><th>site</th><th>MW</th><th>EH/s</th><th>owned</th><th>valued as</th>
 <th>NPV mean $M</th><th>P10 $M</th><th>P90 $M</th><th>mining $M</th><th>$/W</th></tr>{srows}</table>

@@ -1,0 +1,173 @@
+"""The switch policy as a CFO reads it: at most one rule per decision date, merged where the
+thresholds agree, and the points of the exercise boundary (rent against hashprice) to draw.
+
+The engine states its fitted Longstaff-Schwartz policy as lines, one per decision date and
+bin of the other state variable (:func:`hashpivot.engine.switching.describe_boundary`, e.g.
+``"date 12: convert when rent $/kW-mo > 210.4 given hashprice $/PH/day in [2.913, 20.28]
+(rule matches 100% of decisions)"``). This module reads those lines back into numbers and
+merges them: the bins of one date whose thresholds lie within :data:`AGREE_REL` of each other
+are one rule ("convert when rent > $207/kW-month, whatever the hashprice"); where they do not,
+the rule gives the range and the direction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from statistics import median
+from typing import Any
+
+__all__ = ["AGREE_REL", "BoundaryRule", "boundary_points", "merge_rules", "parse_policy_line"]
+
+#: Bins of one decision date are one rule where their thresholds differ by at most this
+#: fraction of their median (1%: $2 on a $207/kW-month rent).
+AGREE_REL = 0.01
+
+_LINE = re.compile(
+    r"date (?P<k>\d+): (?:(?P<never>never convert)|(?P<always>always convert)|convert when "
+    r"(?P<var>\w+) (?P<vunit>\S+) (?P<op>[<>]) (?P<thr>[-+0-9.eE]+))"
+    r"(?: given (?P<given>\w+) (?P<gunit>\S+) in \[(?P<lo>[^,\]]+), (?P<hi>[^\]]+)\])?"
+    r" \(rule matches (?P<agree>\d+)% of decisions\)"
+)
+
+#: How a state variable of the policy is written: its unit after a dollar amount.
+UNITS = {"rent": "/kW-month", "hashprice": "/PH/day"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BoundaryRule:
+    """One line of the engine's policy: at decision month ``month``, for ``given`` in
+    ``[given_low, given_high]``, convert when ``variable`` is above (``op`` ">") or below
+    (``op`` "<") ``threshold`` (its unit: :data:`UNITS`); ``always``/``never`` instead where
+    the rule does not depend on the variable. ``agreement_frac``: share of the policy's
+    decisions the rule matches."""
+
+    month: int
+    variable: str
+    op: str
+    threshold: float
+    given: str
+    given_low: float
+    given_high: float
+    agreement_frac: float
+    always: bool = False
+    never: bool = False
+
+
+def parse_policy_line(line: str) -> BoundaryRule | None:
+    """A :class:`BoundaryRule` from one engine line (``"date k: ..."``); None if it is not one."""
+    m = _LINE.match(line.strip())
+    if not m:
+        return None
+    g = m.groupdict()
+    return BoundaryRule(
+        month=int(g["k"]),
+        variable=g["var"] or "",
+        op=g["op"] or "",
+        threshold=float(g["thr"]) if g["thr"] else math.nan,
+        given=g["given"] or "",
+        given_low=float(g["lo"]) if g["lo"] else -math.inf,
+        given_high=float(g["hi"]) if g["hi"] else math.inf,
+        agreement_frac=int(g["agree"]) / 100.0,
+        always=bool(g["always"]),
+        never=bool(g["never"]),
+    )
+
+
+def _amount(value: float, variable: str) -> str:
+    digits = 0 if abs(value) >= 100 else 2
+    return f"${value:,.{digits}f}{UNITS.get(variable, '')}"
+
+
+def _verb(op: str) -> str:
+    return "passes" if op == ">" else "falls below"
+
+
+def _one_date(rules: list[BoundaryRule]) -> dict[str, Any]:
+    """The rules of one decision date as one: the threshold, or its range and direction."""
+    numeric = [r for r in rules if not (r.always or r.never) and math.isfinite(r.threshold)]
+    first = rules[0]
+    out: dict[str, Any] = {"month": first.month, "variable": first.variable, "op": first.op}
+    if not numeric:
+        out.update(kind="always" if all(r.always for r in rules) else "mixed", threshold=None)
+        out["text"] = (
+            "convert on every path" if out["kind"] == "always" else "convert on some paths"
+        )
+        return out
+    thr = [r.threshold for r in numeric]
+    mid = median(thr)
+    agree = (max(thr) - min(thr)) <= AGREE_REL * abs(mid) and len(numeric) == len(rules)
+    var, op = numeric[0].variable, numeric[0].op
+    if agree:
+        given = numeric[0].given
+        whatever = f", whatever the {given}" if given and len(numeric) > 1 else ""
+        out.update(kind="threshold", threshold=mid, low=mid, high=mid)
+        out["text"] = f"convert when {var} {_verb(op)} {_amount(mid, var)}{whatever}"
+        return out
+    ordered = sorted(numeric, key=lambda r: r.given_low)
+    rising = ordered[-1].threshold >= ordered[0].threshold
+    out.update(kind="range", threshold=mid, low=min(thr), high=max(thr))
+    out["text"] = (
+        f"convert when {var} {_verb(op)} {_amount(min(thr), '')} to {_amount(max(thr), var)} "
+        f"({'higher' if rising else 'lower'} when {numeric[0].given} is higher)"
+    )
+    return out
+
+
+def merge_rules(lines: list[str], months: list[str]) -> list[dict[str, Any]]:
+    """At most one rule per decision date, as dicts: ``month``, ``date`` (YYYY-MM),
+    ``variable``, ``op``, ``kind`` (threshold | range | always | mixed), ``threshold`` (the
+    median of the bins' thresholds), ``low``/``high`` and ``text`` ("Dec 2026: convert when
+    rent passes $207/kW-month, whatever the hashprice"). Lines that are not rules are
+    dropped; dates in month order."""
+    by_month: dict[int, list[BoundaryRule]] = {}
+    for line in lines:
+        rule = parse_policy_line(line)
+        if rule is not None:
+            by_month.setdefault(rule.month, []).append(rule)
+    out = []
+    for k in sorted(by_month):
+        merged = _one_date(by_month[k])
+        merged["date"] = months[k] if k < len(months) else "end"
+        out.append(merged)
+    return out
+
+
+def boundary_points(lines: list[str], months: list[str]) -> list[dict[str, Any]]:
+    """The exercise boundary in the (hashprice, rent) plane, one entry per decision date:
+    ``month``, ``date``, ``hashprice_usd_per_ph_day`` and ``rent_usd_per_kw_month`` (the
+    vertices of a step line: each bin's threshold over its range of the other variable) and
+    ``convert_side`` ("above": convert where rent is above the line; "left": where hashprice
+    is left of it)."""
+    by_month: dict[int, list[BoundaryRule]] = {}
+    for line in lines:
+        rule = parse_policy_line(line)
+        if rule is not None and not (rule.always or rule.never) and math.isfinite(rule.threshold):
+            by_month.setdefault(rule.month, []).append(rule)
+    out = []
+    for k in sorted(by_month):
+        rules = sorted(by_month[k], key=lambda r: r.given_low)
+        xs: list[float] = []
+        ys: list[float] = []
+        for r in rules:
+            lo, hi = r.given_low, r.given_high
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                continue
+            if r.variable == "rent":  # rent threshold over a hashprice bin
+                xs += [lo, hi]
+                ys += [r.threshold, r.threshold]
+            else:  # hashprice threshold over a rent bin
+                xs += [r.threshold, r.threshold]
+                ys += [lo, hi]
+        if xs:
+            out.append(
+                {
+                    "month": k,
+                    "date": months[k] if k < len(months) else "end",
+                    "hashprice_usd_per_ph_day": xs,
+                    "rent_usd_per_kw_month": ys,
+                    "convert_side": "above" if rules[0].variable == "rent" else "left",
+                }
+            )
+    return out
