@@ -12,7 +12,7 @@ import sys
 import pydantic
 
 from hashpivot.cli import ai, company, decide, mining, network, power  # noqa: F401  (commands register)
-from hashpivot.cli._app import app, err_console, safe
+from hashpivot.cli._app import EXIT_SIGINT, app, err_console, safe
 from hashpivot.config.errors import describe_validation_error
 from hashpivot.errors import HashpivotError
 
@@ -48,9 +48,10 @@ def _error_line(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 user error)."""
+    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 user error, 3 interrupted
+    after a partial summary, 130 interrupted before any result)."""
     try:
-        app(args=argv, prog_name="hashpivot", standalone_mode=False)
+        result = app(args=argv, prog_name="hashpivot", standalone_mode=False)
     except HashpivotError as exc:
         _error_line(str(exc))
         return 2
@@ -58,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         _error_line(describe_validation_error(exc))
         return 2
     except KeyboardInterrupt:
-        err_console.print("interrupted", highlight=False)
-        return 130
+        err_console.print("interrupted (no result)", highlight=False)
+        return EXIT_SIGINT
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         return code
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, _CLICK_ABORT):
             return 1
         raise
-    return 0
+    return result if isinstance(result, int) else 0  # typer.Exit(code) returns its code
 
 
 def run() -> None:

@@ -26,9 +26,24 @@ from hashpivot.adapters.fetch.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, Liv
 from hashpivot.config.defaults import SNAPSHOT, MarketSnapshot
 from hashpivot.errors import InputError
 
+#: exit codes of every command (README "Exit codes"; ``hashpivot --help``)
+EXIT_OK = 0  # the full run completed
+EXIT_INTERNAL = 1  # a bug: hashpivot printed a traceback (please report it)
+EXIT_BAD_INPUT = 2  # bad input: a file, a flag, an environment variable or live data
+EXIT_INTERRUPTED = 3  # interrupted (Ctrl-C) after a partial summary, printed after "interrupted"
+EXIT_SIGINT = 130  # interrupted before any result (128 + SIGINT)
+
+EXIT_CODES_EPILOG = (
+    "Exit codes: 0 the full run completed; 2 bad input (one line on stderr naming the file, "
+    "flag, environment variable or URL); 3 interrupted (Ctrl-C) after a partial summary was "
+    "printed, whose first line says 'interrupted'; 130 interrupted before any result; "
+    "1 an internal error (a bug)."
+)
+
 app = typer.Typer(
     name="hashpivot",
     help="Mine, lease or compute: value a Bitcoin mining site's three paths.",
+    epilog=EXIT_CODES_EPILOG,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -164,3 +179,11 @@ def check_scheduler(address: str, timeout_s: float = SCHEDULER_CONNECT_TIMEOUT_S
             "--scheduler", address, f"a reachable Dask scheduler (no connection: {exc})"
         ) from None
     return address
+
+
+def interrupted_line(paths_done: int, paths_asked: int) -> str:
+    """The first line printed by an interrupted run (exit code :data:`EXIT_INTERRUPTED`)."""
+    return (
+        f"interrupted: partial result on {paths_done:,} of {paths_asked:,} paths "
+        f"(exit code {EXIT_INTERRUPTED})"
+    )

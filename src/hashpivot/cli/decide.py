@@ -11,6 +11,7 @@ from rich.table import Table
 
 from hashpivot.api.compare import assumptions, build_case, sensitivity, summary
 from hashpivot.cli._app import (
+    EXIT_INTERRUPTED,
     JSON_OPTION,
     LIVE_OPTION,
     MEMPOOL_URL_OPTION,
@@ -19,7 +20,9 @@ from hashpivot.cli._app import (
     check_scheduler,
     console,
     emit_json,
+    err_console,
     int_flag,
+    interrupted_line,
     market_snapshot,
     safe,
 )
@@ -161,7 +164,11 @@ def compare(
                     progress=tick,
                 )
     out = summary(case, cmp)
-    if sensitivity_of != "none":
+    if cmp.interrupted:  # the first line printed says so; the exit code is 3 (README)
+        (err_console if as_json else console).print(
+            interrupted_line(cmp.paths, paths), highlight=False
+        )
+    if sensitivity_of != "none" and not cmp.interrupted:
         out["sensitivity"] = sensitivity(case, sensitivity_of or out["recommendation"])
     rows = assumptions(case)
     if report is not None:
@@ -176,6 +183,8 @@ def compare(
         _render(out, rows)
         for f in out.get("report_files", []):
             console.print(f"Wrote [bold]{safe(f)}[/]")
+    if cmp.interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()
