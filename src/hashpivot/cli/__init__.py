@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         return code
     except Exception as exc:  # click usage errors arrive here with standalone_mode=False
-        if isinstance(exc, _CLICK_USAGE):
-            exc.show()  # type: ignore[attr-defined]
+        if isinstance(exc, _CLICK_USAGE):  # one line, like every other bad input
+            message = exc.format_message()  # type: ignore[attr-defined]
+            _error_line(f"{message} (see --help)")
             return 2
         if isinstance(exc, _CLICK_ABORT):
             return 1
