@@ -204,12 +204,10 @@ def calibrate(
 
     fitted = calibrate_from_history(history, since=since, until=until)
     if market_toml is not None:
-        try:
-            market_toml.write_text(market_table_toml(fitted))
-        except OSError as exc:
-            raise InputError(
-                "--market-toml", str(market_toml), f"a writable file ({exc})"
-            ) from None
+        from hashpivot.adapters.reports._atomic import write_atomically
+
+        text = market_table_toml(fitted)
+        write_atomically(market_toml, lambda tmp: tmp.write_text(text), field="--market-toml")
     if as_json:
         emit_json(fitted)
         return
