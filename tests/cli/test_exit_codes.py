@@ -3,6 +3,8 @@ summary (its first printed line says "interrupted"), 130 interrupted before any 
 
 from __future__ import annotations
 
+import os
+import resource
 import signal
 import subprocess
 import sys
@@ -28,6 +30,20 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     assert EXIT_INTERRUPTED == 3 and "3 interrupted" in EXIT_CODES_EPILOG
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process [s] (Linux /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds_to_import() -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", "import hashpivot.cli"], check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("as_json", [True, False], ids=["json", "text"])
 def test_ctrl_c_mid_run(as_json: bool) -> None:
     # 10 million paths take minutes; Ctrl-C after a few seconds lands mid-run
@@ -41,8 +57,12 @@ def test_ctrl_c_mid_run(as_json: bool) -> None:
         "10000000",
     ]
     args += ["--sensitivity", "none", *(["--json"] if as_json else [])]
+    import_cpu_s = _cpu_seconds_to_import()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(8.0)
+    # wait on the child's CPU time, not the clock: past its imports (and numba's compiling) it
+    # is simulating, however loaded the machine is; 10 million paths take ~100 CPU-s
+    while _cpu_seconds(proc.pid) < 1.5 * import_cpu_s + 4.0 and proc.poll() is None:
+        time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=300)
     assert "Traceback" not in err
