@@ -114,7 +114,12 @@ def hostile(writer: Writer) -> Iterator[str]:
 
 
 CASES: dict[str, tuple[Writer, str]] = {
-    "endless": (endless, f"larger than the {BODY_LIMIT:,}-byte limit"),
+    # an endless body ends at the body limit, or at the deadline where a loaded machine starves
+    # the server thread before the limit is reached: bounded either way
+    "endless": (
+        endless,
+        f"larger than the {BODY_LIMIT:,}-byte limit|timed out after {DEADLINE_S:g} s",
+    ),
     "trickle": (trickle, f"timed out after {DEADLINE_S:g} s"),
     "stalled": (stalled, f"timed out after {DEADLINE_S:g} s"),
     "huge-declared": (huge_declared, f"larger than the {BODY_LIMIT:,}-byte limit"),
@@ -134,7 +139,7 @@ def test_mempool_fetch_is_bounded(case: str) -> None:
         with pytest.raises(FetchError) as info:
             source.btc_price_usd()
         elapsed_s = time.monotonic() - t0
-    assert words in str(info.value)
+    assert any(w in str(info.value) for w in words.split("|"))
     assert f"{url}/api/v1/prices" in str(info.value)  # names the source URL
     assert elapsed_s < DEADLINE_S + SLACK_S
 
@@ -155,7 +160,7 @@ def test_gridstatus_fetch_is_bounded(case: str) -> None:
                 start=datetime(2025, 7, 1, tzinfo=UTC),
                 end=datetime(2025, 7, 2, tzinfo=UTC),
             )
-    assert words in str(info.value)
+    assert any(w in str(info.value) for w in words.split("|"))
     assert url in str(info.value)
 
 
@@ -187,7 +192,7 @@ def test_live_values_outside_their_range(value: bytes, words: str) -> None:
     payload = b'{"currentHashrate": 1e21, "currentDifficulty": ' + value + b"}"
     with hostile(body(payload)) as url, pytest.raises(FetchError) as info:
         MempoolSpaceSource(url, timeout_s=DEADLINE_S).difficulty_and_hashrate()
-    assert words in str(info.value)
+    assert any(w in str(info.value) for w in words.split("|"))
     assert f"{url}/api/v1/mining/hashrate/3d" in str(info.value)
 
 

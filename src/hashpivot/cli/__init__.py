@@ -23,7 +23,7 @@ from hashpivot.cli import (  # noqa: F401  (commands register)
     power,
     view,
 )
-from hashpivot.cli._app import app, err_console, safe
+from hashpivot.cli._app import EXIT_SIGINT, app, err_console, safe
 from hashpivot.errors import HashpivotError
 
 
@@ -58,9 +58,10 @@ def _error_line(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 user error)."""
+    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 user error, 3 interrupted
+    after a partial summary, 130 interrupted before any result)."""
     try:
-        app(args=argv, prog_name="hashpivot", standalone_mode=False)
+        result = app(args=argv, prog_name="hashpivot", standalone_mode=False)
     except HashpivotError as exc:
         _error_line(str(exc))
         return 2
@@ -68,19 +69,20 @@ def main(argv: list[str] | None = None) -> int:
         _error_line(describe_validation_error(exc))
         return 2
     except KeyboardInterrupt:
-        err_console.print("interrupted", highlight=False)
-        return 130
+        err_console.print("interrupted (no result)", highlight=False)
+        return EXIT_SIGINT
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         return code
     except Exception as exc:  # click usage errors arrive here with standalone_mode=False
-        if isinstance(exc, _CLICK_USAGE):
-            exc.show()  # type: ignore[attr-defined]
+        if isinstance(exc, _CLICK_USAGE):  # one line, like every other bad input
+            message = exc.format_message()  # type: ignore[attr-defined]
+            _error_line(f"{message} (see --help)")
             return 2
         if isinstance(exc, _CLICK_ABORT):
             return 1
         raise
-    return 0
+    return result if isinstance(result, int) else 0  # typer.Exit(code) returns its code
 
 
 def run() -> None:

@@ -37,10 +37,24 @@ __all__ = [
     "market_snapshot",
     "to_jsonable",
 ]
+#: exit codes of every command (README "Exit codes"; ``hashpivot --help``)
+EXIT_OK = 0  # the full run completed
+EXIT_INTERNAL = 1  # a bug: hashpivot printed a traceback (please report it)
+EXIT_BAD_INPUT = 2  # bad input: a file, a flag, an environment variable or live data
+EXIT_INTERRUPTED = 3  # interrupted (Ctrl-C) after a partial summary, printed after "interrupted"
+EXIT_SIGINT = 130  # interrupted before any result (128 + SIGINT)
+
+EXIT_CODES_EPILOG = (
+    "Exit codes: 0 the full run completed; 2 bad input (one line on stderr naming the file, "
+    "flag, environment variable or URL); 3 interrupted (Ctrl-C) after a partial summary was "
+    "printed, whose first line says 'interrupted'; 130 interrupted before any result; "
+    "1 an internal error (a bug)."
+)
 
 app = typer.Typer(
     name="hashpivot",
     help="Mine, lease or compute: value a Bitcoin mining site's three paths.",
+    epilog=EXIT_CODES_EPILOG,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -170,3 +184,11 @@ def check_scheduler(address: str, timeout_s: float = SCHEDULER_CONNECT_TIMEOUT_S
             "--scheduler", address, f"a reachable Dask scheduler (no connection: {exc})"
         ) from None
     return address
+
+
+def interrupted_line(paths_done: int, paths_asked: int) -> str:
+    """The first line printed by an interrupted run (exit code :data:`EXIT_INTERRUPTED`)."""
+    return (
+        f"interrupted: partial result on {paths_done:,} of {paths_asked:,} paths "
+        f"(exit code {EXIT_INTERRUPTED})"
+    )

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from hashpivot.api import decide as decide_api
 from hashpivot.cli._app import (
+    EXIT_INTERRUPTED,
     JSON_OPTION,
     LIVE_OPTION,
     MEMPOOL_URL_OPTION,
@@ -19,7 +20,9 @@ from hashpivot.cli._app import (
     check_scheduler,
     console,
     emit_json,
+    err_console,
     int_flag,
+    interrupted_line,
     market_snapshot,
     safe,
 )
@@ -129,7 +132,13 @@ def compare(
         cmp = simulate()
     else:
         cmp = _with_progress_bar(simulate)
-    out, rows = decide_api.finish_compare(case, cmp, sensitivity_of=sensitivity_of, report=report)
+    if cmp.interrupted:  # the first line printed says so; the exit code is 3 (README)
+        (err_console if as_json else console).print(
+            interrupted_line(cmp.paths, paths), highlight=False
+        )
+    out, rows = decide_api.finish_compare(
+        case, cmp, sensitivity_of="none" if cmp.interrupted else sensitivity_of, report=report
+    )
     if as_json:
         out["assumptions"] = [{"name": n, "value": v, "source": s} for n, v, s in rows]
         emit_json(out)
@@ -137,6 +146,8 @@ def compare(
         render_compare(out, rows)
         for f in out.get("report_files", []):
             console.print(f"Wrote [bold]{safe(f)}[/]")
+    if cmp.interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()
@@ -156,12 +167,10 @@ def calibrate(
 
     fitted = calibrate_from_history(history, since=since, until=until)
     if market_toml is not None:
-        try:
-            market_toml.write_text(market_table_toml(fitted))
-        except OSError as exc:
-            raise InputError(
-                "--market-toml", str(market_toml), f"a writable file ({exc})"
-            ) from None
+        from hashpivot.adapters.reports._atomic import write_atomically
+
+        text = market_table_toml(fitted)
+        write_atomically(market_toml, lambda tmp: tmp.write_text(text), field="--market-toml")
     if as_json:
         emit_json(fitted)
         return

@@ -65,7 +65,10 @@ def open_backend(
     if n < 1:
         raise InputError("--workers", n, "an integer >= 1")
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",  # any free port
     )
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield DaskMap(client)
