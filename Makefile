@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,15 +29,23 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
-pytest: $(DEVSTAMP)
+pytest: $(DEVSTAMP) browser
 	$(BIN)/python -m pytest -n 2 -q
 
 test: lint typecheck pytest
+
+# headless Chromium for the browser tests (Debian's package; never `playwright install`).
+# Idempotent: installs only when /usr/bin/chromium is missing; tests skip, saying why, where it
+# cannot be installed.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests skip"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/dispatch_bench.py
 	$(BIN)/python benchmarks/compare_bench.py
 	$(BIN)/python benchmarks/kernels_bench.py
+	$(BIN)/python benchmarks/service_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
