@@ -88,6 +88,17 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def schema_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server whose limits keep any generated run short (schemathesis)."""
+    server = start_server(
+        tmp_path_factory.mktemp("schema") / "runs.duckdb",
+        env={"HASHPIVOT_MAX_PATHS": "5000", "HASHPIVOT_MAX_JOBS": "1"},
+    )
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def client(api_server: Server) -> Iterator[httpx.Client]:
     with api_server.client() as c:

@@ -13,6 +13,11 @@ __all__ = ["LOOPBACK_NAMES", "Settings", "check_host", "default_store_path"]
 
 LOOPBACK_NAMES = ("localhost",)
 
+#: default limits: Monte Carlo paths of one run, request body [bytes], jobs at once
+MAX_PATHS_PER_RUN = 200_000
+MAX_BODY_BYTES = 1_000_000
+MAX_CONCURRENT_JOBS = 2
+
 #: the environment variable holding the token every request must carry off loopback
 TOKEN_ENV = "HASHPIVOT_TOKEN"
 
@@ -53,13 +58,28 @@ class Settings:
 
     store: Path
     token: str | None = None
-    max_paths_per_run: int = 200_000
-    max_body_bytes: int = 1_000_000
-    max_concurrent_jobs: int = 2
+    max_paths_per_run: int = MAX_PATHS_PER_RUN
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_concurrent_jobs: int = MAX_CONCURRENT_JOBS
 
     @classmethod
     def from_env(cls, store: Path | None = None) -> Settings:
-        """Settings with the token from ``HASHPIVOT_TOKEN`` (empty = none)."""
+        """Settings with the token from ``HASHPIVOT_TOKEN`` (empty = none) and the limits from
+        ``HASHPIVOT_MAX_PATHS``, ``HASHPIVOT_MAX_BODY_BYTES``, ``HASHPIVOT_MAX_JOBS``."""
         return cls(
-            store=store or default_store_path(), token=os.environ.get(TOKEN_ENV) or None
+            store=store or default_store_path(),
+            token=os.environ.get(TOKEN_ENV) or None,
+            max_paths_per_run=_env_int("HASHPIVOT_MAX_PATHS", MAX_PATHS_PER_RUN, 10_000_000),
+            max_body_bytes=_env_int("HASHPIVOT_MAX_BODY_BYTES", MAX_BODY_BYTES, 100_000_000),
+            max_concurrent_jobs=_env_int("HASHPIVOT_MAX_JOBS", MAX_CONCURRENT_JOBS, 64),
         )
+
+
+def _env_int(name: str, default: int, high: int) -> int:
+    """A positive whole number from the environment (InputError naming the variable)."""
+    text = os.environ.get(name)
+    if not text:
+        return default
+    if not text.isdigit() or not 1 <= int(text) <= high:
+        raise InputError(name, text, f"a whole number in [1, {high:,}]")
+    return int(text)
