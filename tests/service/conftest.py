@@ -56,8 +56,18 @@ def start_server(store: Path, *, env: dict[str, str] | None = None) -> Server:
     log = store.parent / f"server-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "hashpivot", "serve", "--host", "127.0.0.1", "--port",
-             str(port), "--store", str(store)],
+            [
+                sys.executable,
+                "-m",
+                "hashpivot",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--store",
+                str(store),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
@@ -71,7 +81,9 @@ def start_server(store: Path, *, env: dict[str, str] | None = None) -> Server:
         if proc.poll() is not None:
             pytest.fail(f"server exited {proc.returncode}: {log.read_text()[-2000:]}")
         try:
-            if httpx.get(f"{server.url}/openapi.json", headers=server.headers, timeout=2).is_success:
+            if httpx.get(
+                f"{server.url}/openapi.json", headers=server.headers, timeout=2
+            ).is_success:
                 return server
         except httpx.TransportError:
             pass

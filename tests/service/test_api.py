@@ -27,9 +27,18 @@ def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
 
 def test_openapi_lists_the_versioned_endpoints(client: httpx.Client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for p in ("/v1/sites/validate", "/v1/mine", "/v1/lease", "/v1/gpu-cloud",
-              "/v1/compare/deterministic", "/v1/jobs/compare", "/v1/jobs/{run_id}",
-              "/v1/runs", "/v1/runs/diff", "/v1/runs/{run_id}/report.{fmt}"):
+    for p in (
+        "/v1/sites/validate",
+        "/v1/mine",
+        "/v1/lease",
+        "/v1/gpu-cloud",
+        "/v1/compare/deterministic",
+        "/v1/jobs/compare",
+        "/v1/jobs/{run_id}",
+        "/v1/runs",
+        "/v1/runs/diff",
+        "/v1/runs/{run_id}/report.{fmt}",
+    ):
         assert p in paths, p
 
 
@@ -38,15 +47,18 @@ def test_deterministic_compare_over_http_equals_the_cli_json(
 ) -> None:
     run = client.post("/v1/compare/deterministic", json={**EXAMPLE, "sensitivity": "none"})
     assert run.status_code == 200, run.text
-    cli = cli_json(capsys, "compare", str(SITE), "--deterministic", "--sensitivity", "none",
-                   "--json")
+    cli = cli_json(
+        capsys, "compare", str(SITE), "--deterministic", "--sensitivity", "none", "--json"
+    )
     http = dict(run.json()["result"])
     assert http.pop("report_files") == ["compare.xlsx", "compare.html"]
     assert http == cli
 
 
-@pytest.mark.parametrize(("path", "command"), [("/v1/mine", "mine"), ("/v1/lease", "lease"),
-                                                ("/v1/gpu-cloud", "gpu-cloud")])
+@pytest.mark.parametrize(
+    ("path", "command"),
+    [("/v1/mine", "mine"), ("/v1/lease", "lease"), ("/v1/gpu-cloud", "gpu-cloud")],
+)
 def test_direct_runs_give_the_cli_numbers(
     client: httpx.Client, capsys: pytest.CaptureFixture[str], path: str, command: str
 ) -> None:
@@ -130,11 +142,18 @@ def test_a_stored_deterministic_run_reruns_to_the_same_numbers(client: httpx.Cli
 
 
 def test_runs_are_listed_and_diffed(client: httpx.Client) -> None:
-    a = client.post("/v1/compare/deterministic", json={**EXAMPLE, "sensitivity": "none",
-                                                       "reports": False}).json()
-    b = client.post("/v1/compare/deterministic", json={
-        **EXAMPLE, "sensitivity": "none", "reports": False,
-        "overrides": {"power_price_usd_per_mwh": 30.0}}).json()
+    a = client.post(
+        "/v1/compare/deterministic", json={**EXAMPLE, "sensitivity": "none", "reports": False}
+    ).json()
+    b = client.post(
+        "/v1/compare/deterministic",
+        json={
+            **EXAMPLE,
+            "sensitivity": "none",
+            "reports": False,
+            "overrides": {"power_price_usd_per_mwh": 30.0},
+        },
+    ).json()
     ids = [r["id"] for r in client.get("/v1/runs").json()["runs"]]
     assert a["id"] in ids and b["id"] in ids
     diff = client.get(f"/v1/runs/diff?a={a['id']}&b={b['id']}").json()

@@ -13,8 +13,14 @@ import openpyxl
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WAIT_MS = 180_000
 
 pytestmark = pytest.mark.browser
@@ -39,15 +45,21 @@ def page(api_server: Any) -> Iterator[Any]:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 800}, accept_downloads=True
+        )
         pg = context.new_page()
         pg.set_default_timeout(WAIT_MS)
         errors: list[str] = []
         foreign: list[str] = []
         pg.on("console", lambda m: errors.append(m.text) if _is_error(m) else None)
         pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("request", lambda r: None if r.url.startswith((api_server.url, "data:"))
-              else foreign.append(r.url))
+        pg.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith((api_server.url, "data:")) else foreign.append(r.url)
+            ),
+        )
         pg.goto(api_server.url + "/")
         yield pg
         browser.close()
@@ -86,8 +98,10 @@ def test_dashboard_runs_a_site_and_shows_the_api_numbers(page: Any, client: Any)
     assert api["inputs"]["power"]["price_usd_per_mwh"] == 38.0
     want = {k: v["npv_mean_usd"] for k, v in api["result"]["strategies"].items()}
     assert _shown_npv(page) == want
-    assert page.locator("#recommendation").get_attribute("data-strategy") == api["result"][
-        "recommendation"]
+    assert (
+        page.locator("#recommendation").get_attribute("data-strategy")
+        == api["result"]["recommendation"]
+    )
 
     # Monte Carlo as a job, with progress, then the answer
     page.check("input[name=mode][value=montecarlo]")
@@ -100,12 +114,16 @@ def test_dashboard_runs_a_site_and_shows_the_api_numbers(page: Any, client: Any)
     second = _shown_run(page)
     job = client.get(f"/v1/runs/{second}").json()
     assert job["kind"] == "compare" and job["status"] == "done"
-    assert _shown_npv(page) == {k: v["npv_mean_usd"] for k, v in job["result"]["strategies"].items()}
+    assert _shown_npv(page) == {
+        k: v["npv_mean_usd"] for k, v in job["result"]["strategies"].items()
+    }
 
     # open the first run again from the list
     page.click("#refresh")
     page.locator(f"#runs tr[data-run='{first}'] button.open").click()
-    page.wait_for_function(f"document.getElementById('run-label').textContent.includes('run {first},')")
+    page.wait_for_function(
+        f"document.getElementById('run-label').textContent.includes('run {first},')"
+    )
     assert _shown_npv(page) == want
 
     # the two side by side, with the inputs that differ highlighted

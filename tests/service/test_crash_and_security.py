@@ -70,9 +70,23 @@ def test_with_a_token_every_request_needs_it_and_the_log_never_shows_it(
 def test_off_loopback_without_a_token_it_refuses_to_start(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     proc = subprocess.run(
-        [sys.executable, "-m", "hashpivot", "serve", "--host", "0.0.0.0", "--port", "1",
-         "--store", str(tmp_path / "runs.duckdb")],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "hashpivot",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "1",
+            "--store",
+            str(tmp_path / "runs.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()

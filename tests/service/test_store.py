@@ -11,9 +11,16 @@ from hashpivot.adapters.store import INTERRUPTED, RunStore, sha256_text
 
 def _create(store: RunStore, text: str = "[site]\nname = 'x'\n") -> int:
     return store.create(
-        kind="compare", site_name="x", input_text=text, input_format="toml",
-        inputs={"site": {"name": "x"}}, options={"paths": 10}, package_version="0.1.0",
-        snapshot_as_of="2025-11-27", seed=1, paths=10,
+        kind="compare",
+        site_name="x",
+        input_text=text,
+        input_format="toml",
+        inputs={"site": {"name": "x"}},
+        options={"paths": 10},
+        package_version="0.1.0",
+        snapshot_as_of="2025-11-27",
+        seed=1,
+        paths=10,
     )
 
 

@@ -174,8 +174,8 @@ class RunStore:
             row = self._con.execute(
                 "INSERT INTO runs (kind, status, created_at, site_name, input_text, "
                 "input_format, input_sha256, inputs_json, options_json, package_version, "
-                "snapshot_as_of, seed, paths) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING id",
+                "snapshot_as_of, seed, paths) "
+                "VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 [
                     kind,
                     _now(),

@@ -46,6 +46,12 @@ HISTOGRAM_BINS = 40
 Progress = Callable[[int, int], None]
 
 
+def _json(obj: Any) -> dict[str, Any]:
+    """:func:`to_jsonable` of a mapping (a JSON object)."""
+    out: dict[str, Any] = to_jsonable(obj)
+    return out
+
+
 def package_version() -> str:
     """The installed hashpivot version (``0+unknown`` outside an installed package)."""
     try:
@@ -67,7 +73,7 @@ def as_input_error(exc: pydantic.ValidationError, source: str | None = None) -> 
 def check_site(path: Path) -> dict[str, Any]:
     """Validate a site file by building its case: its name, size, horizon and strategies."""
     case = build_case(path)
-    return to_jsonable(
+    return _json(
         {
             "site": case.mining.name,
             "capacity_mw": case.mining.capacity_mw,
@@ -91,7 +97,7 @@ def charts(cmp: Comparison) -> dict[str, Any]:
             "npv_histogram": {"counts": counts, "edges_usd": edges},
             "monthly_mean_net_usd": s.monthly_mean_net_usd,
         }
-    return to_jsonable(out)
+    return _json(out)
 
 
 def compare_result(
@@ -133,7 +139,7 @@ def compare_result(
         )
     out, rows = decide.finish_compare(case, cmp, sensitivity_of=sensitivity_of, report=report_dir)
     out["assumptions"] = [{"name": n, "value": v, "source": s} for n, v, s in rows]
-    return to_jsonable(out), charts(cmp)
+    return _json(out), charts(cmp)
 
 
 def mine_result(path: Path, *, scenario: str | None = None) -> dict[str, Any]:
@@ -141,19 +147,19 @@ def mine_result(path: Path, *, scenario: str | None = None) -> dict[str, Any]:
     if scenario is not None and scenario not in decide.SCENARIO_NAMES:
         raise InputError("scenario", scenario, "one of " + ", ".join(decide.SCENARIO_NAMES))
     report = run_mining(path, scenario=scenario)
-    return to_jsonable(
+    return _json(
         {**report.summary, "assumptions": dict(report.assumptions), "monthly": report.monthly}
     )
 
 
 def lease_result(path: Path) -> dict[str, Any]:
     """``hashpivot lease --json`` on a site or lease file."""
-    return to_jsonable(lease_report(path))
+    return _json(lease_report(path))
 
 
 def gpu_cloud_result(path: Path) -> dict[str, Any]:
     """``hashpivot gpu-cloud --json`` on a site or GPU file."""
-    return to_jsonable(gpu_cloud_report(path))
+    return _json(gpu_cloud_report(path))
 
 
 def company_result(
@@ -171,4 +177,4 @@ def company_result(
         raise InputError("seed", seed, "an integer >= 0")
     out, co, _ = value_company(path, paths=paths, seed=seed, progress=progress)
     write_company_report_files(report_dir, out, co)
-    return to_jsonable(out)
+    return _json(out)

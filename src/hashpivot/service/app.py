@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from hashpivot.adapters.store import RunStore
 from hashpivot.api.jobs import as_input_error, package_version
 from hashpivot.errors import HashpivotError, InputError
 from hashpivot.service import routes, routes_runs
-from hashpivot.service.runner import JobRunner, JobsFull
+from hashpivot.service.runner import JobRunner, JobsFullError
 from hashpivot.service.runs import Runs
 from hashpivot.service.security import RequestGuard
 from hashpivot.service.settings import Settings
@@ -67,8 +67,8 @@ def _handlers(app: FastAPI) -> None:
         field = ".".join(loc) or "body"
         return _error(422, field, f"{field}: {err.get('msg', 'invalid')}")
 
-    @app.exception_handler(JobsFull)
-    async def on_full(_: Request, exc: JobsFull) -> JSONResponse:
+    @app.exception_handler(JobsFullError)
+    async def on_full(_: Request, exc: JobsFullError) -> JSONResponse:
         return _error(429, "jobs", str(exc), "max_concurrent_jobs")
 
 
@@ -111,7 +111,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(routes_runs.router)
     _handlers(app)
     _pages(app)
-    app.add_middleware(
-        RequestGuard, token=settings.token, max_body_bytes=settings.max_body_bytes
-    )
+    app.add_middleware(RequestGuard, token=settings.token, max_body_bytes=settings.max_body_bytes)
     return app

@@ -75,7 +75,9 @@ def examples(request: Request) -> dict[str, Any]:
     s = request.app.state.settings
     return {
         "examples": example_names(),
-        "overrides": {k: {"table": t, "key": n, "unit": u} for k, (t, n, u) in OVERRIDE_FIELDS.items()},
+        "overrides": {
+            k: {"table": t, "key": n, "unit": u} for k, (t, n, u) in OVERRIDE_FIELDS.items()
+        },
         "limits": {
             "max_paths_per_run": s.max_paths_per_run,
             "max_body_bytes": s.max_body_bytes,
@@ -159,8 +161,13 @@ async def company_job(request: Request, body: CompanyJobRequest) -> dict[str, An
     for name in body.sites:
         if not _NAME.match(name):
             raise InputError("sites", name, "a plain file name NAME.toml (letters, digits, ._-)")
-    doc = SiteDoc(text=body.company_toml, fmt="toml", inputs={"sites": sorted(body.sites)},
-                  name="company", original=None)
+    doc = SiteDoc(
+        text=body.company_toml,
+        fmt="toml",
+        inputs={"sites": sorted(body.sites)},
+        name="company",
+        original=None,
+    )
 
     def write(folder: Any) -> Any:
         for name, text in body.sites.items():

@@ -15,7 +15,7 @@ from hashpivot.adapters.store import RunStore
 from hashpivot.api.jobs import as_input_error
 from hashpivot.errors import HashpivotError
 
-__all__ = ["Cancelled", "JobRunner", "JobsFull", "Outcome", "Progress"]
+__all__ = ["CancelledError", "JobRunner", "JobsFullError", "Outcome", "Progress"]
 
 log = logging.getLogger("hashpivot.service")
 
@@ -24,11 +24,11 @@ Progress = Callable[[int, int], None]
 Outcome = tuple[dict[str, Any], dict[str, Any] | None, list[str]]
 
 
-class Cancelled(Exception):
+class CancelledError(Exception):
     """Raised from a job's progress callback after DELETE /v1/jobs/{id}."""
 
 
-class JobsFull(Exception):
+class JobsFullError(Exception):
     """``max_concurrent_jobs`` jobs are already queued or running."""
 
     def __init__(self, limit: int) -> None:
@@ -56,16 +56,16 @@ class JobRunner:
         self._active: dict[int, threading.Event] = {}
 
     def reserve(self) -> None:
-        """Raise :class:`JobsFull` when no slot is free (checked before the run is stored)."""
+        """Raise :class:`JobsFullError` when no slot is free (checked before the run is stored)."""
         with self._lock:
             if len(self._active) >= self.max_jobs:
-                raise JobsFull(self.max_jobs)
+                raise JobsFullError(self.max_jobs)
 
     def submit(self, run_id: int, job: Callable[[Progress], Outcome]) -> None:
         with self._lock:
             if len(self._active) >= self.max_jobs:
-                self.store.fail(run_id, str(JobsFull(self.max_jobs)))
-                raise JobsFull(self.max_jobs)
+                self.store.fail(run_id, str(JobsFullError(self.max_jobs)))
+                raise JobsFullError(self.max_jobs)
             stop = threading.Event()
             self._active[run_id] = stop
         self._pool.submit(self._run, run_id, job, stop)
@@ -82,16 +82,16 @@ class JobRunner:
     def _run(self, run_id: int, job: Callable[[Progress], Outcome], stop: threading.Event) -> None:
         def progress(done: int, total: int) -> None:
             if stop.is_set():
-                raise Cancelled
+                raise CancelledError
             self.store.set_progress(run_id, done, total)
 
         try:
             if stop.is_set():
-                raise Cancelled
+                raise CancelledError
             self.store.set_running(run_id)
             result, charts, files = job(progress)
             self.store.finish(run_id, result=result, charts=charts, report_files=files)
-        except Cancelled:
+        except CancelledError:
             self.store.fail(run_id, "cancelled by request", status="cancelled")
         except Exception as exc:
             if not isinstance(exc, HashpivotError | pydantic.ValidationError):

@@ -33,8 +33,9 @@ def _files(result: dict[str, Any], folder: Path) -> list[str]:
     return [n for n in names if (folder / n).is_file()]
 
 
-def _outcome(kind: str, site: Path, folder: Path, opts: dict[str, Any], progress: Progress | None
-             ) -> Outcome:
+def _outcome(
+    kind: str, site: Path, folder: Path, opts: dict[str, Any], progress: Progress | None
+) -> Outcome:
     """Run ``kind`` on the site file ``site`` with the stored options."""
     if kind == "mine":
         return jobs.mine_result(site, scenario=opts.get("scenario")), None, []
@@ -43,6 +44,7 @@ def _outcome(kind: str, site: Path, folder: Path, opts: dict[str, Any], progress
     if kind == "gpu-cloud":
         return jobs.gpu_cloud_result(site), None, []
     if kind == "company":
+
         def tick(_site: str, done: int, total: int) -> None:
             if progress:
                 progress(done, total)
@@ -110,9 +112,14 @@ class Runs:
         assert record is not None
         return record
 
-    def job(self, kind: str, doc: SiteDoc, opts: dict[str, Any],
-            write: Callable[[Path], Path] | None = None) -> int:
-        """Queue a job; its run id (JobsFull when no slot is free)."""
+    def job(
+        self,
+        kind: str,
+        doc: SiteDoc,
+        opts: dict[str, Any],
+        write: Callable[[Path], Path] | None = None,
+    ) -> int:
+        """Queue a job; its run id (JobsFullError when no slot is free)."""
         self.check_paths(int(opts["paths"]))
         self.runner.reserve()
         run_id, folder, path = self._create(kind, doc, opts)
@@ -168,4 +175,5 @@ def run_view(record: RunRecord, *, full: bool) -> dict[str, Any]:
             "result": record.result,
             "charts": record.charts,
         }
-    return json.loads(json.dumps(out, default=str))
+    view: dict[str, Any] = json.loads(json.dumps(out, default=str))
+    return view
