@@ -177,3 +177,29 @@ def test_a_cancelled_job_is_marked_cancelled(
 
 def test_unknown_run_is_404(client: httpx.Client) -> None:
     assert client.get("/v1/runs/999999").status_code == 404
+
+
+def test_a_company_job_values_the_sites_sent_with_it(
+    client: httpx.Client, wait_job: Callable[..., dict[str, Any]]
+) -> None:
+    company = (
+        '[company]\nname = "Test Co"\nshares_outstanding = 1000000\nnet_debt_usd = 0\n'
+        "corporate_ga_usd_per_year = 0\nga_months = 12\ndiscount_rate = 0.12\n\n"
+        '[[site]]\nfile = "permian.toml"\n'
+    )
+    outside = company.replace("permian.toml", "../../../etc/hosts")
+    r = client.post("/v1/jobs/company", json={"company_toml": outside, "sites": {}})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "site[0].file"
+    body = {
+        "company_toml": company,
+        "sites": {"permian.toml": SITE.read_text()},
+        "paths": 5_000,
+        "seed": 1,
+    }
+    job = client.post("/v1/jobs/company", json=body)
+    assert job.status_code == 202, job.text
+    status = wait_job(client, job.json()["id"])
+    assert status["status"] == "done", status
+    result = client.get(f"/v1/jobs/{job.json()['id']}/result").json()["result"]
+    # one site, no debt, no G&A: equity is the site's value
+    assert result["equity"]["mean_usd"] == pytest.approx(result["by_megawatts"]["ev_mean_usd"])

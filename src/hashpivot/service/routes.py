@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
@@ -161,6 +162,14 @@ async def company_job(request: Request, body: CompanyJobRequest) -> dict[str, An
     for name in body.sites:
         if not _NAME.match(name):
             raise InputError("sites", name, "a plain file name NAME.toml (letters, digits, ._-)")
+    try:
+        entries = tomllib.loads(body.company_toml).get("site", [])
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError("company_toml", str(exc), "valid TOML") from None
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        name = entry.get("file") if isinstance(entry, dict) else None
+        if name not in body.sites:  # a company reads only the files sent with it
+            raise InputError(f"site[{i}].file", name, "a name among the keys of sites")
     doc = SiteDoc(
         text=body.company_toml,
         fmt="toml",

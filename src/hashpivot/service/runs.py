@@ -16,7 +16,7 @@ from hashpivot.adapters.store import RunRecord, RunStore
 from hashpivot.api import jobs
 from hashpivot.errors import InputError
 from hashpivot.service.inputs import SiteDoc, SiteInput, resolve
-from hashpivot.service.runner import JobRunner, Outcome, Progress
+from hashpivot.service.runner import JobRunner, Outcome, Progress, error_text
 
 __all__ = ["DIRECT_KINDS", "JOB_KINDS", "Runs"]
 
@@ -103,8 +103,6 @@ class Runs:
         try:
             result, charts, files = _outcome(kind, path, folder, opts, None)
         except BaseException as exc:
-            from hashpivot.service.runner import error_text
-
             self.store.fail(run_id, error_text(exc))
             raise
         self.store.finish(run_id, result=result, charts=charts, report_files=files)
