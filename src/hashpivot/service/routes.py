@@ -167,9 +167,9 @@ async def company_job(request: Request, body: CompanyJobRequest) -> dict[str, An
     except tomllib.TOMLDecodeError as exc:
         raise InputError("company_toml", str(exc), "valid TOML") from None
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
-        name = entry.get("file") if isinstance(entry, dict) else None
-        if name not in body.sites:  # a company reads only the files sent with it
-            raise InputError(f"site[{i}].file", name, "a name among the keys of sites")
+        file = entry.get("file") if isinstance(entry, dict) else None
+        if file not in body.sites:  # a company reads only the files sent with it
+            raise InputError(f"site[{i}].file", file, "a name among the keys of sites")
     doc = SiteDoc(
         text=body.company_toml,
         fmt="toml",
