@@ -17,7 +17,7 @@ async function api(method, path, body) {
   return { ok: r.ok, status: r.status, data };
 }
 
-const usdM = (x) => (x === null || x === undefined) ? "n/a" : "$" + (x / 1e6).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + "M";
+const usdM = (x) => (x === null || x === undefined) ? "n/a" : (x < 0 ? "-$" : "$") + (Math.abs(x) / 1e6).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + "M";
 const pct = (x) => (x === null || x === undefined) ? "n/a" : Math.round(x * 100) + "%";
 function cell(tr, text, value) {
   const td = document.createElement("td"); td.textContent = text;
@@ -59,8 +59,15 @@ function renderCharts(result, charts) {
     if (c.monthly_mean_net_usd) cash.push({ type: "scatter", mode: "lines", name, x: result.fan.months, y: c.monthly_mean_net_usd.map((v) => v / 1e6) });
   }
   const cfg = { displaylogo: false, responsive: true };
-  Plotly.react("npv-chart", hist, { title: "NPV distribution by strategy", barmode: "overlay", xaxis: { title: "NPV [USD M]" }, yaxis: { title: "paths" }, margin: { t: 40 } }, cfg);
-  Plotly.react("cash-chart", cash, { title: "Monthly net cash flow (mean over the sample paths)", xaxis: { title: "month" }, yaxis: { title: "USD M per month" }, margin: { t: 40 } }, cfg);
+  const t = (text) => ({ text });
+  if (result.paths === 1) {  // one deterministic path: each strategy's NPV as a bar
+    const ranked = rankedRows(result);
+    Plotly.react("npv-chart", [{ type: "bar", x: ranked.map((r) => r[0]), y: ranked.map((r) => (r[1].npv_mean_usd ?? 0) / 1e6) }],
+      { title: t("NPV by strategy (one deterministic path)"), yaxis: { title: t("NPV [USD M]") }, margin: { t: 40 } }, cfg);
+  } else {
+    Plotly.react("npv-chart", hist, { title: t("NPV distribution by strategy"), barmode: "overlay", xaxis: { title: t("NPV [USD M]") }, yaxis: { title: t("paths") }, margin: { t: 40 } }, cfg);
+  }
+  Plotly.react("cash-chart", cash, { title: t("Monthly net cash flow (mean over the sample paths)"), xaxis: { title: t("month") }, yaxis: { title: t("USD M per month") }, margin: { t: 40 } }, cfg);
 }
 
 function renderAnswer(run) {
@@ -80,8 +87,14 @@ function renderAnswer(run) {
     tbody.appendChild(tr);
   }
   const sw = result.switch || {};
-  $("switch").textContent = sw.best_month === null || sw.best_month === undefined ? (sw.note || "no switch option")
-    : `Best fixed conversion month ${sw.best_month_date}: mean NPV ${usdM(sw.best_month_npv_mean_usd)} vs converting now ${usdM(sw.convert_now_npv_mean_usd)}; the option to wait is worth ${usdM(sw.option_value_usd)}. ` + (sw.policy || []).slice(0, 4).join(" ");
+  const box = $("switch"); box.replaceChildren();
+  const para = document.createElement("p");
+  para.textContent = sw.best_month === null || sw.best_month === undefined ? (sw.note || "no switch option")
+    : `Best fixed conversion month ${sw.best_month_date}: mean NPV ${usdM(sw.best_month_npv_mean_usd)} vs converting now ${usdM(sw.convert_now_npv_mean_usd)}; the option to wait is worth ${usdM(sw.option_value_usd)}.`;
+  box.appendChild(para);
+  const rules = document.createElement("ul");
+  for (const line of (sw.policy || []).slice(0, 8)) { const li = document.createElement("li"); li.textContent = line; rules.appendChild(li); }
+  box.appendChild(rules);
   const ul = $("assumptions"); ul.replaceChildren();
   for (const a of result.assumptions || []) { const li = document.createElement("li"); li.textContent = `${a.name}: ${a.value} (${a.source})`; ul.appendChild(li); }
   for (const fmt of ["xlsx", "html"]) {
