@@ -50,7 +50,9 @@ class Server:
             self.proc.wait(timeout=60)
 
 
-def start_server(store: Path, *, env: dict[str, str] | None = None) -> Server:
+def start_server(
+    store: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Server:
     """Start ``hashpivot serve`` on the store and wait until it answers (or fail, with its log)."""
     port = free_port()
     log = store.parent / f"server-{port}.log"
@@ -67,6 +69,7 @@ def start_server(store: Path, *, env: dict[str, str] | None = None) -> Server:
                 str(port),
                 "--store",
                 str(store),
+                *args,
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -122,8 +125,10 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """Start servers of one test (stopped at its end)."""
     started: list[Server] = []
 
-    def make(store: Path | None = None, env: dict[str, str] | None = None) -> Server:
-        s = start_server(store or tmp_path / "runs.duckdb", env=env)
+    def make(
+        store: Path | None = None, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+    ) -> Server:
+        s = start_server(store or tmp_path / "runs.duckdb", env=env, args=args)
         started.append(s)
         return s
 

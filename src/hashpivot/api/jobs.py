@@ -111,9 +111,11 @@ def compare_result(
     sensitivity_of: str | None = None,
     report_dir: Path | None = None,
     progress: Progress | None = None,
+    scheduler: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``hashpivot compare [--deterministic] --json`` on a site file: (the CLI's JSON, the
-    dashboard's charts). Reports (Excel + HTML) go to ``report_dir`` when given."""
+    dashboard's charts). Reports (Excel + HTML) go to ``report_dir`` when given; a Monte Carlo
+    run goes to the Dask ``scheduler`` when given (the same numbers for a seed)."""
     case = decide.prepare_compare(
         path,
         paths=paths,
@@ -132,8 +134,8 @@ def compare_result(
             paths=paths,
             seed=seed,
             batch_paths=5_000,
-            backend="local",
-            scheduler=None,
+            backend="local" if scheduler is None else "dask",
+            scheduler=scheduler,
             workers=None,
             progress=progress,
         )

@@ -93,7 +93,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = RunStore(settings.store)
         runner = JobRunner(store, settings.max_concurrent_jobs)
-        app.state.runs = Runs(store, runner, max_paths=settings.max_paths_per_run)
+        app.state.runs = Runs(
+            store, runner, max_paths=settings.max_paths_per_run, scheduler=settings.scheduler
+        )
         try:
             yield
         finally:

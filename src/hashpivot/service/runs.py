@@ -34,7 +34,12 @@ def _files(result: dict[str, Any], folder: Path) -> list[str]:
 
 
 def _outcome(
-    kind: str, site: Path, folder: Path, opts: dict[str, Any], progress: Progress | None
+    kind: str,
+    site: Path,
+    folder: Path,
+    opts: dict[str, Any],
+    progress: Progress | None,
+    scheduler: str | None = None,
 ) -> Outcome:
     """Run ``kind`` on the site file ``site`` with the stored options."""
     if kind == "mine":
@@ -63,6 +68,7 @@ def _outcome(
         sensitivity_of=opts.get("sensitivity"),
         report_dir=folder if opts.get("reports", True) else None,
         progress=progress,
+        scheduler=scheduler if kind == "compare" else None,
     )
     return out, charts, _files(out, folder)
 
@@ -70,10 +76,13 @@ def _outcome(
 class Runs:
     """The service's runs on one store and one job runner."""
 
-    def __init__(self, store: RunStore, runner: JobRunner, *, max_paths: int) -> None:
+    def __init__(
+        self, store: RunStore, runner: JobRunner, *, max_paths: int, scheduler: str | None = None
+    ) -> None:
         self.store = store
         self.runner = runner
         self.max_paths = max_paths
+        self.scheduler = scheduler
 
     def check_paths(self, paths: int) -> None:
         if paths > self.max_paths:
@@ -125,7 +134,7 @@ class Runs:
             path = write(folder)
 
         def work(progress: Progress) -> Outcome:
-            return _outcome(kind, path, folder, opts, progress)
+            return _outcome(kind, path, folder, opts, progress, self.scheduler)
 
         self.runner.submit(run_id, work)
         return run_id

@@ -9,10 +9,10 @@ from hashpivot.service.settings import Settings, check_host
 __all__ = ["serve"]
 
 
-def serve(*, host: str, port: int, store: Path | None) -> None:
+def serve(*, host: str, port: int, store: Path | None, scheduler: str | None = None) -> None:
     """Serve on ``host:port`` until stopped; off loopback only with ``HASHPIVOT_TOKEN``
     (InputError otherwise, before anything starts)."""
-    settings = Settings.from_env(store)
+    settings = Settings.from_env(store, scheduler)
     check_host(host, settings.token)
     if not 0 <= port <= 65_535:
         from hashpivot.errors import InputError

@@ -54,6 +54,7 @@ class Settings:
     token : every request must carry it (``Authorization: Bearer TOKEN``) when set
     max_paths_per_run : Monte Carlo paths [paths]; max_body_bytes : request body [bytes]
     max_concurrent_jobs : Monte Carlo and company jobs queued or running at once
+    scheduler : a Dask scheduler's address for Monte Carlo compare jobs (None: in process)
     """
 
     store: Path
@@ -61,9 +62,10 @@ class Settings:
     max_paths_per_run: int = MAX_PATHS_PER_RUN
     max_body_bytes: int = MAX_BODY_BYTES
     max_concurrent_jobs: int = MAX_CONCURRENT_JOBS
+    scheduler: str | None = None
 
     @classmethod
-    def from_env(cls, store: Path | None = None) -> Settings:
+    def from_env(cls, store: Path | None = None, scheduler: str | None = None) -> Settings:
         """Settings with the token from ``HASHPIVOT_TOKEN`` (empty = none) and the limits from
         ``HASHPIVOT_MAX_PATHS``, ``HASHPIVOT_MAX_BODY_BYTES``, ``HASHPIVOT_MAX_JOBS``."""
         return cls(
@@ -72,6 +74,7 @@ class Settings:
             max_paths_per_run=_env_int("HASHPIVOT_MAX_PATHS", MAX_PATHS_PER_RUN, 10_000_000),
             max_body_bytes=_env_int("HASHPIVOT_MAX_BODY_BYTES", MAX_BODY_BYTES, 100_000_000),
             max_concurrent_jobs=_env_int("HASHPIVOT_MAX_JOBS", MAX_CONCURRENT_JOBS, 64),
+            scheduler=scheduler,
         )
 
 
