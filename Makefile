@@ -53,10 +53,11 @@ pytest: $(DEVSTAMP) chromium
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+bench: $(DEVSTAMP)
 	$(BIN)/python benchmarks/dispatch_bench.py
 	$(BIN)/python benchmarks/compare_bench.py
 	$(BIN)/python benchmarks/kernels_bench.py
+	$(BIN)/python benchmarks/service_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -21,6 +21,7 @@ from hashpivot.cli import (  # noqa: F401  (commands register)
     mining,
     network,
     power,
+    serve,
     view,
 )
 from hashpivot.cli._app import EXIT_SIGINT, app, err_console, safe
