@@ -136,6 +136,7 @@ def build_case(
         ppa_landlord_ai_mw=landlord_ai_mw,
         ppa_price_usd_per_mwh=None if doc.power.ppa is None else doc.power.ppa.price_usd_per_mwh,
         defaulted_tables=doc.defaulted_tables,
+        generation=None if doc.generation is None else doc.generation.supply_case(mining),
     )
 
 

@@ -22,6 +22,7 @@ from hashpivot.config.catalogue import find_asic
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
 from hashpivot.config.files import read_toml
+from hashpivot.config.generation import GenerationConfig
 from hashpivot.config.gpu_cloud import (
     GpuCloudCase,
     GpuCloudConfig,
@@ -151,6 +152,7 @@ class SiteFile(BaseModel):
     conversion: ConversionConfig | None = None
     compare: CompareTable = CompareTable()
     market: MarketTable = MarketTable()
+    generation: GenerationConfig | None = None
 
     @property
     def defaulted_tables(self) -> tuple[str, ...]:

@@ -1,0 +1,148 @@
+"""Vectorised merit-order dispatch of the one-bus site, hour by hour, over any number of paths.
+
+Without storage the site's LP separates by hour into a single-node market: supply steps
+(renewables at zero cost, gas at its marginal cost, grid import at the price + adder) meet
+demand steps (the firm AI load at the value of lost load, the miners at their revenue per MWh,
+export at the price). Clearing the steps greedily, cheapest supply to the most valuable demand
+while cost < value, is the LP optimum (the welfare-maximising quantity of a step market), so
+this dispatch is exact without a battery (tests/power/generation: it matches the PyPSA LP).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hashpivot.types import FloatArray
+
+__all__ = ["HourlyDispatch", "clear_steps", "merit_dispatch", "operating_cost_usd"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HourlyDispatch:
+    """Hourly flows [MW = MWh per hour], each ``(..., hours)``.
+
+    renewable_mw : solar + wind used; gas_mw, import_mw : own gas, grid import
+    ai_served_mw, unserved_ai_mw : the firm load met and not met
+    mining_mw, export_mw : the miners' draw and export
+    charge_mw, discharge_mw : battery (zero in merit-order dispatch)
+    """
+
+    renewable_mw: FloatArray
+    gas_mw: FloatArray
+    import_mw: FloatArray
+    ai_served_mw: FloatArray
+    unserved_ai_mw: FloatArray
+    mining_mw: FloatArray
+    export_mw: FloatArray
+    charge_mw: FloatArray
+    discharge_mw: FloatArray
+
+
+def clear_steps(
+    supply_mw: FloatArray, cost: FloatArray, demand_mw: FloatArray, value: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Clear K supply steps against L demand steps at every point (axis 0 = the step).
+
+    Returns the quantity taken from each supply step and given to each demand step, in the
+    input order; a step trades only where the supply's cost is strictly below the demand's
+    value (ties do not trade: they change no cost).
+    """
+    k, l_ = supply_mw.shape[0], demand_mw.shape[0]
+    shape = np.broadcast_shapes(
+        supply_mw.shape[1:], cost.shape[1:], demand_mw.shape[1:], value.shape[1:]
+    )
+    flat = int(np.prod(shape))
+    sq = np.broadcast_to(supply_mw, (k, *shape)).reshape(k, flat)
+    sc = np.broadcast_to(cost, (k, *shape)).reshape(k, flat)
+    dq = np.broadcast_to(demand_mw, (l_, *shape)).reshape(l_, flat)
+    dv = np.broadcast_to(value, (l_, *shape)).reshape(l_, flat)
+    so = np.argsort(sc, axis=0, kind="stable")
+    do = np.argsort(-dv, axis=0, kind="stable")
+    rs = np.take_along_axis(sq, so, 0).copy()
+    rd = np.take_along_axis(dq, do, 0).copy()
+    c_s = np.take_along_axis(sc, so, 0)
+    v_d = np.take_along_axis(dv, do, 0)
+    used_s, used_d = np.zeros_like(rs), np.zeros_like(rd)
+    i = np.zeros(flat, dtype=np.intp)
+    j = np.zeros(flat, dtype=np.intp)
+    col = np.arange(flat)
+    active = np.ones(flat, dtype=bool)
+    for _ in range(k + l_):
+        ii, jj = np.minimum(i, k - 1), np.minimum(j, l_ - 1)
+        ok = active & (c_s[ii, col] < v_d[jj, col])
+        q = np.where(ok, np.minimum(rs[ii, col], rd[jj, col]), 0.0)
+        used_s[ii, col] += q
+        used_d[jj, col] += q
+        rs[ii, col] -= q
+        rd[jj, col] -= q
+        i = i + (ok & (rs[ii, col] <= 0.0))
+        j = j + (ok & (rd[jj, col] <= 0.0))
+        active = ok & (i < k) & (j < l_)
+    out_s, out_d = np.empty_like(used_s), np.empty_like(used_d)
+    np.put_along_axis(out_s, so, used_s, 0)
+    np.put_along_axis(out_d, do, used_d, 0)
+    return out_s.reshape(k, *shape), out_d.reshape(l_, *shape)
+
+
+def merit_dispatch(
+    *,
+    price_usd_per_mwh: FloatArray,
+    renewable_mw: FloatArray | float,
+    gas_available_mw: float,
+    gas_cost_usd_per_mwh: FloatArray | float,
+    ai_load_mw: float,
+    mining_mw: float,
+    mining_value_usd_per_mwh: FloatArray | float,
+    import_limit_mw: float,
+    export_limit_mw: float,
+    import_adder_usd_per_mwh: float = 0.0,
+    unserved_usd_per_mwh: float = 10_000.0,
+) -> HourlyDispatch:
+    """Merit-order dispatch of the site (no battery), every array broadcast to the price's
+    shape ``(..., hours)``."""
+    p = np.asarray(price_usd_per_mwh, dtype=np.float64)
+
+    def b(x: FloatArray | float) -> FloatArray:
+        return np.broadcast_to(np.asarray(x, dtype=np.float64), p.shape)
+
+    supply = np.stack([b(renewable_mw), b(gas_available_mw), b(import_limit_mw)])
+    cost = np.stack([b(0.0), b(gas_cost_usd_per_mwh), p + import_adder_usd_per_mwh])
+    demand = np.stack([b(ai_load_mw), b(mining_mw), b(export_limit_mw)])
+    value = np.stack([b(unserved_usd_per_mwh), b(mining_value_usd_per_mwh), p])
+    s, d = clear_steps(supply, cost, demand, value)
+    zero = np.zeros(p.shape)
+    return HourlyDispatch(
+        renewable_mw=s[0],
+        gas_mw=s[1],
+        import_mw=s[2],
+        ai_served_mw=d[0],
+        unserved_ai_mw=ai_load_mw - d[0],
+        mining_mw=d[1],
+        export_mw=d[2],
+        charge_mw=zero,
+        discharge_mw=zero,
+    )
+
+
+def operating_cost_usd(
+    d: HourlyDispatch,
+    *,
+    price_usd_per_mwh: FloatArray,
+    gas_cost_usd_per_mwh: FloatArray | float,
+    mining_value_usd_per_mwh: FloatArray | float,
+    import_adder_usd_per_mwh: float = 0.0,
+    unserved_usd_per_mwh: float = 10_000.0,
+) -> FloatArray:
+    """The site's operating cost of a dispatch, summed over hours [USD] (``(...)``): gas +
+    imports - exports - the miners' revenue + the value of lost load on unserved AI energy."""
+    p = np.asarray(price_usd_per_mwh, dtype=np.float64)
+    hourly = (
+        d.gas_mw * gas_cost_usd_per_mwh
+        + d.import_mw * (p + import_adder_usd_per_mwh)
+        - d.export_mw * p
+        - d.mining_mw * mining_value_usd_per_mwh
+        + d.unserved_ai_mw * unserved_usd_per_mwh
+    )
+    return np.asarray(hourly.sum(axis=-1))
