@@ -93,7 +93,9 @@ def test_wind_capacity_factor_is_the_curve_over_the_weibull() -> None:
     integrated against the Weibull density (to sampling error over 10 years of hours)."""
     plant = WindPlant(capacity_mw=1.0, weibull_k=2.0, weibull_c_m_s=8.0)
     expected, _ = integrate.quad(
-        lambda v: float(wind_curve_frac(np.array([v]))[0]) * stats.weibull_min.pdf(v, 2.0, scale=8.0),
+        lambda v: (
+            float(wind_curve_frac(np.array([v]))[0]) * stats.weibull_min.pdf(v, 2.0, scale=8.0)
+        ),
         0.0,
         40.0,
         points=[3.0, 12.0, 25.0],
