@@ -46,40 +46,36 @@ def clear_steps(
     """Clear K supply steps against L demand steps at every point (axis 0 = the step).
 
     Returns the quantity taken from each supply step and given to each demand step, in the
-    input order; a step trades only where the supply's cost is strictly below the demand's
-    value (ties do not trade: they change no cost).
+    input order. Supply sorted by cost and demand by value (descending) make two step curves;
+    the traded quantity Q is the largest breakpoint whose last unit costs strictly less than it
+    is worth (cost rises and value falls along the curves, so the test is monotone; ties do not
+    trade: they change no cost). The cheapest supply and the most valuable demand fill Q.
     """
     k, l_ = supply_mw.shape[0], demand_mw.shape[0]
     shape = np.broadcast_shapes(
         supply_mw.shape[1:], cost.shape[1:], demand_mw.shape[1:], value.shape[1:]
     )
     flat = int(np.prod(shape))
-    sq = np.broadcast_to(supply_mw, (k, *shape)).reshape(k, flat)
     sc = np.broadcast_to(cost, (k, *shape)).reshape(k, flat)
-    dq = np.broadcast_to(demand_mw, (l_, *shape)).reshape(l_, flat)
     dv = np.broadcast_to(value, (l_, *shape)).reshape(l_, flat)
     so = np.argsort(sc, axis=0, kind="stable")
     do = np.argsort(-dv, axis=0, kind="stable")
-    rs = np.take_along_axis(sq, so, 0).copy()
-    rd = np.take_along_axis(dq, do, 0).copy()
-    c_s = np.take_along_axis(sc, so, 0)
-    v_d = np.take_along_axis(dv, do, 0)
-    used_s, used_d = np.zeros_like(rs), np.zeros_like(rd)
-    i = np.zeros(flat, dtype=np.intp)
-    j = np.zeros(flat, dtype=np.intp)
-    col = np.arange(flat)
-    active = np.ones(flat, dtype=bool)
-    for _ in range(k + l_):
-        ii, jj = np.minimum(i, k - 1), np.minimum(j, l_ - 1)
-        ok = active & (c_s[ii, col] < v_d[jj, col])
-        q = np.where(ok, np.minimum(rs[ii, col], rd[jj, col]), 0.0)
-        used_s[ii, col] += q
-        used_d[jj, col] += q
-        rs[ii, col] -= q
-        rd[jj, col] -= q
-        i = i + (ok & (rs[ii, col] <= 0.0))
-        j = j + (ok & (rd[jj, col] <= 0.0))
-        active = ok & (i < k) & (j < l_)
+    sq = np.take_along_axis(np.broadcast_to(supply_mw, (k, *shape)).reshape(k, flat), so, 0)
+    dq = np.take_along_axis(np.broadcast_to(demand_mw, (l_, *shape)).reshape(l_, flat), do, 0)
+    cs, cd = np.cumsum(sq, axis=0), np.cumsum(dq, axis=0)
+    lo_s = np.concatenate([np.zeros((1, flat)), cs[:-1]])
+    lo_d = np.concatenate([np.zeros((1, flat)), cd[:-1]])
+    c_s, v_d = np.take_along_axis(sc, so, 0), np.take_along_axis(dv, do, 0)
+    cand = np.concatenate([cs, cd])  # (K + L, flat) breakpoints
+    c_at = np.full(cand.shape, np.inf)  # the cost of the unit just below each breakpoint
+    for i in range(k):
+        c_at = np.where((cand > lo_s[i]) & (cand <= cs[i]), c_s[i], c_at)
+    v_at = np.full(cand.shape, -np.inf)  # and its value
+    for j in range(l_):
+        v_at = np.where((cand > lo_d[j]) & (cand <= cd[j]), v_d[j], v_at)
+    q = np.max(np.where((cand > 0.0) & (c_at < v_at), cand, 0.0), axis=0)
+    used_s = np.clip(q - lo_s, 0.0, sq)
+    used_d = np.clip(q - lo_d, 0.0, dq)
     out_s, out_d = np.empty_like(used_s), np.empty_like(used_d)
     np.put_along_axis(out_s, so, used_s, 0)
     np.put_along_axis(out_d, do, used_d, 0)
