@@ -75,3 +75,26 @@ def test_a_plant_of_nothing_adds_nothing(shared_data: Path) -> None:
     det = run_deterministic(case)
     npv = {k: float(np.mean(v)) for k, v in det.values.npv_usd.items()}
     assert npv["supplier"] == pytest.approx(npv["mine"], rel=1e-12)
+
+
+def test_size_prints_the_capacities_by_technology(tmp_path: Path) -> None:
+    """Two days of prices ($30 at night, $90 by day): --size returns a capacity per technology
+    of the file (gas, solar) and a plan that serves the tenant (gas covers the night: islanded
+    beyond the 50 MW import, the 100 MW tenant needs >= 50 / 0.95 MW of gas)."""
+    hours = np.arange(48)
+    ts = np.datetime64("2025-06-01T00:00") + hours.astype("timedelta64[h]")
+    price = np.where((hours % 24 >= 12) & (hours % 24 < 24), 90.0, 30.0)
+    rows = [f"{t}:00Z,HB_WEST,RT,{p}" for t, p in zip(ts, price, strict=True)]
+    csv = tmp_path / "prices.csv"
+    csv.write_text("timestamp_utc,location,market,price_usd_per_mwh\n" + "\n".join(rows) + "\n")
+    text = (
+        EXAMPLE.read_text()
+        .replace('"${HASHPIVOT_SHARED_DATA}/ercot_west_hourly.csv"', f'"{csv}"')
+        .replace('dispatch = "curtail"', 'dispatch = "flat"')  # a curve needs 12 months
+    )
+    site = tmp_path / "site.toml"
+    site.write_text(text)
+    r = _json("supply", str(site), "--size")
+    assert r["sized"] is True and set(r["capacities_mw"]) == {"gas", "solar"}
+    assert r["capacities_mw"]["gas"] >= 50.0 / 0.95 - 1e-6
+    assert r["unserved_ai_mwh"] == pytest.approx(0.0, abs=1e-6)
