@@ -56,17 +56,34 @@ def clear_steps(
         supply_mw.shape[1:], cost.shape[1:], demand_mw.shape[1:], value.shape[1:]
     )
     flat = int(np.prod(shape))
+    sq = np.broadcast_to(supply_mw, (k, *shape)).reshape(k, flat)
     sc = np.broadcast_to(cost, (k, *shape)).reshape(k, flat)
+    dq = np.broadcast_to(demand_mw, (l_, *shape)).reshape(l_, flat)
     dv = np.broadcast_to(value, (l_, *shape)).reshape(l_, flat)
+    out_s, out_d = np.empty((k, flat)), np.empty((l_, flat))
+    for a in range(0, flat, _CHUNK):  # cache-sized blocks: the work is memory-bound
+        b = slice(a, a + _CHUNK)
+        out_s[:, b], out_d[:, b] = _clear_flat(sq[:, b], sc[:, b], dq[:, b], dv[:, b])
+    return out_s.reshape(k, *shape), out_d.reshape(l_, *shape)
+
+
+#: points cleared per block
+_CHUNK = 8192
+
+
+def _clear_flat(
+    sq: FloatArray, sc: FloatArray, dq: FloatArray, dv: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`clear_steps` on ``(steps, points)`` arrays."""
+    k, l_ = sq.shape[0], dq.shape[0]
     so = np.argsort(sc, axis=0, kind="stable")
     do = np.argsort(-dv, axis=0, kind="stable")
-    sq = np.take_along_axis(np.broadcast_to(supply_mw, (k, *shape)).reshape(k, flat), so, 0)
-    dq = np.take_along_axis(np.broadcast_to(demand_mw, (l_, *shape)).reshape(l_, flat), do, 0)
-    cs, cd = np.cumsum(sq, axis=0), np.cumsum(dq, axis=0)
-    lo_s = np.concatenate([np.zeros((1, flat)), cs[:-1]])
-    lo_d = np.concatenate([np.zeros((1, flat)), cd[:-1]])
+    sq, dq = np.take_along_axis(sq, so, 0), np.take_along_axis(dq, do, 0)
     c_s, v_d = np.take_along_axis(sc, so, 0), np.take_along_axis(dv, do, 0)
-    cand = np.concatenate([cs, cd])  # (K + L, flat) breakpoints
+    cs, cd = np.cumsum(sq, axis=0), np.cumsum(dq, axis=0)
+    lo_s = np.concatenate([np.zeros((1, sq.shape[1])), cs[:-1]])
+    lo_d = np.concatenate([np.zeros((1, dq.shape[1])), cd[:-1]])
+    cand = np.concatenate([cs, cd])  # (K + L, points) breakpoints
     c_at = np.full(cand.shape, np.inf)  # the cost of the unit just below each breakpoint
     for i in range(k):
         c_at = np.where((cand > lo_s[i]) & (cand <= cs[i]), c_s[i], c_at)
@@ -74,12 +91,10 @@ def clear_steps(
     for j in range(l_):
         v_at = np.where((cand > lo_d[j]) & (cand <= cd[j]), v_d[j], v_at)
     q = np.max(np.where((cand > 0.0) & (c_at < v_at), cand, 0.0), axis=0)
-    used_s = np.clip(q - lo_s, 0.0, sq)
-    used_d = np.clip(q - lo_d, 0.0, dq)
-    out_s, out_d = np.empty_like(used_s), np.empty_like(used_d)
-    np.put_along_axis(out_s, so, used_s, 0)
-    np.put_along_axis(out_d, do, used_d, 0)
-    return out_s.reshape(k, *shape), out_d.reshape(l_, *shape)
+    out_s, out_d = np.empty_like(sq), np.empty_like(dq)
+    np.put_along_axis(out_s, so, np.clip(q - lo_s, 0.0, sq), 0)
+    np.put_along_axis(out_d, do, np.clip(q - lo_d, 0.0, dq), 0)
+    return out_s, out_d
 
 
 def merit_dispatch(
