@@ -58,6 +58,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/python benchmarks/compare_bench.py
 	$(BIN)/python benchmarks/kernels_bench.py
 	$(BIN)/python benchmarks/service_bench.py
+	$(BIN)/python benchmarks/supply_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

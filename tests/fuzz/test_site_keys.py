@@ -43,6 +43,10 @@ _SKIP_TABLES = (
     "power.fourcp",
     "lease.debt",
     "lease.tax",
+    "generation.gas",
+    "generation.solar",
+    "generation.wind",
+    "generation.battery",
 )
 
 

@@ -19,7 +19,7 @@ from hashpivot.engine.strategies import (
     SaleTerms,
 )
 from hashpivot.errors import InputError
-from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, carry_forward
+from hashpivot.market.scenarios import DEFAULT_PARAMS, MarketParams, StartState, carry_forward
 from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 from hashpivot.mining.projection import MiningSite
 from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
@@ -59,6 +59,42 @@ def _ai_options(doc: SiteFile, mining: MiningSite, src: str) -> tuple[LeaseOptio
     return lease, gpu
 
 
+def _ppa_terms(doc: SiteFile, mining: MiningSite, src: str) -> tuple[float | None, float]:
+    """The PPA's contract MW the miners settle (the tenant-reimbursed AI share left out) and the
+    firm AI load the landlord pays for at the index [MW]; (None, 0) without a PPA."""
+    if doc.power.ppa is None:
+        return None, 0.0
+    site_mw = mining.fleet.power_mw / (1.0 - mining.overhead_frac)
+    ai_mw = doc.power.ai_load_mw
+    if doc.power.ppa.contract_mw < (site_mw + ai_mw) * (1 - 1e-9):
+        raise InputError(
+            "power.ppa.contract_mw",
+            doc.power.ppa.contract_mw,
+            f"at least the site's draw at full run, {site_mw + ai_mw:.2f} MW "
+            "(ASICs + overhead + ai_load_mw)",
+            source=src,
+        )
+    # the firm AI load's share, reimbursed by its tenant, is not the miners' to settle
+    tenant_pays = doc.power.ai_power_paid_by is PowerPayer.TENANT
+    return doc.power.ppa.contract_mw - (ai_mw if tenant_pays else 0.0), (
+        0.0 if tenant_pays else ai_mw
+    )
+
+
+def _market(doc: SiteFile, snapshot: MarketSnapshot, src: str) -> tuple[MarketParams, StartState]:
+    """The market processes and today's state: ``[market]`` over the dated defaults."""
+    try:
+        market_params, start_state = apply_market_table(
+            doc.market, DEFAULT_PARAMS, StartState.from_snapshot(snapshot)
+        )
+        if doc.market.equilibrium_hashprice_usd_per_ph_day is None:
+            # the default level is late Nov 2025's: carry it to the start along the trend used
+            market_params = carry_forward(market_params, SNAPSHOT.as_of, snapshot.as_of)
+    except InputError as exc:
+        raise InputError(exc.field, exc.value, exc.allowed, source=src) from None
+    return market_params, start_state
+
+
 def build_case(
     site_file: str | Path, *, months: int | None = None, snapshot: MarketSnapshot = SNAPSHOT
 ) -> CompareCase:
@@ -80,32 +116,8 @@ def build_case(
     # valued on its documented defaults (doc.defaulted_tables, listed in assumptions())
     lease, gpu = _ai_options(doc, mining, src)
     c = doc.compare
-    ppa_mw = None
-    landlord_ai_mw = 0.0
-    if doc.power.ppa is not None:
-        site_mw = mining.fleet.power_mw / (1.0 - mining.overhead_frac)
-        ai_mw = doc.power.ai_load_mw
-        if doc.power.ppa.contract_mw < (site_mw + ai_mw) * (1 - 1e-9):
-            raise InputError(
-                "power.ppa.contract_mw",
-                doc.power.ppa.contract_mw,
-                f"at least the site's draw at full run, {site_mw + ai_mw:.2f} MW "
-                "(ASICs + overhead + ai_load_mw)",
-                source=str(site_file),
-            )
-        # the firm AI load's share, reimbursed by its tenant, is not the miners' to settle
-        tenant_pays = doc.power.ai_power_paid_by is PowerPayer.TENANT
-        ppa_mw = doc.power.ppa.contract_mw - (ai_mw if tenant_pays else 0.0)
-        landlord_ai_mw = 0.0 if tenant_pays else ai_mw
-    try:
-        market_params, start_state = apply_market_table(
-            doc.market, DEFAULT_PARAMS, StartState.from_snapshot(snapshot)
-        )
-        if doc.market.equilibrium_hashprice_usd_per_ph_day is None:
-            # the default level is late Nov 2025's: carry it to the start along the trend used
-            market_params = carry_forward(market_params, SNAPSHOT.as_of, snapshot.as_of)
-    except InputError as exc:
-        raise InputError(exc.field, exc.value, exc.allowed, source=str(site_file)) from None
+    ppa_mw, landlord_ai_mw = _ppa_terms(doc, mining, src)
+    market_params, start_state = _market(doc, snapshot, src)
     curtailment = history = None
     if doc.power.source is not None:
         history = _power_history(doc.power, Path(site_file).parent)
@@ -138,6 +150,7 @@ def build_case(
         ppa_landlord_ai_mw=landlord_ai_mw,
         ppa_price_usd_per_mwh=None if doc.power.ppa is None else doc.power.ppa.price_usd_per_mwh,
         defaulted_tables=doc.defaulted_tables,
+        generation=None if doc.generation is None else doc.generation.supply_case(mining),
     )
 
 

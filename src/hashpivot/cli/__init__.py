@@ -22,6 +22,7 @@ from hashpivot.cli import (  # noqa: F401  (commands register)
     network,
     power,
     serve,
+    supply,
     view,
 )
 from hashpivot.cli._app import EXIT_SIGINT, app, err_console, safe

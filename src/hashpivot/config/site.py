@@ -22,6 +22,7 @@ from hashpivot.config.catalogue import find_asic
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
 from hashpivot.config.files import read_toml
+from hashpivot.config.generation import GenerationConfig
 from hashpivot.config.gpu_cloud import (
     GpuCloudCase,
     GpuCloudConfig,
@@ -153,6 +154,7 @@ class SiteFile(BaseModel):
     compare: CompareTable = CompareTable()
     market: MarketTable = MarketTable()
     scenario: ScenarioTable | None = None
+    generation: GenerationConfig | None = None
 
     @property
     def defaulted_tables(self) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from hashpivot.market.snapshot import MarketSnapshot
 from hashpivot.mining.projection import MiningSite
 from hashpivot.power.curtailment import CurtailmentCurve
 from hashpivot.power.dispatch import CoincidentPeakTerms, DispatchPolicy, RunConstraints
+from hashpivot.power.generation.specs import SupplyCase
 from hashpivot.power.prices import DatetimeArray
 from hashpivot.types import FloatArray
 
@@ -119,6 +120,8 @@ class CompareCase:
     defaulted_tables : the AI tables the site file lacks, valued on documented market defaults
     min_market_months : simulate at least this many market months (a company's sites share
         one set of market paths for one seed only if they draw paths of one length)
+    generation : own generation behind the meter (``[generation]``; None: the ``supplier``
+        strategy is not offered)
     """
 
     mining: MiningSite
@@ -140,6 +143,7 @@ class CompareCase:
     market_keys: frozenset[str] = frozenset()
     defaulted_tables: tuple[str, ...] = ()
     min_market_months: int = 0
+    generation: SupplyCase | None = None
 
     @property
     def start(self) -> date:

@@ -25,6 +25,7 @@ from hashpivot.engine.strategies.lease import Lease
 from hashpivot.engine.strategies.mine import Mine
 from hashpivot.engine.strategies.sell import Sell
 from hashpivot.engine.strategies.split import Split
+from hashpivot.engine.strategies.supplier import Supplier
 from hashpivot.engine.strategies.switch import Switch
 from hashpivot.errors import InputError
 from hashpivot.market.scenarios import MarketScenarios
@@ -33,7 +34,15 @@ from hashpivot.power.dispatch import MonthlyPower
 from hashpivot.types import FloatArray
 
 #: The built-ins, in the order they are valued and shown (a composite after its parts).
-BUILT_INS: tuple[Strategy, ...] = (Mine(), Lease(), GpuCloud(), Switch(), Split(), Sell())
+BUILT_INS: tuple[Strategy, ...] = (
+    Mine(),
+    Lease(),
+    GpuCloud(),
+    Switch(),
+    Split(),
+    Sell(),
+    Supplier(),
+)
 
 _REGISTRY: dict[str, Strategy] = {s.name: s for s in BUILT_INS}
 

@@ -1,0 +1,145 @@
+"""The ``[generation]`` table of a site file: own power behind the meter (validated at the edge).
+
+Example (West Texas, gas + solar, a 100 MW AI tenant, the miners soaking up the rest)::
+
+    [generation]
+    ai_load_mw = 100.0
+    henry_hub_usd_per_mmbtu = 3.52
+
+    [generation.gas]
+    capacity_mw = 160.0
+    basis_usd_per_mmbtu = -1.0
+
+    [generation.solar]
+    capacity_mwac = 100.0
+
+    [generation.grid]
+    import_limit_mw = 50.0
+    export_limit_mw = 100.0
+
+Defaults, bounds and sources: config/parameters.csv (docs/site-file.md).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from hashpivot.config.parameters import field
+from hashpivot.mining.projection import MiningSite
+from hashpivot.power.generation.specs import (
+    Battery,
+    GasPlant,
+    GridConnection,
+    SitePlant,
+    SolarPlant,
+    SupplyCase,
+    WindPlant,
+)
+
+__all__ = ["GenerationConfig"]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class GasConfig(BaseModel):
+    """``[generation.gas]``."""
+
+    model_config = _STRICT
+    capacity_mw: float = field("generation.gas.capacity_mw")
+    units: int = field("generation.gas.units")
+    heat_rate_mmbtu_per_mwh: float = field("generation.gas.heat_rate_mmbtu_per_mwh")
+    vom_usd_per_mwh: float = field("generation.gas.vom_usd_per_mwh")
+    fom_usd_per_kw_year: float = field("generation.gas.fom_usd_per_kw_year")
+    availability_frac: float = field("generation.gas.availability_frac")
+    capex_usd_per_kw: float = field("generation.gas.capex_usd_per_kw")
+    build_months: int = field("generation.gas.build_months")
+    emission_factor_tco2_per_mmbtu: float = field("generation.gas.emission_factor_tco2_per_mmbtu")
+    carbon_usd_per_tco2: float = field("generation.gas.carbon_usd_per_tco2")
+    basis_usd_per_mmbtu: float = field("generation.gas.basis_usd_per_mmbtu")
+
+
+class SolarConfig(BaseModel):
+    """``[generation.solar]``."""
+
+    model_config = _STRICT
+    capacity_mwac: float = field("generation.solar.capacity_mwac")
+    latitude_deg: float = field("generation.solar.latitude_deg")
+    longitude_deg: float = field("generation.solar.longitude_deg")
+    dc_ac_ratio: float = field("generation.solar.dc_ac_ratio")
+    degradation_frac_per_year: float = field("generation.solar.degradation_frac_per_year")
+    capex_usd_per_wac: float = field("generation.solar.capex_usd_per_wac")
+    fom_usd_per_kw_year: float = field("generation.solar.fom_usd_per_kw_year")
+
+
+class WindConfig(BaseModel):
+    """``[generation.wind]``."""
+
+    model_config = _STRICT
+    capacity_mw: float = field("generation.wind.capacity_mw")
+    weibull_k: float = field("generation.wind.weibull_k")
+    weibull_c_m_s: float = field("generation.wind.weibull_c_m_s")
+    capex_usd_per_kw: float = field("generation.wind.capex_usd_per_kw")
+    fom_usd_per_kw_year: float = field("generation.wind.fom_usd_per_kw_year")
+
+
+class BatteryConfig(BaseModel):
+    """``[generation.battery]``."""
+
+    model_config = _STRICT
+    power_mw: float = field("generation.battery.power_mw")
+    energy_mwh: float = field("generation.battery.energy_mwh")
+    round_trip_efficiency_frac: float = field("generation.battery.round_trip_efficiency_frac")
+    max_cycles_per_day: float = field("generation.battery.max_cycles_per_day")
+    capex_usd_per_kw: float = field("generation.battery.capex_usd_per_kw")
+    capex_usd_per_kwh: float = field("generation.battery.capex_usd_per_kwh")
+    fom_usd_per_kw_year: float = field("generation.battery.fom_usd_per_kw_year")
+
+
+class GridConfig(BaseModel):
+    """``[generation.grid]``."""
+
+    model_config = _STRICT
+    import_limit_mw: float = field("generation.grid.import_limit_mw")
+    export_limit_mw: float = field("generation.grid.export_limit_mw")
+    import_adder_usd_per_mwh: float = field("generation.grid.import_adder_usd_per_mwh")
+
+
+class GenerationConfig(BaseModel):
+    """``[generation]``: the AI tenant, the miners and the plant behind the meter."""
+
+    model_config = _STRICT
+    ai_load_mw: float = field("generation.ai_load_mw")
+    mining_mw: float | None = field("generation.mining_mw")
+    henry_hub_usd_per_mmbtu: float = field("generation.henry_hub_usd_per_mmbtu")
+    unserved_usd_per_mwh: float = field("generation.unserved_usd_per_mwh")
+    life_years: int = field("generation.life_years")
+    discount_rate: float = field("generation.discount_rate")
+    gas: GasConfig | None = field("generation.gas")
+    solar: SolarConfig | None = field("generation.solar")
+    wind: WindConfig | None = field("generation.wind")
+    battery: BatteryConfig | None = field("generation.battery")
+    grid: GridConfig = GridConfig()
+
+    def plant(self, fleet_draw_mw: float) -> SitePlant:
+        """The core site plant (``fleet_draw_mw``: the miners at full run, where not given)."""
+        return SitePlant(
+            ai_load_mw=self.ai_load_mw,
+            mining_mw=fleet_draw_mw if self.mining_mw is None else self.mining_mw,
+            gas=None if self.gas is None else GasPlant(**self.gas.model_dump()),
+            solar=None if self.solar is None else SolarPlant(**self.solar.model_dump()),
+            wind=None if self.wind is None else WindPlant(**self.wind.model_dump()),
+            battery=None if self.battery is None else Battery(**self.battery.model_dump()),
+            grid=GridConnection(**self.grid.model_dump()),
+            unserved_usd_per_mwh=self.unserved_usd_per_mwh,
+            life_years=self.life_years,
+        )
+
+    def supply_case(self, mining: MiningSite) -> SupplyCase:
+        """The engine's view: the plant (miners at the fleet's full-run site draw by default),
+        the gas price level and the plant's discount rate."""
+        draw_mw = mining.fleet.power_mw / (1.0 - mining.overhead_frac)
+        return SupplyCase(
+            plant=self.plant(draw_mw),
+            henry_hub_usd_per_mmbtu=self.henry_hub_usd_per_mmbtu,
+            discount_rate=self.discount_rate,
+        )
