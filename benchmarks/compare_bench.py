@@ -34,20 +34,29 @@ from hashpivot.engine.compare import (
 )
 from hashpivot.engine.strategies import StrategyName, evaluate_batch, prepare
 from hashpivot.engine.switching import apply_policy
-from hashpivot.market.processes import FACTORS
+from hashpivot.market.processes import FACTORS, PriceTails
 from hashpivot.market.scenarios import simulate
 
 SITE = Path(__file__).resolve().parents[1] / "examples/sites/permian-west-100mw-s21.toml"
 
 
-def rng_floor_seconds(paths: int, months: int, seed: int) -> float:
-    """Draw 6 x paths x months normals in blocks of BLOCK_PATHS, fresh arrays per block."""
+def rng_floor_seconds(
+    paths: int, months: int, seed: int, tails: PriceTails = PriceTails.NORMAL
+) -> float:
+    """Draw the random numbers the market model draws, in blocks of BLOCK_PATHS, fresh arrays
+    per block: 6 x paths x months normals, plus (Student-t BTC tails) one gamma variate per
+    path-month (market.shocks.student_t_shocks) or (Merton) one Poisson and one normal."""
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
     left = paths
     while left > 0:
         n = min(BLOCK_PATHS, left)
         rng.standard_normal((len(FACTORS), months, n))
+        if tails is PriceTails.STUDENT_T:
+            rng.standard_gamma(6.5, size=(months, n))
+        elif tails is PriceTails.MERTON:
+            rng.poisson(0.1, size=(months, n))
+            rng.standard_normal((months, n))
         left -= n
     return time.perf_counter() - t0
 
@@ -92,22 +101,28 @@ def main() -> None:
     seconds = time.perf_counter() - t0
     market_months = case.market_months + 1
     drawn = a.paths + (TRAIN_PATHS if case.lease is not None else 0)
-    floor = rng_floor_seconds(drawn, market_months, 2)
+    floor_normals = rng_floor_seconds(drawn, market_months, 2)
+    floor = rng_floor_seconds(drawn, market_months, 2, case.market_params.btc.tails)
     ref = reference_seconds_per_path(case, a.reference_paths)
     out = {
         "paths": a.paths,
         "months": a.months,
         "seconds": round(seconds, 3),
         "rng_floor_seconds": round(floor, 3),
+        "btc_tails": case.market_params.btc.tails.value,
         "normals_drawn": len(FACTORS) * drawn * market_months,
         "ratio_to_rng_floor": round(seconds / floor, 2),
+        "normals_only_floor_seconds": round(floor_normals, 3),
+        "ratio_to_normals_only_floor": round(seconds / floor_normals, 2),
         "reference_seconds_per_path": round(ref, 5),
         "reference_speedup": round(ref / (seconds / a.paths), 1),
         "recommendation": cmp.recommendation,
     }
     if not a.json:
         print(f"compare: {a.paths:,} paths x {a.months} months in {seconds:.2f} s")
-        print(f"RNG floor ({len(FACTORS)} normals per path-month): {floor:.2f} s")
+        print(
+            f"RNG floor ({len(FACTORS)} normals per path-month + the tails' draws): {floor:.2f} s"
+        )
         print(f"per-path reference: {ref * 1e3:.2f} ms/path")
     print(json.dumps(out))
 
