@@ -1,7 +1,7 @@
 """JSON-ready values: the renderer every interface shares (the CLI's ``--json``, the service).
 
-A copy of ``cli._app.to_jsonable`` placed in ``api`` so that the service (which must not import
-the CLI) renders the same JSON.
+It lives in ``api`` so that the CLI and the service (which must not import the CLI) render
+the same JSON from the same function.
 """
 
 from __future__ import annotations

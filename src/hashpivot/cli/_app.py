@@ -12,16 +12,13 @@ import math
 import re
 import sys
 from collections.abc import Mapping
-from datetime import date, datetime
-from enum import Enum
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from hashpivot.api.jsonable import to_jsonable
 from hashpivot.api.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, market_snapshot
 from hashpivot.errors import InputError
 
@@ -87,31 +84,6 @@ def safe(value: object) -> str:
     characters stripped (no terminal escape reaches the terminal) and rich markup escaped
     (a name ``[/bold]`` prints as itself). Every command prints names through this."""
     return escape(strip_control(str(value)))
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Convert numpy scalars/arrays, dates, enums and paths into JSON-ready values.
-
-    Non-finite floats become ``null`` (JSON has no NaN); callers that can produce NaN give
-    the reason in a neighbouring field.
-    """
-    if isinstance(obj, Mapping):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return to_jsonable(obj.item())
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    if isinstance(obj, Enum):
-        return obj.value
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj
 
 
 def emit_json(payload: Mapping[str, Any]) -> None:
