@@ -63,13 +63,19 @@ def calibrate_from_history(
         ) from None
     end = _date("--until", until) or max(days)
     tech = fleet_efficiency_fit(end)
-    fit = calibrate_market(
-        days,
-        *columns,
-        since=_date("--since", since),
-        until=_date("--until", until),
-        fleet_efficiency_log_trend_per_year=tech.log_trend_per_year,
-    )
+    try:
+        fit = calibrate_market(
+            days,
+            *columns,
+            since=_date("--since", since),
+            until=_date("--until", until),
+            fleet_efficiency_log_trend_per_year=tech.log_trend_per_year,
+        )
+    except InputError as exc:
+        if exc.field != "window":
+            raise
+        # the window is the user's --since / --until: name the flags, not the internal field
+        raise InputError("--since/--until", f"{since} .. {until or 'end'}", exc.allowed) from None
     return {
         "source": str(path),
         "fleet_efficiency.models": tech.n_models,

@@ -84,10 +84,13 @@ def development_spread_usd(
 
 
 def yield_on_cost_frac(noi_usd_per_year: ArrayLike, capex_usd: ArrayLike) -> FloatArray:
-    """Unlevered yield on cost: stabilised NOI / total cost [fraction per year]."""
+    """Unlevered yield on cost: stabilised NOI / total cost [fraction per year]; NaN (shown as
+    null with its reason) where the owner spends nothing."""
+    noi = np.asarray(noi_usd_per_year, dtype=np.float64)
+    capex = np.asarray(capex_usd, dtype=np.float64)
+    shape = np.broadcast(noi, capex).shape
     return np.asarray(
-        np.asarray(noi_usd_per_year, dtype=np.float64) / np.asarray(capex_usd, dtype=np.float64),
-        dtype=np.float64,
+        np.divide(noi, capex, out=np.full(shape, np.nan), where=capex > 0), dtype=np.float64
     )
 
 
