@@ -203,3 +203,25 @@ def test_a_company_job_values_the_sites_sent_with_it(
     result = client.get(f"/v1/jobs/{job.json()['id']}/result").json()["result"]
     # one site, no debt, no G&A: equity is the site's value
     assert result["equity"]["mean_usd"] == pytest.approx(result["by_megawatts"]["ev_mean_usd"])
+
+
+def test_calc_over_http_equals_the_cli_json(
+    client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = {
+        "hashrate_th_s": 270.0,
+        "efficiency_j_per_th": 13.5,
+        "power_usd_per_mwh": 50.0,
+        "difficulty": 100e12,
+        "btc_price_usd": 100_000.0,
+        "fees_btc_per_block": 0.05,
+        "pool_fee_frac": 0.02,
+        "uptime_frac": 0.95,
+    }
+    r = client.post("/v1/calc", json=body)
+    assert r.status_code == 200, r.text
+    args = [f"--{k.replace('_', '-')}={v}" for k, v in body.items()]
+    assert r.json() == cli_json(capsys, "calc", *args, "--json")
+    assert round(r.json()["profit_usd_per_day"], 2) == 11.90  # the hand-worked day (tests/mining)
+    bad = client.post("/v1/calc", json={**body, "power_usd_per_mwh": 1e12})
+    assert bad.status_code == 422 and "power" in bad.text

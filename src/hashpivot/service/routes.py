@@ -144,6 +144,36 @@ async def compare_deterministic(request: Request, body: DeterministicRequest) ->
     return await run_in_threadpool(_direct, request, "compare-deterministic", body)
 
 
+class CalcRequest(BaseModel):
+    """``hashpivot calc``'s inputs: machines (hashrate and efficiency, or a catalogue model and a
+    count) and the power price; market values left out come from the dated snapshot."""
+
+    model_config = ConfigDict(extra="forbid")
+    power_usd_per_mwh: float
+    hashrate_th_s: float | None = None
+    efficiency_j_per_th: float | None = None
+    model: str | None = None
+    count: int | None = None
+    difficulty: float | None = None
+    btc_price_usd: float | None = None
+    fees_btc_per_block: float | None = None
+    pool_fee_frac: float | None = None
+    uptime_frac: float | None = None
+
+
+@router.post("/calc", responses=ERRORS)
+async def calc(body: CalcRequest) -> dict[str, Any]:
+    """``hashpivot calc --json``: one day of mining (BTC, revenue, power cost, profit, hashprice,
+    breakevens) at the snapshot's network unless given. Not stored (no site, nothing to re-run)."""
+    from hashpivot.api.calc import calc_day
+    from hashpivot.api.jsonable import to_jsonable
+
+    out: dict[str, Any] = to_jsonable(
+        await run_in_threadpool(lambda: calc_day(**body.model_dump()))
+    )
+    return out
+
+
 @router.post("/jobs/compare", status_code=202, responses=ERRORS)
 async def compare_job(request: Request, body: CompareJobRequest) -> dict[str, Any]:
     """Queue a Monte Carlo compare; poll GET /v1/jobs/{id}."""
