@@ -51,3 +51,17 @@ def test_a_lease_with_no_owner_capex_has_no_yield_on_cost_and_no_warning(tmp_pat
 def test_a_calibration_window_outside_the_history_names_the_flags(shared_data: Path) -> None:
     code, _, err = _run("calibrate", "--since", "9999-12-31", "--json")
     assert code == 2 and "--since/--until" in err
+
+
+def test_a_year_9999_price_row_is_named_as_out_of_range(tmp_path: Path) -> None:
+    f = tmp_path / "prices.csv"
+    f.write_text(
+        "timestamp_utc,location,market,price_usd_per_mwh\n"
+        "2025-01-01T00:00:00Z,HB_WEST,RT,30\n"
+        "9999-12-31T23:00:00Z,HB_WEST,RT,30\n"
+    )
+    code, _, err = _run(
+        "prices", "summary", "--source", str(f), "--location", "HB_WEST", "--market", "RT"
+    )
+    assert code == 2 and "row 2" in err and "outside the years 2000-2100" in err
+    assert "ISO 8601" not in err

@@ -106,6 +106,10 @@ def _check_columns(columns: list[str], source: str) -> None:
         )
 
 
+#: the years a price history may cover (past hours and the near future; ERCOT data start 2010)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def _parse_timestamps(text: pd.Series, source: str) -> np.ndarray:
     """Timestamps with an explicit zone, as UTC datetime64[s]; row numbers are 1-based data rows."""
     stripped = text.astype(str).str.strip()
@@ -121,13 +125,26 @@ def _parse_timestamps(text: pd.Series, source: str) -> np.ndarray:
     bad = parsed.isna().to_numpy()
     if bad.any():
         i = int(np.argmax(bad))
-        raise DataError(
-            f"row {i + 1}: timestamp_utc {stripped.iloc[i]!r} is not an ISO 8601 time",
-            source=source,
+        year = stripped.iloc[i][:4]
+        why = (
+            f"is outside the years {FIRST_YEAR}-{LAST_YEAR} of a price history"
+            if year.isdigit() and not FIRST_YEAR <= int(year) <= LAST_YEAR
+            else "is not an ISO 8601 time"
         )
-    return np.asarray(parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()).astype(
+        raise DataError(f"row {i + 1}: timestamp_utc {stripped.iloc[i]!r} {why}", source=source)
+    out = np.asarray(parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()).astype(
         "datetime64[s]"
     )
+    years = out.astype("datetime64[Y]").astype(np.int64) + 1970
+    outside = (years < FIRST_YEAR) | (years > LAST_YEAR)
+    if outside.any():
+        i = int(np.argmax(outside))
+        raise DataError(
+            f"row {i + 1}: timestamp_utc {stripped.iloc[i]!r} is outside the years "
+            f"{FIRST_YEAR}-{LAST_YEAR} of a price history",
+            source=source,
+        )
+    return out
 
 
 def _parse_prices(text: pd.Series, source: str) -> np.ndarray:
