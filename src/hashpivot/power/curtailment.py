@@ -125,10 +125,18 @@ def curtailment_curve(
     for k in range(12):
         pool = (moy == k) & keep
         if not pool.any():
+            present = bool((moy == k).any())
             raise InputError(
                 "price history",
-                f"no usable prices in calendar month {k + 1}",
-                "a history covering every calendar month",
+                f"calendar month {k + 1}: "
+                + (
+                    f"mean price at or below ${MIN_MONTH_MEAN_USD_PER_MWH:g}/MWh in every year"
+                    if present
+                    else "no prices"
+                ),
+                f"a history covering every calendar month, with a mean price above "
+                f"${MIN_MONTH_MEAN_USD_PER_MWH:g}/MWh in some year (the Monte Carlo scales each "
+                "month's hourly shape by its path's monthly level)",
             )
         s = np.sort(shape[pool])
         n = s.size
