@@ -92,6 +92,22 @@ def _straddle(u: FloatArray) -> FloatArray:
     return np.asarray(np.column_stack([u - delta, u + delta]).ravel(), dtype=np.float64)
 
 
+def _unusable_month(k: int, present: bool) -> InputError:
+    """Calendar month ``k`` (0-11) has no prices, or none in a month whose mean is usable."""
+    why = (
+        f"mean price at or below ${MIN_MONTH_MEAN_USD_PER_MWH:g}/MWh in every year"
+        if present
+        else "no prices"
+    )
+    return InputError(
+        "price history",
+        f"calendar month {k + 1}: {why}",
+        f"a history covering every calendar month, with a mean price above "
+        f"${MIN_MONTH_MEAN_USD_PER_MWH:g}/MWh in some year (the Monte Carlo scales each "
+        "month's hourly shape by its path's monthly level)",
+    )
+
+
 def curtailment_curve(
     price_usd_per_mwh: FloatArray,
     interval_start_utc: DatetimeArray,
@@ -125,19 +141,7 @@ def curtailment_curve(
     for k in range(12):
         pool = (moy == k) & keep
         if not pool.any():
-            present = bool((moy == k).any())
-            raise InputError(
-                "price history",
-                f"calendar month {k + 1}: "
-                + (
-                    f"mean price at or below ${MIN_MONTH_MEAN_USD_PER_MWH:g}/MWh in every year"
-                    if present
-                    else "no prices"
-                ),
-                f"a history covering every calendar month, with a mean price above "
-                f"${MIN_MONTH_MEAN_USD_PER_MWH:g}/MWh in some year (the Monte Carlo scales each "
-                "month's hourly shape by its path's monthly level)",
-            )
+            raise _unusable_month(k, bool((moy == k).any()))
         s = np.sort(shape[pool])
         n = s.size
         if exact:
