@@ -59,7 +59,8 @@ def chunk_specs(
 @dataclass(frozen=True, slots=True)
 class ChunkSimulator:
     """A picklable callable ``spec -> (index, MarketScenarios)`` for any map (threads, processes,
-    Dask ``client.map``)."""
+    Dask ``client.map``). ``rent_anchor_usd_per_kw_month``: ``(months,)`` for every path, or
+    ``(paths, months)``, one per path of the whole run (each chunk takes its own rows)."""
 
     params: MarketParams
     start: StartState
@@ -68,14 +69,13 @@ class ChunkSimulator:
 
     def __call__(self, spec: ChunkSpec) -> tuple[int, MarketScenarios]:
         rng = np.random.default_rng(spec.seed_sequence)
+        anchor = self.rent_anchor_usd_per_kw_month
+        if anchor is not None and anchor.ndim == 2:  # one anchor per path: the chunk's rows
+            anchor = anchor[spec.first_path : spec.first_path + spec.paths]
         sc = simulate(
-            self.params,
-            self.start,
-            self.months,
-            spec.paths,
-            rng,
-            rent_anchor_usd_per_kw_month=self.rent_anchor_usd_per_kw_month,
-        )
+            self.params, self.start, self.months, spec.paths, rng,
+            rent_anchor_usd_per_kw_month=anchor,
+        )  # fmt: skip
         return spec.index, sc
 
 
