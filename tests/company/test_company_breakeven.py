@@ -38,3 +38,13 @@ def test_breakeven_paths_are_bounded_and_can_be_off() -> None:
     )
     assert "breakeven_btc_price_usd" not in off
     assert off["by_megawatts"] == out["by_megawatts"]
+
+
+def test_company_page_states_the_breakeven(tmp_path: Path) -> None:
+    from hashpivot.adapters.reports.formats import money
+    from hashpivot.api.company import write_company_report_files
+
+    out, co, _ = value_company(COMPANIES / "cipher-illustrative.toml", paths=300, seed=9)
+    write_company_report_files(tmp_path, out, co)
+    page = (tmp_path / "company.html").read_text(encoding="utf-8")
+    assert "id='breakeven'" in page and money(out["breakeven_btc_price_usd"], 0) in page
