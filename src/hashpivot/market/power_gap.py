@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -280,11 +281,51 @@ def rent_anchor_paths(
     if months < 1 or paths < 1:
         raise InputError("paths x months", (paths, months), "both >= 1")
     z = np.random.default_rng(seed).standard_normal(paths)
+    return _anchors(gap, z, months, sd, rent_level_usd_per_kw_month, log_trend_per_year, elasticity)
+
+
+def _anchors(
+    gap: PowerGap,
+    z: FloatArray,
+    months: int,
+    sd: float,
+    level_usd_per_kw_month: float,
+    log_trend_per_year: float,
+    elasticity: float,
+) -> FloatArray:
+    """``(len(z), months)`` anchors for standard normal draws ``z`` of the gap."""
+    paths = z.shape[0]
     g, d = max(gap.gap_gw[-1], 0.0), gap.demand_gw[-1]
     s = np.minimum(g * np.exp(sd * z) / d, 1.0) if d > 0 else np.zeros(paths)
     rent_anchor_usd_per_kw_month(DEFAULT_SCARCITY, elasticity=elasticity)  # checks elasticity
     ratio = np.exp(elasticity * (s - DEFAULT_SCARCITY))  # vectorised rent_anchor / rent_ref
     trend = np.exp(log_trend_per_year * np.arange(months) / 12.0)
-    return np.asarray(
-        rent_level_usd_per_kw_month * ratio[:, None] * trend[None, :], dtype=np.float64
-    )
+    return np.asarray(level_usd_per_kw_month * ratio[:, None] * trend[None, :], dtype=np.float64)
+
+
+GAP_STREAM = 0x6A9  # the gap draw's key under a chunk's seed: a stream of its own
+
+
+@dataclass(frozen=True, slots=True)
+class GapRentDraw:
+    """A picklable ``(spec, months) -> (spec.paths, months)`` per-path rent anchor for
+    :class:`hashpivot.market.chunks.ChunkSimulator` (``rent_anchor_draw``): as
+    :func:`rent_anchor_paths`, ``z`` drawn from the chunk's own seed extended by
+    :data:`GAP_STREAM` (the same seed, the same anchors, wherever the chunk runs; the market's
+    own draws unchanged)."""
+
+    gap: PowerGap
+    level_usd_per_kw_month: float = RENT_REF_USD_PER_KW_MONTH
+    log_trend_per_year: float = 0.0
+    elasticity: float = RENT_GAP_ELASTICITY
+    sigma: float | None = None
+
+    def __call__(self, spec: Any, months: int) -> FloatArray:
+        ss = spec.seed_sequence
+        seq = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, GAP_STREAM))
+        z = np.random.default_rng(seq).standard_normal(spec.paths)
+        sd = gap_log_sigma(self.gap) if self.sigma is None else self.sigma
+        return _anchors(
+            self.gap, z, months, sd, self.level_usd_per_kw_month, self.log_trend_per_year,
+            self.elasticity,
+        )  # fmt: skip
