@@ -59,6 +59,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/python benchmarks/kernels_bench.py
 	$(BIN)/python benchmarks/service_bench.py
 	$(BIN)/python benchmarks/supply_bench.py
+	$(BIN)/python benchmarks/company_bench.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -125,14 +125,21 @@ def is_company_file(path: str | Path) -> bool:
 
 
 def _site_part(
-    entry: Any, case: CompareCase, paths: int, seed: int, snapshot: MarketSnapshot
+    entry: Any,
+    case: CompareCase,
+    paths: int,
+    seed: int,
+    snapshot: MarketSnapshot,
+    value_as: str | None = None,
 ) -> tuple[str, float, DiffModel] | None:
     """One site's term of the company's ``by megawatts - as a miner`` difference: the strategy
-    it is valued as (``recommended``: the best mean NPV of the strategies without optional
-    stopping at today's BTC price, held fixed), its weight and its model."""
+    it is valued as (``value_as`` when given and without optional stopping, else the site
+    file's; ``recommended``: the best mean NPV of the strategies without optional stopping at
+    today's BTC price, held fixed), its weight and its model."""
     scen = fixed_paths(case, paths=paths, seed=seed)
     prepared = prepare(case)
-    strategy = str(entry.value_as)
+    plain_names = {s.name for s in available(case) if not s.optional_stopping}
+    strategy = value_as if value_as in plain_names else str(entry.value_as)
     if strategy == "recommended":
         v = evaluate_batch(case, scen.take(slice(0, min(paths, 2_000))), prepared)
         plain = [s.name for s in available(case) if not s.optional_stopping]
@@ -152,9 +159,13 @@ def company_breakeven_report(
     paths: int = 2_000,
     seed: int = 42,
     snapshot: MarketSnapshot = SNAPSHOT,
+    value_as: list[str] | None = None,
 ) -> dict[str, Any]:
     """The BTC price at which the company valued by its megawatts equals the company as a
-    miner (its sites on the same paths, each on the strategy it is valued as)."""
+    miner (its sites on the same paths, each on the strategy it is valued as: ``value_as[i]``
+    for site ``i`` when given, e.g. the strategies ``value_company`` chose). Net debt and G&A
+    are the same on both sides and cancel. ``diff_at_threshold_usd``: the mean EV difference
+    re-evaluated at the threshold (0 up to the root-finder's tolerance)."""
     if not 1 <= paths <= 200_000:
         raise InputError("--paths", paths, "1..200,000")
     doc = load_company(company_file)
@@ -162,7 +173,11 @@ def company_breakeven_report(
     cases = [build_case(f, snapshot=snapshot) for f in files]
     months = max(c.market_months for c in cases)
     cases = [replace(c, min_market_months=months) for c in cases]
-    parts = [_site_part(e, c, paths, seed, snapshot) for e, c in zip(doc.site, cases, strict=True)]
+    chosen: list[str | None] = list(value_as) if value_as else [None] * len(cases)
+    parts = [
+        _site_part(e, c, paths, seed, snapshot, v)
+        for e, c, v in zip(doc.site, cases, chosen, strict=True)
+    ]
     kept = [p for p in parts if p is not None]
     base = snapshot.btc_price_usd
     out: dict[str, Any] = {
@@ -180,4 +195,9 @@ def company_breakeven_report(
         return out | {"threshold": None, "note": "every site is valued as a miner"}
     model = SumModel(tuple((w, m) for _, w, m in kept))
     r = solve_breakeven(model, "by_megawatts", "as_miner", "btc_price")
-    return out | _row(r, base) | {"what": "BTC price at the start (every path scaled)"}
+    at = None if r.multiplier is None else float(model(r.multiplier).mean())
+    return (
+        out
+        | _row(r, base)
+        | {"what": "BTC price at the start (every path scaled)", "diff_at_threshold_usd": at}
+    )

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from hashpivot.api.answer import company_answer
+from hashpivot.api.breakeven import company_breakeven_report
 from hashpivot.api.compare import build_case
 from hashpivot.company.portfolio import (
     CompanyValue,
@@ -23,6 +24,9 @@ from hashpivot.engine.compare import Comparison, MapFn, compare, local_map
 from hashpivot.engine.strategies import CompareCase, StrategyName
 from hashpivot.errors import InputError
 from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
+
+BREAKEVEN_PATHS = 1_000  # paths for the company's break-even BTC price (Brent's method
+# re-values every site on them some 20-40 times: bounded so `company` stays quick)
 
 
 def _stats(x: np.ndarray, prefix: str) -> dict[str, float]:
@@ -114,9 +118,12 @@ def value_company(
     snapshot: MarketSnapshot = SNAPSHOT,
     map_fn: MapFn = local_map,
     progress: Callable[[str, int, int], None] | None = None,
+    breakeven_paths: int = BREAKEVEN_PATHS,
 ) -> tuple[dict[str, Any], CompanyValue, list[Comparison]]:
     """Value every site of the company on the same ``paths`` market paths of ``seed`` and add
-    them up. ``progress(site, done, total)`` follows each site's batches."""
+    them up. ``progress(site, done, total)`` follows each site's batches. The break-even BTC
+    price (:func:`_breakeven`) is found on the first ``min(paths, breakeven_paths)`` paths of
+    the same seed (0: not computed)."""
     doc = load_company(company_file)
     files = doc.site_paths(Path(company_file).parent)
     for i, (entry, f) in enumerate(zip(doc.site, files, strict=True)):
@@ -157,7 +164,40 @@ def value_company(
         shares_outstanding=c.shares_outstanding,
     )
     out = _summary(c, co, rows, paths=paths, seed=seed, months=months, ga=ga, snapshot=snapshot)
+    if breakeven_paths > 0:
+        chosen = [str(r["strategy"]) for r in rows]
+        out |= _breakeven(company_file, min(paths, breakeven_paths), seed, snapshot, chosen)
     return out, co, comparisons
+
+
+def _breakeven(
+    company_file: str | Path, paths: int, seed: int, snapshot: MarketSnapshot, chosen: list[str]
+) -> dict[str, Any]:
+    """The BTC price [USD] at which the company by its megawatts and as a miner have the same
+    mean EV (:func:`hashpivot.api.breakeven.company_breakeven_report`: common random numbers
+    + Brent's method, 95% CI by the delta method), each site on the strategy chosen here."""
+    r = company_breakeven_report(
+        company_file, paths=paths, seed=seed, snapshot=snapshot, value_as=chosen
+    )
+    return {
+        "breakeven_btc_price_usd": r.get("threshold"),
+        "breakeven_btc_price_ci95_usd": r.get("ci95", [None, None]),
+        "breakeven": {
+            "paths": paths,
+            "seed": seed,
+            "diff_today_usd": r.get("diff_today_usd"),
+            "diff_at_threshold_usd": r.get("diff_at_threshold_usd"),
+            "by_megawatts_better_above": r.get("a_better_above"),
+            # a site valued as a strategy with optional stopping (switch) enters as its best
+            # strategy without: the root-finder needs a mean NPV smooth in the BTC price
+            "valued_as": [s["valued_as"] for s in r["sites"]],
+            "note": r.get(
+                "note",
+                "by megawatts = as a miner at this BTC price (every path "
+                "scaled); net debt and G&A cancel",
+            ),
+        },
+    }
 
 
 def _summary(

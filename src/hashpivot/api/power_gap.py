@@ -37,6 +37,7 @@ from hashpivot.market.power_gap import (
     RENT_GAP_ELASTICITY,
     RENT_REF_USD_PER_KW_MONTH,
     SOURCE_ROUNDED_GAP_GW,
+    GapRentDraw,
     PowerGap,
     PowerGapInputs,
     SupplyBlock,
@@ -128,11 +129,24 @@ def apply_power_gap(
     case: CompareCase,
     inputs: PowerGapInputs = DEFAULT_INPUTS,
     elasticity: float = RENT_GAP_ELASTICITY,
+    *,
+    per_path: bool = False,
 ) -> CompareCase:
-    """The case with its market's long-run rent anchored on the power gap of ``inputs``."""
-    return replace(
-        case, market_params=with_gap_rent(case.market_params, power_gap(inputs), elasticity)
-    )
+    """The case with its market's long-run rent anchored on the power gap of ``inputs``;
+    ``per_path``: each Monte Carlo path on its own lognormal draw of the gap
+    (:class:`hashpivot.market.power_gap.GapRentDraw`, at the case's long-run rent level and
+    trend), drawn from each chunk's seed: the same seed, the same anchors."""
+    gap = power_gap(inputs)
+    if per_path:
+        rent = case.market_params.rent
+        draw = GapRentDraw(
+            gap,
+            level_usd_per_kw_month=rent.long_run_level,
+            log_trend_per_year=rent.long_run_log_trend_per_year,
+            elasticity=elasticity,
+        )
+        return replace(case, rent_anchor_draw=draw)
+    return replace(case, market_params=with_gap_rent(case.market_params, gap, elasticity))
 
 
 def power_gap_report(file: str | Path | None = None) -> dict[str, Any]:

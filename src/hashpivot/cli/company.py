@@ -98,6 +98,13 @@ def _render(out: dict[str, Any], con: Console | None = None) -> None:
             else ""
         )
     )
+    if out.get("breakeven_btc_price_usd") is not None:
+        low, high = out["breakeven_btc_price_ci95_usd"]
+        console.print(
+            f"Break-even BTC price {money(out['breakeven_btc_price_usd'], 0)} "
+            f"(95% CI {money(low, 0)} to {money(high, 0)}, "
+            f"{out['breakeven']['paths']:,} paths): by megawatts = as a miner"
+        )
     for a in out["assumptions"]:
         console.print(f"  [dim]{safe(a['name'])}: {safe(a['value'])} ({safe(a['source'])})[/]")
 

@@ -19,6 +19,7 @@ from hashpivot.api.breakeven import (
 )
 from hashpivot.api.peers import peers_report
 from hashpivot.api.power_gap import power_gap_report
+from hashpivot.api.power_gap_page import write_power_gap_page
 from hashpivot.api.solo import solo_report
 from hashpivot.cli._app import (
     JSON_OPTION,
@@ -93,11 +94,14 @@ def solo(
 @app.command("power-gap")
 def power_gap_cmd(
     file: Path | None = typer.Option(None, "--file", help="Your own numbers (TOML [power_gap])."),
+    report: Path | None = typer.Option(None, "--report", help="Write power-gap.html here."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """The US data-center power gap by year: demand less grid capacity and capacity under
     construction, dated and sourced; and the long-run rent it implies."""
     out = power_gap_report(file)
+    if report is not None:
+        out["report_files"] = [str(write_power_gap_page(report, out))]
     if as_json:
         emit_json(out)
         return
@@ -121,6 +125,8 @@ def power_gap_cmd(
         f"${link['long_run_rent_usd_per_kw_month']:,.0f}/kW-month ({safe(link['formula'])})"
     )
     console.print(f"  [dim]source: {safe(out['source'])} ({out['as_of']})[/]")
+    for f in out.get("report_files", []):
+        console.print(f"Wrote [bold]{safe(f)}[/]")
 
 
 @app.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from hashpivot.bitcoin.network import hashprice_from_difficulty
 from hashpivot.bitcoin.protocol import subsidy_btc
@@ -144,6 +145,8 @@ class CompareCase:
     defaulted_tables: tuple[str, ...] = ()
     min_market_months: int = 0
     generation: SupplyCase | None = None
+    # per-path rent anchors drawn in each chunk (market.power_gap.GapRentDraw), None: off
+    rent_anchor_draw: Any = None
 
     @property
     def start(self) -> date:

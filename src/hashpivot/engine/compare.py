@@ -108,7 +108,10 @@ def make_batches(paths: int, seed: int | np.random.SeedSequence, batch_paths: in
 
 
 def _simulate(case: CompareCase, batch: Batch) -> MarketScenarios:
-    sim = ChunkSimulator(case.market_params, case.start_state, case.market_months + 1)
+    sim = ChunkSimulator(
+        case.market_params, case.start_state, case.market_months + 1,
+        rent_anchor_draw=case.rent_anchor_draw,
+    )  # fmt: skip
     parts = [sim(spec)[1] for spec in batch.blocks]
     return parts[0] if len(parts) == 1 else MarketScenarios.concat(parts)
 

@@ -75,7 +75,10 @@ class Breakeven:
 
 def fixed_paths(case: CompareCase, *, paths: int, seed: int) -> MarketScenarios:
     """The ``paths`` market paths ``compare(case, paths=paths, seed=seed)`` values."""
-    sim = ChunkSimulator(case.market_params, case.start_state, case.market_months + 1)
+    sim = ChunkSimulator(
+        case.market_params, case.start_state, case.market_months + 1,
+        rent_anchor_draw=case.rent_anchor_draw,
+    )  # fmt: skip
     parts = [sim(spec)[1] for spec in chunk_specs(paths, BLOCK_PATHS, seed)]
     return parts[0] if len(parts) == 1 else MarketScenarios.concat(parts)
 

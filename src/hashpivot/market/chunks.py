@@ -59,23 +59,29 @@ def chunk_specs(
 @dataclass(frozen=True, slots=True)
 class ChunkSimulator:
     """A picklable callable ``spec -> (index, MarketScenarios)`` for any map (threads, processes,
-    Dask ``client.map``)."""
+    Dask ``client.map``). ``rent_anchor_usd_per_kw_month``: ``(months,)`` for every path, or
+    ``(paths, months)``, one per path of the whole run (each chunk takes its own rows).
+    ``rent_anchor_draw(spec, months)``: one anchor per path of the chunk ``(spec.paths,
+    months)``, drawn where the chunk runs (e.g. :class:`hashpivot.market.power_gap.GapRentDraw`:
+    nothing path-sized crosses to a Dask worker); it takes precedence."""
 
     params: MarketParams
     start: StartState
     months: int
     rent_anchor_usd_per_kw_month: FloatArray | None = None
+    rent_anchor_draw: Callable[[ChunkSpec, int], FloatArray] | None = None
 
     def __call__(self, spec: ChunkSpec) -> tuple[int, MarketScenarios]:
         rng = np.random.default_rng(spec.seed_sequence)
+        anchor = self.rent_anchor_usd_per_kw_month
+        if anchor is not None and anchor.ndim == 2:  # one anchor per path: the chunk's rows
+            anchor = anchor[spec.first_path : spec.first_path + spec.paths]
+        if self.rent_anchor_draw is not None:  # drawn in the chunk, from the chunk's seed
+            anchor = self.rent_anchor_draw(spec, self.months)
         sc = simulate(
-            self.params,
-            self.start,
-            self.months,
-            spec.paths,
-            rng,
-            rent_anchor_usd_per_kw_month=self.rent_anchor_usd_per_kw_month,
-        )
+            self.params, self.start, self.months, spec.paths, rng,
+            rent_anchor_usd_per_kw_month=anchor,
+        )  # fmt: skip
         return spec.index, sc
 
 

@@ -26,8 +26,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
+
+import numpy as np
 
 from hashpivot.errors import InputError
+from hashpivot.types import FloatArray
 
 MS_SOURCE = "Morgan Stanley power-gap note, 2025-09-21 (market-facts.md, secondary summaries)"
 MS_AS_OF = date(2025, 9, 21)
@@ -236,3 +240,92 @@ def rent_anchor_usd_per_kw_month(
     if not rent_ref_usd_per_kw_month > 0:
         raise InputError("rent_ref_usd_per_kw_month", rent_ref_usd_per_kw_month, "a number > 0")
     return rent_ref_usd_per_kw_month * math.exp(elasticity * (gap_scarcity - ref_scarcity))
+
+
+Z_90 = 1.6448536269514722  # the 95th percentile of the standard normal
+
+
+def gap_log_sigma(gap: PowerGap) -> float:
+    """Log-sd of the last year's gap [-]: the supply blocks' range (every block at its high end
+    to every one at its low end, ``gap_after_blocks_high - low``) taken as a 90% interval of
+    width ``w`` around the gap ``G``: ``sigma = ln((G + w/2) / (G - w/2)) / (2 z_0.95)``
+    (0 without blocks or without a gap). Defaults: G = 44, w = 19 - 1 = 18 GW: sigma = 0.126."""
+    g = gap.gap_gw[-1]
+    w = gap.gap_after_blocks_high_gw[-1] - gap.gap_after_blocks_low_gw[-1]
+    if g <= 0 or w <= 0:
+        return 0.0
+    lo = max(g - w / 2.0, 1e-3 * g)
+    return math.log((g + w / 2.0) / lo) / (2.0 * Z_90)
+
+
+def rent_anchor_paths(
+    gap: PowerGap,
+    *,
+    months: int,
+    paths: int,
+    seed: int,
+    rent_level_usd_per_kw_month: float = RENT_REF_USD_PER_KW_MONTH,
+    log_trend_per_year: float = 0.0,
+    elasticity: float = RENT_GAP_ELASTICITY,
+    sigma: float | None = None,
+) -> FloatArray:
+    """One long-run rent path per Monte Carlo path ``(paths, months)`` [USD/kW-month], each on
+    its own draw of the gap: ``G_i = G exp(sigma z_i)`` (lognormal, median the gap path's last
+    year ``G``; ``sigma`` from :func:`gap_log_sigma` unless given), ``s_i = min(G_i / D, 1)``,
+    ``anchor_i,j = level x exp(elasticity (s_i - s_ref)) x exp(trend j / 12)`` (the case's
+    long-run level scaled as :func:`rent_anchor_usd_per_kw_month`). ``z_i`` are drawn from
+    ``default_rng(seed)``, a stream of their own: the same seed, the same anchors."""
+    sd = gap_log_sigma(gap) if sigma is None else sigma
+    if not (math.isfinite(sd) and sd >= 0):
+        raise InputError("gap_log_sigma", sd, "a number >= 0")
+    if months < 1 or paths < 1:
+        raise InputError("paths x months", (paths, months), "both >= 1")
+    z = np.random.default_rng(seed).standard_normal(paths)
+    return _anchors(gap, z, months, sd, rent_level_usd_per_kw_month, log_trend_per_year, elasticity)
+
+
+def _anchors(
+    gap: PowerGap,
+    z: FloatArray,
+    months: int,
+    sd: float,
+    level_usd_per_kw_month: float,
+    log_trend_per_year: float,
+    elasticity: float,
+) -> FloatArray:
+    """``(len(z), months)`` anchors for standard normal draws ``z`` of the gap."""
+    paths = z.shape[0]
+    g, d = max(gap.gap_gw[-1], 0.0), gap.demand_gw[-1]
+    s = np.minimum(g * np.exp(sd * z) / d, 1.0) if d > 0 else np.zeros(paths)
+    rent_anchor_usd_per_kw_month(DEFAULT_SCARCITY, elasticity=elasticity)  # checks elasticity
+    ratio = np.exp(elasticity * (s - DEFAULT_SCARCITY))  # vectorised rent_anchor / rent_ref
+    trend = np.exp(log_trend_per_year * np.arange(months) / 12.0)
+    return np.asarray(level_usd_per_kw_month * ratio[:, None] * trend[None, :], dtype=np.float64)
+
+
+GAP_STREAM = 0x6A9  # the gap draw's key under a chunk's seed: a stream of its own
+
+
+@dataclass(frozen=True, slots=True)
+class GapRentDraw:
+    """A picklable ``(spec, months) -> (spec.paths, months)`` per-path rent anchor for
+    :class:`hashpivot.market.chunks.ChunkSimulator` (``rent_anchor_draw``): as
+    :func:`rent_anchor_paths`, ``z`` drawn from the chunk's own seed extended by
+    :data:`GAP_STREAM` (the same seed, the same anchors, wherever the chunk runs; the market's
+    own draws unchanged)."""
+
+    gap: PowerGap
+    level_usd_per_kw_month: float = RENT_REF_USD_PER_KW_MONTH
+    log_trend_per_year: float = 0.0
+    elasticity: float = RENT_GAP_ELASTICITY
+    sigma: float | None = None
+
+    def __call__(self, spec: Any, months: int) -> FloatArray:
+        ss = spec.seed_sequence
+        seq = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, GAP_STREAM))
+        z = np.random.default_rng(seq).standard_normal(spec.paths)
+        sd = gap_log_sigma(self.gap) if self.sigma is None else self.sigma
+        return _anchors(
+            self.gap, z, months, sd, self.level_usd_per_kw_month, self.log_trend_per_year,
+            self.elasticity,
+        )  # fmt: skip

@@ -63,14 +63,17 @@ def simulate(
     per path-month. The result depends only on ``rng``'s state, ``paths`` and the inputs.
 
     rent_anchor_usd_per_kw_month : optional long-run rent path ``(months,)`` (e.g. from a
-        power-gap model) that replaces ``params.rent``'s level and trend.
+        power-gap model) that replaces ``params.rent``'s level and trend; or one per path
+        ``(paths, months)`` (e.g. :func:`hashpivot.market.power_gap.rent_anchor_paths`).
     """
     _check_sizes(months, paths)
     if rent_anchor_usd_per_kw_month is not None:
         anchor = np.asarray(rent_anchor_usd_per_kw_month, dtype=np.float64)
-        if anchor.shape != (months,) or not np.all(anchor > 0):
+        if anchor.shape not in {(months,), (paths, months)} or not np.all(anchor > 0):
             raise InputError(
-                "rent_anchor_usd_per_kw_month", anchor.shape, f"{months} positive values"
+                "rent_anchor_usd_per_kw_month",
+                anchor.shape,
+                f"{months} positive values, or (paths, months) = ({paths}, {months})",
             )
         rent_mean = np.log(anchor)
     else:
@@ -86,8 +89,9 @@ def simulate(
     out = {n: np.empty((paths, months)) for n in MarketScenarios.ARRAYS}
     for p0 in range(0, paths, BLOCK_PATHS):
         p1 = min(p0 + BLOCK_PATHS, paths)
+        mean = rent_mean if rent_mean.ndim == 1 else rent_mean[p0:p1].T  # month-major
         block = _simulate_block(
-            params, start, months, p1 - p0, rng, active, cholesky, subsidy, rent_mean
+            params, start, months, p1 - p0, rng, active, cholesky, subsidy, mean
         )
         for name, month_major in block.items():
             out[name][p0:p1] = month_major.T
@@ -229,6 +233,9 @@ def _levels(
     for name, p, factor, mean in rows:
         if mean is None:
             mean = _trend(p.long_run_level, p.long_run_log_trend_per_year, months)
+        per_path = mean if mean.ndim == 2 else None
+        if per_path is not None:
+            mean = per_path.mean(axis=1)
         x0 = float(getattr(start, name))
         y = pr.mean_reverting_paths(
             math.log(x0),
@@ -238,6 +245,19 @@ def _levels(
             p.vol_per_year / SQRT12,
             paths,
         )
+        if per_path is not None:
+            y += _reversion_to(per_path - mean[:, None], p.persistence_per_month)
         out[name] = np.exp(y, out=y)
         out[name][0] = x0
     return out
+
+
+def _reversion_to(dev: FloatArray, phi: float) -> FloatArray:
+    """The part of a log-reverting level due to a per-path deviation ``d`` of its mean,
+    month-major ``(months, paths)``: ``e_0 = 0``, ``e_{j+1} = phi e_j + (1 - phi) d_j``. The
+    recursion ``y_{j+1} = phi y_j + (1 - phi) m_j + s e`` is linear in ``m``, so the level
+    with mean ``m + d`` is the level with mean ``m`` plus ``e``."""
+    e = np.zeros_like(dev)
+    for j in range(dev.shape[0] - 1):
+        e[j + 1] = phi * e[j] + (1.0 - phi) * dev[j]
+    return e

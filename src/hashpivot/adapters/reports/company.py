@@ -173,6 +173,14 @@ def write_company_html(path: Path, summary: dict[str, Any], co: CompanyValue) ->
     per_share = (
         f"; {money(eq['per_share_mean_usd'], 2)} per share" if "per_share_mean_usd" in eq else ""
     )
+    be, be_html = summary.get("breakeven_btc_price_usd"), ""
+    if be is not None:
+        lo, hi = summary["breakeven_btc_price_ci95_usd"]
+        be_html = (
+            f"<p id='breakeven'>By its megawatts = as a miner at a BTC price of "
+            f"<b>{money(be, 0)}</b> (95% CI {money(lo, 0)} to {money(hi, 0)}, on the first "
+            f"{summary['breakeven']['paths']:,} paths).</p>"
+        )
     sentence = summary.get("answer", {}).get("sentence")
     answer = f"<p id='answer'><b>{html.escape(sentence)}</b></p>" if sentence else ""
     doc = f"""<!DOCTYPE html>
@@ -190,6 +198,7 @@ Valued by its megawatts the company is worth <b>{money_m(mw["ev_mean_usd"], 1)}<
 premium of {money_m(summary["megawatt_premium_usd"], 1)}.
 Equity {money_m(eq["mean_usd"], 1)}{per_share}
 (P10 {money_m(eq["p10_usd"], 1)}, P90 {money_m(eq["p90_usd"], 1)}).</p>
+{be_html}
 <h2>Sites (at 100%)</h2>
 <table><tr><th>site</th><th>MW</th><th>EH/s</th><th>owned</th><th>valued as</th>
 <th>NPV mean $M</th><th>P10 $M</th><th>P90 $M</th><th>mining $M</th><th>$/W</th></tr>{srows}</table>
