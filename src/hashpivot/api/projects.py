@@ -61,6 +61,12 @@ def gpu_cloud_report(path: Path) -> dict[str, Any]:
         else None,
         "announced_contract_value_usd": case.config.announced_contract_value_usd,
         **headline(v),
+        "terminal_value_at_horizon_usd": {
+            "hall_leased": float(extras["hall_terminal_value_usd"][0]),
+            "gpus_book": float(extras["gpu_terminal_value_usd"][0]),
+        }
+        if "hall_terminal_value_usd" in extras
+        else None,
         "assumptions": gpu_assumption_rows(case),
     }
     add_payback_note(payload)
