@@ -112,3 +112,25 @@ def test_catalogue_rows_have_sources_and_sane_units() -> None:
     assert cat[GpuModel.H100].it_kw_per_gpu == pytest.approx(10.2 / 8, abs=0.01)
     assert cat[GpuModel.GB200].it_kw_per_gpu == pytest.approx(120 / 72, abs=0.05)
     assert gpus_per_it_mw(1.25) == pytest.approx(800.0)
+
+
+def test_hall_is_valued_leased_at_the_horizon() -> None:
+    from hashpivot.compute.shell import LeaseTerms
+
+    lease = LeaseTerms(
+        it_mw=1.28,
+        rent_usd_per_kw_month=100.0,
+        commencement_month=0,
+        term_months=120,
+        escalator_frac_per_year=0.03,
+        management_fee_frac=0.02,
+    )
+    t = replace(TERMS, hall_lease=lease, hall_exit_cap_rate_frac=0.08)
+    cf = gpu_cloud_cash_flows(t, CONV, start=START, months=12)
+    # forward year (months 12-23) is lease year 2: $100 x 1.03 = $103/kW-month on 1,280 kW,
+    # NNN, NOI 98% of rent: 1,280 x 103 x 12 x 0.98 = $1,550,515.2/yr; / 8% = $19,381,440
+    hall = 1_280 * 103.0 * 12 * 0.98 / 0.08
+    assert float(cf.extras["hall_terminal_value_usd"][0]) == pytest.approx(hall)
+    assert float(cf.extras["gpu_terminal_value_usd"][0]) == pytest.approx(40e6)  # 48/60 of $50M
+    assert cf.terminal_value_usd is not None
+    assert float(cf.terminal_value_usd[0]) == pytest.approx(40e6 + hall)

@@ -61,6 +61,12 @@ def gpu_cloud_report(path: Path) -> dict[str, Any]:
         else None,
         "announced_contract_value_usd": case.config.announced_contract_value_usd,
         **headline(v),
+        "terminal_value_at_horizon_usd": {
+            "hall_leased": float(extras["hall_terminal_value_usd"][0]),
+            "gpus_book": float(extras["gpu_terminal_value_usd"][0]),
+        }
+        if "hall_terminal_value_usd" in extras
+        else None,
         "assumptions": gpu_assumption_rows(case),
     }
     add_payback_note(payload)
@@ -77,11 +83,14 @@ def add_payback_note(payload: dict[str, Any]) -> None:
 
 def with_site_view(payload: dict[str, Any], path: Path, strategy: str) -> dict[str, Any]:
     """On a site file, lead with the engine's value of the strategy (the same number as
-    ``compare --deterministic``) and keep the standalone project's NPV beside it."""
+    ``compare --deterministic``) and keep the standalone project's NPV beside it (with its
+    decomposition, ``project_npv_decomposition_usd``)."""
     view = site_strategy_view(path, strategy)
     if view is None:
         payload["npv_basis"] = "the project on its own: its term, exit at the cap rate"
         return payload
     payload["project_npv_usd"] = payload["npv_usd"]
+    if "npv_decomposition_usd" in payload:  # it sums to the project's NPV, not the engine's
+        payload["project_npv_decomposition_usd"] = payload.pop("npv_decomposition_usd")
     payload.update(view)
     return payload

@@ -65,6 +65,24 @@ def _fmt(value: Any, kind: str) -> str:
     return f"{value:,.1f}"
 
 
+_PARTS = {
+    "revenue": "revenue",
+    "opex": "opex",
+    "capex": "capex (facility, equipment)",
+    "terminal_value": "terminal value",
+    "tax": "income tax",
+}
+
+
+def _decomposition_rows(res: Table, payload: Mapping[str, Any], npv_key: str) -> None:
+    """Rows of the present values by line under the NPV ``npv_key`` they sum to."""
+    parts = payload.get(npv_key.replace("npv_usd", "npv_decomposition_usd"))
+    if npv_key not in ("npv_usd", "project_npv_usd") or not isinstance(parts, Mapping):
+        return
+    for key, value in (parts or {}).items():
+        res.add_row(f"  PV of {_PARTS.get(key, key)}", _fmt(value, "usd"))
+
+
 def _render(
     title: str,
     payload: Mapping[str, Any],
@@ -86,6 +104,7 @@ def _render(
     for key, label, kind in _LABELS:
         if key in payload:
             res.add_row(label, _fmt(payload[key], kind))
+            _decomposition_rows(res, payload, key)
     if payload.get("irr") is None and payload.get("irr_display"):
         res.add_row("IRR note", safe(payload["irr_display"]))
     lev = payload.get("levered")

@@ -18,8 +18,10 @@ Model (docs/methodology.md):
 - Capex: facility conversion (the operator owns the site: shell and fit-out), GPUs at each
   phase's delivery, and a like-for-like refresh at the end of each depreciation life (the
   refreshed fleet restarts the rate curve at ``rate0``). Terminal value: book value of the
-  GPUs (straight line to ``residual_value_frac``) plus the facility at its straight-line
-  book value over ``facility_life_years``.
+  GPUs (straight line to ``residual_value_frac``) plus the hall at its leased value (forward
+  12-month NOI of the lease path's terms / exit cap rate, as the lease path's exit values the
+  same hall), or, without lease terms, the facility at its straight-line book value over
+  ``facility_life_years``.
 
 Sources: config/catalogue/gpu.csv (each row cites its own); market-facts.md (late 2025):
 H100 1-year contract ~$2.2-2.4/GPU-h, $1.70 trough, floor ~$1.65; depreciation lives 4-6 y
@@ -44,6 +46,7 @@ from hashpivot.compute.conversion import (
     paths_of,
     per_path,
 )
+from hashpivot.compute.shell import LeaseTerms, lease_cash_flows
 from hashpivot.types import CashFlows
 
 FloatArray = NDArray[np.float64]
@@ -114,6 +117,13 @@ class GpuCloudTerms:
     refresh_capex_frac : refresh cost / original GPU capex [fraction]
     residual_value_frac : GPU book value left at end of life [fraction of capex]
     facility_life_years : straight-line life of the facility for the terminal value [years]
+        (used only without ``hall_lease``)
+    hall_lease : the lease the converted hall would carry (the lease path's terms); with it
+        the hall's terminal value is its leased value, forward 12-month NOI / exit cap rate
+        x (1 - sale cost), as :func:`~hashpivot.compute.shell.lease_cash_flows` values the
+        same hall; without it, the facility's straight-line book value
+    hall_exit_cap_rate_frac : exit cap rate of the leased hall [fraction/year]
+    hall_sale_cost_frac : costs of selling the leased hall [fraction of its value]
     """
 
     gpu: GpuSpec
@@ -132,6 +142,9 @@ class GpuCloudTerms:
     refresh_capex_frac: float = 1.0
     residual_value_frac: float = 0.0
     facility_life_years: float = 20.0
+    hall_lease: LeaseTerms | None = None
+    hall_exit_cap_rate_frac: float = 0.065
+    hall_sale_cost_frac: float = 0.0
 
 
 def market_rate_curve(spec: GpuSpec, age_months: ArrayLike) -> FloatArray:
@@ -297,6 +310,26 @@ def _facility_book_value_usd(
     )
 
 
+def _hall_value_usd(
+    terms: GpuCloudTerms, conv: Conversion, start: date, months: int, facility_per_mw: float
+) -> float:
+    """The hall at the horizon ``months`` [USD]: leased (forward NOI / exit cap, the lease
+    path's exit of the same hall) when ``terms.hall_lease`` is given, else at book
+    (shell + fit-out ``facility_per_mw`` [USD/IT MW], straight line)."""
+    if terms.hall_lease is None:
+        return _facility_book_value_usd(conv, facility_per_mw, months, terms.facility_life_years)
+    lease = lease_cash_flows(
+        terms.hall_lease,
+        conv,
+        start=start,
+        months=months,
+        exit_cap_rate_frac=terms.hall_exit_cap_rate_frac,
+        sale_cost_frac=terms.hall_sale_cost_frac,
+    )
+    assert lease.terminal_value_usd is not None
+    return float(lease.terminal_value_usd[0])
+
+
 def gpu_cloud_cash_flows(
     terms: GpuCloudTerms,
     conv: Conversion,
@@ -322,7 +355,8 @@ def gpu_cloud_cash_flows(
     ``(months,)``), ``contracted_gpus``, ``ebitda_accrual_usd`` (EBITDA with the prepaid
     revenue recognised when earned, ``(paths, months)``),
     ``market_rate_usd_per_gpu_hour`` ``(paths, months)``,
-    ``contract_value_usd`` and ``gpu_capex_usd`` (``(1,)``).
+    ``contract_value_usd``, ``gpu_capex_usd``, ``hall_terminal_value_usd`` and
+    ``gpu_terminal_value_usd`` (``(1,)``).
     """
     spec = terms.gpu
     life = max(round(12 * terms.depreciation_life_years), 1)
@@ -352,10 +386,9 @@ def gpu_cloud_cash_flows(
     facility = capex_schedule_usd(conv.phases, facility_per_mw, conv.construction_months, months)
     capex = np.broadcast_to(facility + fleet.gpu_capex_usd, (paths, months)).copy()
 
-    facility_book_usd = _facility_book_value_usd(
-        conv, facility_per_mw, months, terms.facility_life_years
-    )
-    tv = np.full(paths, _gpu_book_value_usd(terms, conv, months, life) + facility_book_usd)
+    hall_usd = _hall_value_usd(terms, conv, start, months, facility_per_mw)
+    gpu_residual_usd = _gpu_book_value_usd(terms, conv, months, life)
+    tv = np.full(paths, gpu_residual_usd + hall_usd)
     return CashFlows(
         start=start,
         revenue_usd=np.asarray(revenue, dtype=np.float64),
@@ -369,5 +402,7 @@ def gpu_cloud_cash_flows(
             "market_rate_usd_per_gpu_hour": market,
             "contract_value_usd": np.array([contract_value]),
             "gpu_capex_usd": np.array([fleet.gpus_bought * spec.capex_usd_per_gpu]),
+            "hall_terminal_value_usd": np.array([hall_usd]),
+            "gpu_terminal_value_usd": np.array([gpu_residual_usd]),
         },
     )

@@ -24,7 +24,7 @@ from hashpivot.compute.conversion import Conversion
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, GpuModel, GpuSpec
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
-from hashpivot.config.lease import DebtConfig, SiteInfo, TaxConfig
+from hashpivot.config.lease import DebtConfig, LeaseConfig, SiteInfo, TaxConfig, _lease_terms
 from hashpivot.config.lease_rows import defaulted_rows
 from hashpivot.config.parameters import field
 from hashpivot.config.power import PowerConfig
@@ -192,10 +192,13 @@ def build_gpu_case(
     src: str,
     *,
     defaulted: tuple[str, ...] = (),
+    hall_lease: LeaseConfig | None = None,
 ) -> GpuCloudCase:
     """The GPU cloud of ``g`` on the site frame ``site`` converted by ``conv_cfg``.
 
-    ``defaulted`` names the tables the file lacks. Raises :class:`InputError` naming ``src``.
+    ``defaulted`` names the tables the file lacks. ``hall_lease`` (the site's ``[lease]``,
+    default: its documented defaults) values the hall at the horizon as the lease path
+    would: forward NOI / exit cap rate. Raises :class:`InputError` naming ``src``.
     """
     conv = conv_cfg.to_domain(gross_mw=site.capacity_mw, it_mw=g.it_mw, source=src)
     price = g.power_price_usd_per_mwh if g.power_price_usd_per_mwh is not None else site_power_price
@@ -235,6 +238,7 @@ def build_gpu_case(
         refresh_capex_frac=g.refresh_capex_frac,
         residual_value_frac=g.residual_value_frac,
         facility_life_years=g.facility_life_years,
+        **_hall_terms(hall_lease or LeaseConfig(), conv, price),
     )
     assumptions = ValuationAssumptions(
         discount_rate_per_year=rate,
@@ -255,6 +259,17 @@ def build_gpu_case(
         conversion_config=conv_cfg,
         defaulted=defaulted,
     )
+
+
+def _hall_terms(lease: LeaseConfig, conv: Conversion, price: float) -> dict[str, Any]:
+    """The hall's lease for the terminal value: ``lease`` on the whole converted IT MW from
+    the first delivery (as the lease path without ``it_mw`` / ``commencement_month``), its
+    exit cap rate (default: the cap rate by tenant credit) and sale cost."""
+    return {
+        "hall_lease": _lease_terms(lease, conv.it_mw, conv.first_delivery_month, price),
+        "hall_exit_cap_rate_frac": lease.exit_cap_rate_frac or lease.cap_rate,
+        "hall_sale_cost_frac": lease.sale_cost_frac,
+    }
 
 
 def parse_gpu_cloud_file(data: dict[str, Any], src: str) -> GpuCloudCase:
@@ -374,4 +389,24 @@ def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
     out = defaulted_rows(case.defaulted)
     out += [{"name": n, "value": val, "source": src(k, d)} for n, val, k, d in rows]
     out.append(_facility_row(case))
+    out.append(_hall_row(t))
     return out
+
+
+def _hall_row(t: GpuCloudTerms) -> dict[str, str]:
+    """The row of the hall's terminal value: leased (the lease path's exit) or at book."""
+    lease = t.hall_lease
+    if lease is None:
+        value = f"facility at straight-line book over {t.facility_life_years:g} y; GPUs at book"
+    else:
+        value = (
+            f"leased: ${lease.rent_usd_per_kw_month:.2f}/kW-month year 1, "
+            f"+{lease.escalator_frac_per_year:.1%}/yr, forward NOI / exit cap "
+            f"{t.hall_exit_cap_rate_frac:.2%}; GPUs at book"
+        )
+    return {
+        "name": "terminal value (hall, GPUs)",
+        "value": value,
+        "source": "the lease path's exit on the same hall: site [lease] or its defaults "
+        "(docs/site-file.md lease.*)",
+    }

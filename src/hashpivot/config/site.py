@@ -206,6 +206,7 @@ class SiteFile(BaseModel):
             self.conversion_config(),
             source,
             defaulted=tables,
+            hall_lease=self.lease_config(),
         )
 
     def build_fleet(self) -> Fleet:

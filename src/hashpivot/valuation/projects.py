@@ -66,6 +66,7 @@ __all__ = [
     "TaxTerms",
     "ValuationAssumptions",
     "headline",
+    "npv_decomposition_usd",
     "value_cash_flows",
     "value_gpu_cloud",
     "value_lease",
@@ -134,6 +135,7 @@ class ProjectValuation:
     equity_value_created_usd : value created accruing to equity (levered NPV for a GPU cloud
         with debt) [USD]
     it_mw, gross_mw : the MW the per-W figures use (scalars)
+    npv_decomposition_usd : :func:`npv_decomposition_usd` of the unlevered flows
     """
 
     basis: PowerBasis
@@ -159,6 +161,7 @@ class ProjectValuation:
     min_dscr: FloatArray | None = None
     dscr_ok: NDArray[np.bool_] | None = None
     cash_flows: CashFlows | None = None
+    npv_decomposition_usd: dict[str, FloatArray] | None = None
 
     @property
     def basis_mw(self) -> float:
@@ -185,6 +188,26 @@ def _taxed(net: FloatArray, cf: CashFlows, tax: TaxTerms, interest_usd: FloatArr
         net + income_tax_usd(taxable, tax.rate_frac, carry_forward=tax.carry_forward),
         dtype=np.float64,
     )
+
+
+def npv_decomposition_usd(cf: CashFlows, a: ValuationAssumptions) -> dict[str, FloatArray]:
+    """The unlevered NPV split by line [USD], each ``(paths,)``: the present value at the
+    valuation rate (monthly ``(1+r)^(1/12)-1``, end-of-month flows, as
+    :func:`~hashpivot.valuation.cashflow.npv_end_of_month`) of ``revenue``, ``opex``,
+    ``capex`` (conversion, equipment purchases and refreshes; sales positive),
+    ``terminal_value`` (received at the end of the last month) and, with tax, ``tax``.
+    NPV is linear in the flows, so the parts sum to ``npv_usd``."""
+    r_m = monthly_rate(a.discount_rate_per_year)
+    paths = cf.paths
+    tv = np.zeros_like(cf.revenue_usd)
+    if cf.terminal_value_usd is not None:
+        tv[:, -1] = cf.terminal_value_usd
+    lines = {"revenue": cf.revenue_usd, "opex": cf.opex_usd, "capex": cf.capex_usd}
+    lines["terminal_value"] = tv
+    if a.tax is not None:
+        net = cf.net_usd
+        lines["tax"] = _taxed(net, cf, a.tax, np.zeros_like(net)) - net
+    return {k: np.broadcast_to(npv_end_of_month(r_m, v), (paths,)).copy() for k, v in lines.items()}
 
 
 def levered_figures(
@@ -291,6 +314,7 @@ def value_cash_flows(
         payback_months=payback_months(net, flows_at_period_end=True),
         moic=moic(net),
         cash_flows=cf,
+        npv_decomposition_usd=npv_decomposition_usd(cf, a),
         **out,  # type: ignore[arg-type]
     )
 
@@ -408,6 +432,8 @@ def headline(v: ProjectValuation, path: int = 0) -> dict[str, object]:
         "payback_months": f(v.payback_months),
         "moic": f(v.moic),
     }
+    if v.npv_decomposition_usd is not None:
+        out["npv_decomposition_usd"] = {k: f(x) for k, x in v.npv_decomposition_usd.items()}
     if v.levered_npv_usd is not None:
         out["levered"] = {
             "npv_usd": f(v.levered_npv_usd),
