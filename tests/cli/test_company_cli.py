@@ -151,3 +151,12 @@ def test_sites_that_draw_different_shocks_are_refused(
     # a level-only override keeps the stream: accepted
     other.write_text(OZARK.read_text() + "\n[market]\npower_price_usd_per_mwh = 40.0\n")
     assert main(["company", str(f), "--paths", "5000", "--json"]) == 0
+
+
+def test_company_backend_flags_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    """--workers / --scheduler only with --backend dask (never silently ignored)."""
+    code = main(
+        ["company", str(REPO / "examples/companies/example-co.toml"), "--workers", "2", "--json"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "--workers" in err and "--backend dask" in err

@@ -296,3 +296,20 @@ def write_company_report_files(
         from hashpivot.adapters.reports.company import write_company_reports
 
         out["report_files"] = [str(f) for f in write_company_reports(report_dir, out, co)]
+
+
+def value_company_on_backend(
+    company_file: str | Path,
+    *,
+    backend: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    **kwargs: Any,
+) -> tuple[dict[str, Any], CompanyValue, list[Comparison]]:
+    """:func:`value_company` with every site's batches run on ``backend`` (``local``, or
+    ``dask`` on a LocalCluster of ``workers`` or the ``scheduler`` given): the same numbers for
+    one seed either way (tests/company/test_company_dask.py)."""
+    from hashpivot.engine.backends import open_backend
+
+    with open_backend(backend, scheduler=scheduler, workers=workers) as map_fn:
+        return value_company(company_file, map_fn=map_fn, **kwargs)

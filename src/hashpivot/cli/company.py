@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hashpivot.api.answer import company_answer, money, money_m, pct, per_unit
-from hashpivot.api.company import value_company, write_company_report_files
+from hashpivot.api.company import value_company_on_backend, write_company_report_files
 from hashpivot.cli._app import (
     JSON_OPTION,
     LIVE_OPTION,
@@ -24,6 +24,7 @@ from hashpivot.cli._app import (
     safe,
 )
 from hashpivot.cli._app import console as _console
+from hashpivot.cli.decide import _check_backend_flags
 from hashpivot.errors import InputError
 
 
@@ -115,6 +116,9 @@ def company(
     paths: int = typer.Option(10_000, "--paths", help="Monte Carlo paths (shared by every site)."),
     seed: int = typer.Option(42, "--seed", help="Random seed (same seed, same numbers)."),
     report: Path | None = typer.Option(None, "--report", help="Write Excel + HTML reports here."),
+    backend: str = typer.Option("local", "--backend", help="local | dask"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address."),
+    workers: int | None = typer.Option(None, "--workers", help="Dask LocalCluster workers."),
     live: bool = LIVE_OPTION,
     mempool_url: str | None = MEMPOOL_URL_OPTION,
     price_url: str | None = PRICE_URL_OPTION,
@@ -126,9 +130,13 @@ def company(
         raise InputError("--paths", paths, "1..2,000,000")
     if seed < 0:
         raise InputError("--seed", seed, "an integer >= 0")
+    _check_backend_flags(backend, scheduler, workers, 5_000)
+    on: dict[str, Any] = {"backend": backend, "scheduler": scheduler, "workers": workers}
     snapshot = market_snapshot(live, mempool_url, price_url)
     if as_json:
-        out, co, _ = value_company(company_file, paths=paths, seed=seed, snapshot=snapshot)
+        out, co, _ = value_company_on_backend(
+            company_file, paths=paths, seed=seed, snapshot=snapshot, **on
+        )
         write_company_report_files(report, out, co)
         emit_json(out)
         return
@@ -145,8 +153,8 @@ def company(
         def tick(site: str, done: int, total: int) -> None:
             bar.update(task, description=site, completed=done, total=total)
 
-        out, co, _ = value_company(
-            company_file, paths=paths, seed=seed, snapshot=snapshot, progress=tick
+        out, co, _ = value_company_on_backend(
+            company_file, paths=paths, seed=seed, snapshot=snapshot, progress=tick, **on
         )
     write_company_report_files(report, out, co)
     _render(out)
