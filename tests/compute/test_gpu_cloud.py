@@ -8,11 +8,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from hashpivot.compute.conversion import Conversion, Phase
 from hashpivot.compute.gpu_cloud import (
-    GpuCloudTerms,
     GpuModel,
-    GpuSpec,
     gpu_cloud_cash_flows,
     gpus_per_it_mw,
     market_rate_curve,
@@ -20,32 +17,8 @@ from hashpivot.compute.gpu_cloud import (
 from hashpivot.config.gpu_cloud import load_gpu_catalogue
 
 START = date(2026, 1, 1)
-SPEC = GpuSpec(
-    model=GpuModel.H100,
-    it_kw_per_gpu=1.28,
-    capex_usd_per_gpu=50_000.0,
-    rate_usd_per_gpu_hour=2.0,
-    rate_decay_frac_per_year=0.0,
-    rate_floor_usd_per_gpu_hour=0.0,
-)
-CONV = Conversion(
-    gross_mw=1.6,
-    pue=1.25,
-    phases=(Phase(it_mw=1.28, delivery_month=0),),
-    construction_months=0,
-    shell_capex_usd_per_it_mw=0.0,
-    fitout_capex_usd_per_it_mw=0.0,
-)
-TERMS = GpuCloudTerms(
-    gpu=SPEC,
-    utilisation_frac=0.5,
-    power_load_frac=1.0,
-    power_price_usd_per_mwh=50.0,
-    staff_software_usd_per_gpu_year=1_200.0,
-    site_opex_usd_per_it_mw_year=120_000.0,
-    maintenance_frac_of_capex_per_year=0.0,
-    depreciation_life_years=5.0,
-)
+from gpu_fixtures import CONV, SPEC, TERMS  # noqa: E402  (shared hand-worked case)
+
 # calendar hours of each month of 2026 (24 x 31, 28, 31, 30, ...): 8,760 h in the year
 HOURS_2026 = [24.0 * d for d in (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)]
 

@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 
 from hashpivot.api.projects import gpu_cloud_report
 from hashpivot.cli import main
-from hashpivot.compute.conversion import Conversion, Phase
-from hashpivot.compute.gpu_cloud import GpuCloudTerms, GpuModel, GpuSpec
 from hashpivot.types import CashFlows
 from hashpivot.valuation.projects import (
     ValuationAssumptions,
@@ -23,32 +21,7 @@ from hashpivot.valuation.projects import (
 )
 
 GPU = Path(__file__).resolve().parents[2] / "examples" / "gpu"
-SPEC = GpuSpec(
-    model=GpuModel.H100,
-    it_kw_per_gpu=1.28,
-    capex_usd_per_gpu=50_000.0,
-    rate_usd_per_gpu_hour=2.0,
-    rate_decay_frac_per_year=0.0,
-    rate_floor_usd_per_gpu_hour=0.0,
-)
-CONV = Conversion(
-    gross_mw=1.6,
-    pue=1.25,
-    phases=(Phase(it_mw=1.28, delivery_month=0),),
-    construction_months=0,
-    shell_capex_usd_per_it_mw=0.0,
-    fitout_capex_usd_per_it_mw=0.0,
-)
-TERMS = GpuCloudTerms(
-    gpu=SPEC,
-    utilisation_frac=0.5,
-    power_load_frac=1.0,
-    power_price_usd_per_mwh=50.0,
-    staff_software_usd_per_gpu_year=1_200.0,
-    site_opex_usd_per_it_mw_year=120_000.0,
-    maintenance_frac_of_capex_per_year=0.0,
-    depreciation_life_years=5.0,
-)
+from gpu_fixtures import CONV, TERMS  # noqa: E402  (shared hand-worked case)
 
 
 def test_one_month_by_hand() -> None:
