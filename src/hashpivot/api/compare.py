@@ -148,11 +148,6 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
             "percentiles": "P10 .. P90 of the sample paths (P50 = median)",
             "mean": "mean of the sample paths",
         },
-        "mean": {
-            "hashprice_usd_per_ph_day": cmp.fan_hashprice_mean.tolist(),
-            "btc_price_usd": cmp.fan_btc_price_mean.tolist(),
-        },
-        "mean_note": "monthly mean of the same sample paths as the percentiles",
     }
     out["monthly_p50_net_usd"] = {
         k: _monthly(s.monthly_p50_net_usd) for k, s in cmp.strategies.items()

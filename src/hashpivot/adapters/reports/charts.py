@@ -83,6 +83,13 @@ def _cash_flows(summary: dict[str, Any], order: list[str]) -> go.Figure:
     return fig
 
 
+#: the JSON key of each fan's mean (api/compare.summary)
+_MEAN_KEY = {
+    "hashprice_usd_per_ph_day": "hashprice_mean_usd_per_ph_day",
+    "btc_price_usd": "btc_price_mean_usd",
+}
+
+
 def _fan(summary: dict[str, Any], key: str, label: str, unit: str) -> go.Figure:
     fan = summary["fan"]
     months = fan["months"]
@@ -101,7 +108,7 @@ def _fan(summary: dict[str, Any], key: str, label: str, unit: str) -> go.Figure:
             )
         )
     fig.add_trace(go.Scatter(x=months, y=q[50], name="median (P50)", line={"color": "#1f77b4"}))
-    mean = (fan.get("mean") or {}).get(key)
+    mean = fan.get(_MEAN_KEY[key])
     if mean:
         fig.add_trace(
             go.Scatter(
