@@ -25,7 +25,7 @@ from hashpivot.mining.projection import MiningSite
 from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
 from hashpivot.power.dispatch import DispatchPolicy, PowerPayer
 
-__all__ = ["build_case"]
+__all__ = ["build_case", "case_from_site"]
 
 
 def _ai_options(doc: SiteFile, mining: MiningSite, src: str) -> tuple[LeaseOption, GpuOption]:
@@ -105,8 +105,20 @@ def build_case(
     The file is read once (:func:`hashpivot.config.site.load_site`). The case always has a lease
     and a GPU cloud: a missing AI table is valued on its documented defaults and named in
     ``case.defaulted_tables``."""
-    src = str(site_file)
     doc = load_site(site_file)  # the one read of the file
+    return case_from_site(doc, site_file, months=months, snapshot=snapshot)
+
+
+def case_from_site(
+    doc: SiteFile,
+    site_file: str | Path,
+    *,
+    months: int | None = None,
+    snapshot: MarketSnapshot = SNAPSHOT,
+) -> CompareCase:
+    """The engine's :class:`CompareCase` of an already parsed site file ``doc`` (read from
+    ``site_file``, which names it in errors and anchors ``[power] source``): no second read."""
+    src = str(site_file)
     mining = doc.mining_site(source=src)
     if months is not None:
         if not 1 <= months <= 600:

@@ -13,19 +13,29 @@ import math
 from pathlib import Path
 from typing import Any
 
-from hashpivot.api.site_view import site_strategy_view
+from hashpivot.api.site_view import site_view_of
 from hashpivot.compute.shell import deal_figures
-from hashpivot.config.gpu_cloud import gpu_assumption_rows
-from hashpivot.config.lease import lease_assumption_rows
-from hashpivot.config.site import load_gpu_cloud_file, load_lease_file
+from hashpivot.config.files import read_toml
+from hashpivot.config.gpu_cloud import gpu_assumption_rows, parse_gpu_cloud_file
+from hashpivot.config.lease import lease_assumption_rows, parse_lease_file
+from hashpivot.config.site import SiteFile, is_site_file, parse_site
 from hashpivot.valuation.projects import headline, value_gpu_cloud, value_lease
 
 __all__ = ["gpu_cloud_report", "lease_report"]
 
 
+def _read(path: Path) -> tuple[dict[str, Any], SiteFile | None]:
+    """The one read of a lease / GPU / site file: its document, and the parsed site file (None
+    for a standalone lease or GPU file). Both the project and the engine view are built from
+    these (:func:`hashpivot.api.site_view.site_view_of`)."""
+    data = read_toml(path)
+    return data, parse_site(data, source=str(path)) if is_site_file(data) else None
+
+
 def lease_report(path: Path) -> dict[str, Any]:
     """Value the lease of a lease file (or a site file's ``[lease]``): NPV, IRR, $/W, deal."""
-    case = load_lease_file(path)
+    data, doc = _read(path)
+    case = parse_lease_file(data, str(path)) if doc is None else doc.lease_case(str(path))
     v = value_lease(
         case.terms, case.conversion, case.assumptions, start=case.start, months=case.months
     )
@@ -39,12 +49,13 @@ def lease_report(path: Path) -> dict[str, Any]:
         "assumptions": lease_assumption_rows(case),
     }
     add_payback_note(payload)
-    return with_site_view(payload, path, "lease")
+    return with_site_view(payload, doc, path, "lease")
 
 
 def gpu_cloud_report(path: Path) -> dict[str, Any]:
     """Value the GPU cloud of a GPU file (or a site file's ``[gpu_cloud]``): NPV, IRR, $/W."""
-    case = load_gpu_cloud_file(path)
+    data, doc = _read(path)
+    case = parse_gpu_cloud_file(data, str(path)) if doc is None else doc.gpu_case(str(path))
     v = value_gpu_cloud(
         case.terms, case.conversion, case.assumptions, start=case.start, months=case.months
     )
@@ -70,7 +81,7 @@ def gpu_cloud_report(path: Path) -> dict[str, Any]:
         "assumptions": gpu_assumption_rows(case),
     }
     add_payback_note(payload)
-    return with_site_view(payload, path, "gpu_cloud")
+    return with_site_view(payload, doc, path, "gpu_cloud")
 
 
 def add_payback_note(payload: dict[str, Any]) -> None:
@@ -81,11 +92,13 @@ def add_payback_note(payload: dict[str, Any]) -> None:
         payload["payback_note"] = "never: cumulative cash flow stays below zero over the horizon"
 
 
-def with_site_view(payload: dict[str, Any], path: Path, strategy: str) -> dict[str, Any]:
-    """On a site file, lead with the engine's value of the strategy (the same number as
+def with_site_view(
+    payload: dict[str, Any], doc: SiteFile | None, path: Path, strategy: str
+) -> dict[str, Any]:
+    """On a site file (``doc``), lead with the engine's value of the strategy (the same number as
     ``compare --deterministic``) and keep the standalone project's NPV beside it (with its
     decomposition, ``project_npv_decomposition_usd``)."""
-    view = site_strategy_view(path, strategy)
+    view = None if doc is None else site_view_of(doc, path, strategy)
     if view is None:
         payload["npv_basis"] = "the project on its own: its term, exit at the cap rate"
         return payload

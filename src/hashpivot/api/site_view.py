@@ -14,18 +14,26 @@ from pathlib import Path
 from typing import Any
 
 from hashpivot.config.files import read_toml
-from hashpivot.config.site import is_site_file
+from hashpivot.config.site import SiteFile, is_site_file, parse_site
 
 
 def site_strategy_view(path: str | Path, strategy: str) -> dict[str, Any] | None:
     """The engine's value of ``strategy`` on a site file's deterministic scenario (None for a
     standalone lease / GPU file, which has no site to convert)."""
-    if not is_site_file(read_toml(path)):
+    data = read_toml(path)
+    if not is_site_file(data):
         return None
-    from hashpivot.api.compare import build_case, market_statement
+    return site_view_of(parse_site(data, source=str(path)), path, strategy)
+
+
+def site_view_of(doc: SiteFile, path: str | Path, strategy: str) -> dict[str, Any] | None:
+    """:func:`site_strategy_view` of a parsed site file ``doc`` (read from ``path``): the engine
+    case is built from ``doc`` (:func:`hashpivot.api.case.case_from_site`), not a new read."""
+    from hashpivot.api.case import case_from_site
+    from hashpivot.api.compare import market_statement
     from hashpivot.engine.deterministic import run_deterministic
 
-    case = build_case(path)
+    case = case_from_site(doc, path)
     run = run_deterministic(case)
     stats = run.comparison.strategies.get(strategy)
     if stats is None:
