@@ -162,7 +162,8 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
 
 def sensitivity(case: CompareCase, strategy: str) -> dict[str, Any]:
     """Tornado and Sobol indices of one strategy's NPV (engine.site_sensitivity)."""
-    from hashpivot.engine.site_sensitivity import SENSITIVITY_RANGES, site_sensitivity
+    from hashpivot.engine.deterministic import scenario_of
+    from hashpivot.engine.site_sensitivity import SENSITIVITY_RANGES, base_label, site_sensitivity
     from hashpivot.engine.strategies import StrategyName
 
     name = StrategyName(strategy)
@@ -170,7 +171,8 @@ def sensitivity(case: CompareCase, strategy: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "strategy": name.value,
         "base_output_usd": tor.base_output,
-        "base_label": "deterministic base (the zero-volatility market path)",
+        "base_label": base_label(case),
+        "scenario": scenario_of(case, None).value,
         "tornado": [
             {
                 "name": r.name,

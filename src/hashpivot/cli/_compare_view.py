@@ -110,7 +110,7 @@ def _sensitivity_line(out: dict[str, Any]) -> str | None:
     against = "its NPV on this run" if out["paths"] == 1 else "a Monte Carlo mean"
     return (
         f"Tornado of {name}: centred on its deterministic base {_m(sens['base_output_usd'])} "
-        f"(zero-volatility path), against {against} of {_m(mean)}."
+        f"('{safe(sens['scenario'])}' scenario), against {against} of {_m(mean)}."
     )
 
 

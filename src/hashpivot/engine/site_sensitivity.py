@@ -1,10 +1,14 @@
 """Which inputs move a site's answer: tornado and Sobol indices on the strategies' NPV.
 
-The model is the engine itself on the zero-volatility market path (the deterministic
-projection of the stochastic processes), with the inputs applied as per-path
+The model is the engine itself on the site's named deterministic scenario, the path of
+``compare --deterministic`` (:func:`hashpivot.engine.deterministic.deterministic_scenarios`, the
+case under its ``[scenario]``: :func:`~hashpivot.engine.deterministic.deterministic_case`), so the
+tornado's base is that run's NPV. The inputs are applied as per-path
 :class:`~hashpivot.engine.strategies.Factors`, so a Sobol design of thousands of points is one
 vectorised batch. For ``switch`` the value is the best fixed conversion month (under
-certainty the optimal policy is a fixed month).
+certainty the optimal policy is a fixed month). A site dispatched against an hourly price
+history is run on its monthly curtailment curve here (the power-price multiplier needs it);
+``compare --deterministic`` dispatches that path hour by hour.
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from hashpivot.engine.deterministic import (
+    deterministic_case,
+    deterministic_scenarios,
+    scenario_of,
+)
 from hashpivot.engine.sensitivity import (
     InputRange,
     SobolResult,
@@ -29,7 +38,7 @@ from hashpivot.engine.strategies import (
     evaluate_batch,
     prepare,
 )
-from hashpivot.market.scenarios import MarketScenarios, simulate
+from hashpivot.market.scenarios import MarketScenarios
 from hashpivot.types import FloatArray
 
 #: Documented ranges (docs/methodology.md, "Sensitivity").
@@ -58,20 +67,21 @@ SENSITIVITY_RANGES: dict[str, InputRange] = {
 }
 
 
-def deterministic_market(case: CompareCase) -> MarketScenarios:
-    """The zero-volatility path of the case's market processes (one path)."""
-    return simulate(
-        case.market_params.with_zero_volatility(),
-        case.start_state,
-        case.market_months + 1,
-        1,
-        np.random.default_rng(0),
+def base_label(case: CompareCase) -> str:
+    """What the tornado is centred on: the site's named scenario, as ``compare
+    --deterministic`` runs it."""
+    name = scenario_of(case, None).value
+    dispatch = (
+        "; its hourly price history as a monthly curtailment curve"
+        if case.power_history is not None
+        else ""
     )
+    return f"deterministic base: the site's '{name}' scenario (compare --deterministic){dispatch}"
 
 
 @dataclass(frozen=True, slots=True)
 class SiteModel:
-    """``factors (n, d) -> NPV (n,)`` of one strategy on the deterministic path."""
+    """``factors (n, d) -> NPV (n,)`` of one strategy on the named deterministic scenario."""
 
     case: CompareCase
     strategy: str
@@ -111,11 +121,14 @@ def site_sensitivity(
     ranges: Mapping[str, InputRange] = SENSITIVITY_RANGES,
 ) -> tuple[TornadoResult, SobolResult]:
     """Tornado (one input at a time at the ends of its range) and Sobol indices of the NPV of
-    ``strategy`` over the documented ranges."""
+    ``strategy`` over the documented ranges, on the site's named deterministic scenario (the
+    base: ``compare --deterministic``'s NPV of ``strategy``; :func:`base_label`)."""
     if strategy not in case.strategies:
         strategy = StrategyName.MINE
     names = _names(case)
-    model = SiteModel(case, strategy, names, deterministic_market(case), prepare(case))
+    scen = deterministic_scenarios(case)  # the path of run_deterministic (the named scenario)
+    case = deterministic_case(case)
+    model = SiteModel(case, strategy, names, scen, prepare(case))
     base = base_values(case, names)
 
     def one(point: Mapping[str, float]) -> float:

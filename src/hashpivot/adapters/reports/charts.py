@@ -143,7 +143,7 @@ def _tornado(sens: dict[str, Any]) -> go.Figure:
         )
     fig.update_layout(
         title=f"Tornado: NPV of {sens['strategy']} [$M] around its deterministic base "
-        f"({money_m(sens['base_output_usd'], 1)}, zero-volatility path)",
+        f"({money_m(sens['base_output_usd'], 1)}, '{sens['scenario']}' scenario)",
         barmode="overlay",
         xaxis_title="NPV [$M]",
         **{**_LAYOUT, "margin": {"l": 260, "r": 30, "t": 60, "b": 50}},

@@ -85,7 +85,8 @@ def _ranked_table(summary: dict[str, Any]) -> str:
     if sens:
         base = (
             f"<p class='muted'>Deterministic base of {html.escape(sens['strategy'])} (the "
-            "zero-volatility market path; the tornado's centre): "
+            f"'{html.escape(sens['scenario'])}' scenario of compare --deterministic; the "
+            "tornado's centre): "
             f"<b id='deterministic-base'>{money_m(sens['base_output_usd'], 1)}</b>, against "
             + ("its NPV on this run" if summary["paths"] == 1 else "its Monte Carlo mean")
             + f" of {money_m(summary['strategies'][sens['strategy']]['npv_mean_usd'], 1)}.</p>"
