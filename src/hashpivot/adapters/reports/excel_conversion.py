@@ -22,13 +22,13 @@ from hashpivot.adapters.reports.excel_model import (
     MINE_NET,
     MINE_NET_ALL,
     MINE_RESIDUAL,
-    TABLE_ROW0,
     Results,
     data_range,
     head_block,
     market_range,
     mine_cell,
 )
+from hashpivot.adapters.reports.excel_rows import TABLE_ROW0, Cell, write_month_table
 from hashpivot.adapters.reports.excel_style import (
     Formats,
     cell,
@@ -112,7 +112,7 @@ LEASE_COLUMNS = (
 )
 
 
-def _lease_row(t: int, h: int) -> list[str]:
+def _lease_row(t: int, h: int) -> list[Cell]:
     """Formulas of month ``t`` (columns 1..12); the conversion month is $B$7 (m)."""
     n = TABLE_ROW0 + t + 1
     age = f"B{n}"
@@ -181,18 +181,28 @@ def write_conversion_strategy(
     for i, (label, formula, kind) in enumerate(rows, start=6):
         write_text(ws, i, 0, label)
         ws.write_formula(i, 1, formula, fmt.num(kind))
-    write_headers(ws, TABLE_ROW0 - 1, [c for c, _ in LEASE_COLUMNS], fmt.header, height=60)
-    for t in range(h):
-        r = TABLE_ROW0 + t
-        write_text(ws, r, 0, data.months[t])
-        for j, f in enumerate(_lease_row(t, h), start=1):
-            col_kind = LEASE_COLUMNS[j][1]
-            assert col_kind is not None
-            ws.write_formula(r, j, f, fmt.num(col_kind))
-    ws.freeze_panes(TABLE_ROW0, 1)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, len(LEASE_COLUMNS) - 1, 16)
+    months = data.months[:h]
+    write_month_table(ws, fmt, LEASE_COLUMNS, months, lambda t: _lease_row(t, h), header_height=60)
     return Results(key, name, sheet_ref(name, "B2"), sheet_ref(name, "B3"))
+
+
+#: Split columns (header, number kind)
+SPLIT_COLUMNS = (
+    ("Month", None),
+    ("Mine net (USD)", "usd"),
+    ("Lease net (USD)", "usd"),
+    ("Net cash flow (USD)", "usd"),
+)
+
+
+def _split_row(t: int) -> list[Cell]:
+    """Split's month ``t``: (1 - share) x Mine's net + share x Lease's net."""
+    r, n = TABLE_ROW0 + t, TABLE_ROW0 + t + 1
+    return [
+        f"={mine_cell(MINE_NET_ALL, t)}",
+        f"={sheet_ref(LEASE, cell(r, 9))}",
+        f"=(1-split_lease_frac)*B{n}+split_lease_frac*C{n}",
+    ]
 
 
 def write_split(wb: Any, fmt: Formats, data: ModelData) -> Results:
@@ -209,17 +219,7 @@ def write_split(wb: Any, fmt: Formats, data: ModelData) -> Results:
         "Formulas: (1 - share) x Mine + share x Lease, month by month and for the NPV (each "
         "part keeps its own discount rates).",
     )
-    heads = ["Month", "Mine net (USD)", "Lease net (USD)", "Net cash flow (USD)"]
-    write_headers(ws, TABLE_ROW0 - 1, heads, fmt.header)
-    for t in range(h):
-        r, n = TABLE_ROW0 + t, TABLE_ROW0 + t + 1
-        write_text(ws, r, 0, data.months[t])
-        ws.write_formula(r, 1, f"={mine_cell(MINE_NET_ALL, t)}", fmt.num("usd"))
-        ws.write_formula(r, 2, f"={sheet_ref(LEASE, cell(r, 9))}", fmt.num("usd"))
-        ws.write_formula(r, 3, f"=(1-split_lease_frac)*B{n}+split_lease_frac*C{n}", fmt.num("usd"))
-    ws.freeze_panes(TABLE_ROW0, 1)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 3, 16)
+    write_month_table(ws, fmt, SPLIT_COLUMNS, data.months[:h], _split_row)
     return Results("split", SPLIT, sheet_ref(SPLIT, "B2"), sheet_ref(SPLIT, "B3"))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from hashpivot.adapters.reports.excel_data import ModelData
+from hashpivot.adapters.reports.excel_rows import TABLE_ROW0, Cell, write_month_table
 from hashpivot.adapters.reports.excel_style import (
     Formats,
     cell,
@@ -27,9 +28,8 @@ MARKET = "Market path"
 MINE = "Mine model"
 SELL = "Sell model"
 GPU = "GPU cloud model"
-#: the first data row (zero-based) of the market path and of every strategy sheet
+#: the first data row (zero-based) of the market path (the strategy sheets': TABLE_ROW0)
 MARKET_ROW0 = 1
-TABLE_ROW0 = 11
 
 #: Market path columns: (header, attribute of ModelData, number kind)
 MARKET_COLUMNS = (
@@ -162,7 +162,7 @@ def mine_cell(col: int, t: int) -> str:
     return sheet_ref(MINE, cell(TABLE_ROW0 + t, col))
 
 
-def _mine_row(data: ModelData, t: int) -> list[str]:
+def _mine_row(data: ModelData, t: int) -> list[Cell]:
     """The formulas of Mine's month ``t`` (columns 1..13), zero-based row ``r``."""
     r = TABLE_ROW0 + t
     h = data.horizon
@@ -216,18 +216,31 @@ def write_mine(wb: Any, fmt: Formats, data: ModelData) -> Results:
         "Formulas over the Inputs and the Market path. The run share (dispatch, shutdown rule) "
         "is the engine's: a new power price moves the cost, not the hours run.",
     )
-    write_headers(ws, TABLE_ROW0 - 1, [c for c, _ in MINE_COLUMNS], fmt.header, height=45)
-    for t in range(h):
-        r = TABLE_ROW0 + t
-        write_text(ws, r, 0, data.months[t])
-        for j, f in enumerate(_mine_row(data, t), start=1):
-            kind = MINE_COLUMNS[j][1]
-            assert kind is not None
-            ws.write_formula(r, j, f, fmt.num(kind))
-    ws.freeze_panes(TABLE_ROW0, 1)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, len(MINE_COLUMNS) - 1, 16)
+    write_month_table(ws, fmt, MINE_COLUMNS, data.months[:h], lambda t: _mine_row(data, t))
     return Results("mine", MINE, sheet_ref(MINE, "B2"), sheet_ref(MINE, "B3"))
+
+
+#: Sell columns (header, number kind)
+SELL_COLUMNS = (
+    ("Month", None),
+    ("Mining net (USD)", "usd"),
+    ("Sale proceeds (USD)", "usd"),
+    ("Net cash flow (USD)", "usd"),
+    ("Discount factor (site rate)", "factor"),
+    ("PV of mining (USD)", "usd"),
+)
+
+
+def _sell_row(t: int) -> list[Cell]:
+    """Sell's month ``t``: mining until the closing month ($B$7), the proceeds at $B$8."""
+    n = TABLE_ROW0 + t + 1
+    return [
+        f"=IF({t}<$B$7,{mine_cell(MINE_NET, t)},0)",
+        f"=IF({t}=$B$8,$B$9,0)",
+        f"=B{n}+C{n}",
+        site_df(t),
+        f"=B{n}*E{n}",
+    ]
 
 
 def write_sell(wb: Any, fmt: Formats, data: ModelData) -> Results:
@@ -258,27 +271,21 @@ def write_sell(wb: Any, fmt: Formats, data: ModelData) -> Results:
     )
     write_text(ws, 9, 0, "Discount factor at closing")
     ws.write_formula(9, 1, "=(1+discount_rate)^(-B7/12)", fmt.num("factor"))
-    heads = [
-        "Month",
-        "Mining net (USD)",
-        "Sale proceeds (USD)",
-        "Net cash flow (USD)",
-        "Discount factor (site rate)",
-        "PV of mining (USD)",
-    ]
-    write_headers(ws, TABLE_ROW0 - 1, heads, fmt.header)
-    for t in range(h):
-        r, n = TABLE_ROW0 + t, TABLE_ROW0 + t + 1
-        write_text(ws, r, 0, data.months[t])
-        ws.write_formula(r, 1, f"=IF({t}<$B$7,{mine_cell(MINE_NET, t)},0)", fmt.num("usd"))
-        ws.write_formula(r, 2, f"=IF({t}=$B$8,$B$9,0)", fmt.num("usd"))
-        ws.write_formula(r, 3, f"=B{n}+C{n}", fmt.num("usd"))
-        ws.write_formula(r, 4, site_df(t), fmt.num("factor"))
-        ws.write_formula(r, 5, f"=B{n}*E{n}", fmt.num("usd"))
-    ws.freeze_panes(TABLE_ROW0, 1)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 5, 16)
+    write_month_table(ws, fmt, SELL_COLUMNS, data.months[:h], _sell_row)
     return Results("sell", SELL, sheet_ref(SELL, "B2"), sheet_ref(SELL, "B3"))
+
+
+#: GPU cloud columns (header, number kind)
+GPU_COLUMNS = (
+    ("Month", None),
+    ("GPU cloud net flows (USD, values)", "usd"),
+    ("Share of the site still mining", "pct"),
+    ("Mining on the rest (USD)", "usd"),
+    ("Discount factor (GPU rate)", "factor"),
+    ("Discount factor (site rate)", "factor"),
+    ("Present value (USD)", "usd"),
+    ("Net cash flow (USD)", "usd"),
+)
 
 
 def write_gpu(wb: Any, fmt: Formats, data: ModelData) -> Results | None:
@@ -298,28 +305,19 @@ def write_gpu(wb: Any, fmt: Formats, data: ModelData) -> Results | None:
         "Values: the GPU cloud's own flows (GPU capex, the catalogue's age curve of rates, "
         "utilisation; the ASIC sale). Formulas: the mining share, discounting, NPV, IRR.",
     )
-    heads = [
-        "Month",
-        "GPU cloud net flows (USD, values)",
-        "Share of the site still mining",
-        "Mining on the rest (USD)",
-        "Discount factor (GPU rate)",
-        "Discount factor (site rate)",
-        "Present value (USD)",
-        "Net cash flow (USD)",
-    ]
-    write_headers(ws, TABLE_ROW0 - 1, heads, fmt.header)
-    for t in range(h):
-        r, n = TABLE_ROW0 + t, TABLE_ROW0 + t + 1
-        write_text(ws, r, 0, data.months[t])
-        ws.write_number(r, 1, float(data.gpu_net_usd[t]), fmt.num("usd"))
-        ws.write_number(r, 2, float(data.gpu_mining_share[t]), fmt.num("pct"))
-        ws.write_formula(r, 3, f"={mine_cell(MINE_NET, t)}*C{n}", fmt.num("usd"))
-        ws.write_formula(r, 4, f"=(1+gpu_discount_rate)^(-{t + 1}/12)", fmt.num("factor"))
-        ws.write_formula(r, 5, site_df(t), fmt.num("factor"))
-        ws.write_formula(r, 6, f"=B{n}*E{n}+D{n}*F{n}", fmt.num("usd"))
-        ws.write_formula(r, 7, f"=B{n}+D{n}", fmt.num("usd"))
-    ws.freeze_panes(TABLE_ROW0, 1)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 7, 16)
+    net, share = data.gpu_net_usd, data.gpu_mining_share
+
+    def row(t: int) -> list[Cell]:
+        n = TABLE_ROW0 + t + 1
+        return [
+            float(net[t]),
+            float(share[t]),
+            f"={mine_cell(MINE_NET, t)}*C{n}",
+            f"=(1+gpu_discount_rate)^(-{t + 1}/12)",
+            site_df(t),
+            f"=B{n}*E{n}+D{n}*F{n}",
+            f"=B{n}+D{n}",
+        ]
+
+    write_month_table(ws, fmt, GPU_COLUMNS, data.months[:h], row)
     return Results("gpu_cloud", GPU, sheet_ref(GPU, "B2"), sheet_ref(GPU, "B3"))
