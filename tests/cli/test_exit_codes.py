@@ -38,7 +38,7 @@ def _cpu_seconds(pid: int) -> float:
 
 def _cpu_seconds_to_import() -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-c", "import hashpivot.cli"], check=True)
+    subprocess.run([sys.executable, "-c", "import hashpivot.cli._main"], check=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 

@@ -1,92 +1,42 @@
 """Command-line interface: ``hashpivot COMMAND ... [--json]``.
 
-:func:`main` is the console script. It turns every user error (a
-:class:`~hashpivot.errors.HashpivotError` or a pydantic validation error) into one clear
-message on stderr and exit code 2, never a traceback.
+:func:`run` is the console script (``hashpivot``, ``python -m hashpivot``). This package imports
+nothing heavy: :func:`run` imports the commands (:mod:`hashpivot.cli._main`: numba, pypsa,
+seconds) and runs one inside one guard, so Ctrl-C at any point before a result, the imports
+included, prints one line, ``interrupted (no result)``, and exits 130, never a traceback.
+``main`` and ``app`` are :mod:`hashpivot.cli._main`'s, imported on first use.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+from typing import Any
 
-import pydantic
-
-from hashpivot.api.errors import describe_validation_error
-from hashpivot.cli import (  # noqa: F401  (commands register)
-    ai,
-    calc,
-    company,
-    decide,
-    market,
-    mining,
-    network,
-    power,
-    serve,
-    supply,
-    view,
-)
-from hashpivot.cli._app import EXIT_SIGINT, app, err_console, safe
-from hashpivot.errors import HashpivotError
-
-
-def _click_classes() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
-    """Click's exception classes: typer >= 0.17 may vendor its own click (typer._click)."""
-    import click
-
-    usage: list[type[Exception]] = [click.exceptions.ClickException]
-    abort: list[type[Exception]] = [click.exceptions.Abort]
-    try:
-        from typer import _click  # type: ignore[attr-defined]
-
-        usage.append(_click.exceptions.ClickException)
-        if hasattr(_click.exceptions, "Abort"):
-            abort.append(_click.exceptions.Abort)
-    except ImportError:
-        pass
-    return tuple(usage), tuple(abort)
-
-
-_CLICK_USAGE, _CLICK_ABORT = _click_classes()
+from hashpivot.cli._exit import EXIT_SIGINT, INTERRUPTED_LINE
 
 __all__ = ["app", "main", "run"]
 
 
-def _error_line(message: str) -> None:
-    """Print ``error: message`` as one line on stderr (control characters stripped, markup
-    escaped, line breaks folded into spaces)."""
-    err_console.print(
-        f"[bold red]error:[/] {safe(' '.join(message.split()))}", highlight=False, soft_wrap=True
-    )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 1 internal error, 2 user error, 3 interrupted
-    after a partial summary, 130 interrupted before any result)."""
-    try:
-        result = app(args=argv, prog_name="hashpivot", standalone_mode=False)
-    except HashpivotError as exc:
-        _error_line(str(exc))
-        return 2
-    except pydantic.ValidationError as exc:
-        _error_line(describe_validation_error(exc))
-        return 2
-    except KeyboardInterrupt:
-        err_console.print("interrupted (no result)", highlight=False)
-        return EXIT_SIGINT
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-        return code
-    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
-        if isinstance(exc, _CLICK_USAGE):  # one line, like every other bad input
-            message = exc.format_message()  # type: ignore[attr-defined]
-            _error_line(f"{message} (see --help)")
-            return 2
-        if isinstance(exc, _CLICK_ABORT):
-            return 1
-        raise
-    return result if isinstance(result, int) else 0  # typer.Exit(code) returns its code
-
-
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point: import the commands, run one, exit with its code (130 with
+    one line on Ctrl-C before any result, even while importing)."""
+    try:
+        from hashpivot.cli._main import main
+
+        code = main()
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback either
+        sys.stderr.write(INTERRUPTED_LINE + "\n")
+        sys.stderr.flush()
+        code = EXIT_SIGINT
+    sys.exit(code)
+
+
+def __getattr__(name: str) -> Any:
+    """``hashpivot.cli.main`` / ``.app``: imported from :mod:`hashpivot.cli._main` on use."""
+    if name in ("main", "app"):
+        from hashpivot.cli import _main
+
+        return getattr(_main, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,9 +20,23 @@ from rich.markup import escape
 
 from hashpivot.api.jsonable import to_jsonable
 from hashpivot.api.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, market_snapshot
+from hashpivot.cli._exit import (
+    EXIT_BAD_INPUT,
+    EXIT_CODES_EPILOG,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SIGINT,
+)
 from hashpivot.errors import InputError
 
 __all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_CODES_EPILOG",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_SIGINT",
     "JSON_OPTION",
     "LIVE_OPTION",
     "MEMPOOL_URL_OPTION",
@@ -34,19 +48,6 @@ __all__ = [
     "market_snapshot",
     "to_jsonable",
 ]
-#: exit codes of every command (README "Exit codes"; ``hashpivot --help``)
-EXIT_OK = 0  # the full run completed
-EXIT_INTERNAL = 1  # a bug: hashpivot printed a traceback (please report it)
-EXIT_BAD_INPUT = 2  # bad input: a file, a flag, an environment variable or live data
-EXIT_INTERRUPTED = 3  # interrupted (Ctrl-C) after a partial summary, printed after "interrupted"
-EXIT_SIGINT = 130  # interrupted before any result (128 + SIGINT)
-
-EXIT_CODES_EPILOG = (
-    "Exit codes: 0 the full run completed; 2 bad input (one line on stderr naming the file, "
-    "flag, environment variable or URL); 3 interrupted (Ctrl-C) after a partial summary was "
-    "printed, whose first line says 'interrupted'; 130 interrupted before any result; "
-    "1 an internal error (a bug)."
-)
 
 app = typer.Typer(
     name="hashpivot",
