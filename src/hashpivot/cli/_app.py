@@ -20,23 +20,12 @@ from rich.markup import escape
 
 from hashpivot.api.jsonable import to_jsonable
 from hashpivot.api.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, market_snapshot
-from hashpivot.cli._exit import (
-    EXIT_BAD_INPUT,
-    EXIT_CODES_EPILOG,
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_SIGINT,
-)
+from hashpivot.cli._exit import EXIT_CODES_EPILOG, EXIT_INTERRUPTED
 from hashpivot.errors import InputError
 
 __all__ = [
-    "EXIT_BAD_INPUT",
     "EXIT_CODES_EPILOG",
-    "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
-    "EXIT_OK",
-    "EXIT_SIGINT",
     "JSON_OPTION",
     "LIVE_OPTION",
     "MEMPOOL_URL_OPTION",
