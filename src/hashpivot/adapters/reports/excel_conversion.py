@@ -23,12 +23,16 @@ from hashpivot.adapters.reports.excel_model import (
     MINE_NET_ALL,
     MINE_RESIDUAL,
     Results,
-    data_range,
-    head_block,
     market_range,
     mine_cell,
 )
-from hashpivot.adapters.reports.excel_rows import TABLE_ROW0, Cell, write_month_table
+from hashpivot.adapters.reports.excel_rows import (
+    TABLE_ROW0,
+    Cell,
+    Head,
+    data_range,
+    strategy_sheet,
+)
 from hashpivot.adapters.reports.excel_style import (
     Formats,
     cell,
@@ -146,28 +150,32 @@ def _lease_row(t: int, h: int) -> list[Cell]:
     ]
 
 
+LEASE_NOTE = (
+    "Formulas over the Conversion sheet's parts (values), the Inputs (rent, capex, rates) "
+    "and the Mine sheet. The engine's NPV is at its best fixed month for the switch."
+)
+LEASE_HEAD = Head(
+    "Lease: convert now to a powered shell / AI hall and lease it (exit at the cap rate)",
+    LEASE_NOTE,
+    header_height=60,
+)
+SWITCH_HEAD = Head(
+    "Switch: keep mining, convert at the conversion month (Inputs: switch_month)",
+    LEASE_NOTE,
+    header_height=60,
+)
+
+
 def write_conversion_strategy(
     wb: Any, fmt: Formats, data: ModelData, name: str, month_formula: str
 ) -> Results:
     """A Lease-like sheet: mine until the conversion month (``month_formula``), then lease."""
-    ws = wb.add_worksheet(name)
     h = data.horizon
     key = "lease" if name == LEASE else "switch"
-    title = (
-        "Lease: convert now to a powered shell / AI hall and lease it (exit at the cap rate)"
-        if key == "lease"
-        else "Switch: keep mining, convert at the conversion month (Inputs: switch_month)"
-    )
-    head_block(
-        ws,
-        fmt,
-        title,
-        f"=SUM({data_range(12, h)})",
-        data_range(9, h),
-        data.npv_usd[key],
-        "Formulas over the Conversion sheet's parts (values), the Inputs (rent, capex, rates) "
-        "and the Mine sheet. The engine's NPV is at its best fixed month for the switch.",
-    )
+    head = LEASE_HEAD if key == "lease" else SWITCH_HEAD
+    npv = (f"=SUM({data_range(12, h)})", data.npv_usd[key])
+    sheet = (name, head, LEASE_COLUMNS)
+    ws = strategy_sheet(wb, fmt, sheet, data.months[:h], npv, 9, lambda t: _lease_row(t, h))
     rows = (
         ("Conversion month m (0 = now)", month_formula, "int"),
         (
@@ -181,8 +189,6 @@ def write_conversion_strategy(
     for i, (label, formula, kind) in enumerate(rows, start=6):
         write_text(ws, i, 0, label)
         ws.write_formula(i, 1, formula, fmt.num(kind))
-    months = data.months[:h]
-    write_month_table(ws, fmt, LEASE_COLUMNS, months, lambda t: _lease_row(t, h), header_height=60)
     return Results(key, name, sheet_ref(name, "B2"), sheet_ref(name, "B3"))
 
 
@@ -205,21 +211,21 @@ def _split_row(t: int) -> list[Cell]:
     ]
 
 
+SPLIT_HEAD = Head(
+    "Split: lease a share of the site now, keep mining on the rest",
+    "Formulas: (1 - share) x Mine + share x Lease, month by month and for the NPV (each "
+    "part keeps its own discount rates).",
+)
+
+
 def write_split(wb: Any, fmt: Formats, data: ModelData) -> Results:
     """The Split sheet: the lease on a share of the site, mining on the rest (linear)."""
-    ws = wb.add_worksheet(SPLIT)
-    h = data.horizon
-    head_block(
-        ws,
-        fmt,
-        "Split: lease a share of the site now, keep mining on the rest",
+    npv = (
         f"=(1-split_lease_frac)*{sheet_ref(MINE, 'B2')}+split_lease_frac*{sheet_ref(LEASE, 'B2')}",
-        data_range(3, h),
         data.npv_usd["split"],
-        "Formulas: (1 - share) x Mine + share x Lease, month by month and for the NPV (each "
-        "part keeps its own discount rates).",
     )
-    write_month_table(ws, fmt, SPLIT_COLUMNS, data.months[:h], _split_row)
+    sheet = (SPLIT, SPLIT_HEAD, SPLIT_COLUMNS)
+    strategy_sheet(wb, fmt, sheet, data.months[: data.horizon], npv, 3, _split_row)
     return Results("split", SPLIT, sheet_ref(SPLIT, "B2"), sheet_ref(SPLIT, "B3"))
 
 

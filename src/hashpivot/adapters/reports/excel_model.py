@@ -9,13 +9,14 @@ Under each sheet's NPV sits the engine's NPV (a value) and their relative differ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from hashpivot.adapters.reports.excel_data import ModelData
-from hashpivot.adapters.reports.excel_rows import TABLE_ROW0, Cell, write_month_table
+from hashpivot.adapters.reports.excel_rows import TABLE_ROW0, Cell, Head, data_range, strategy_sheet
 from hashpivot.adapters.reports.excel_style import (
     Formats,
     cell,
@@ -104,38 +105,9 @@ class Results:
     irr: str
 
 
-def head_block(
-    ws: Any,
-    fmt: Formats,
-    title: str,
-    npv_formula: str,
-    irr_over: str,
-    engine_npv: float,
-    note: str,
-) -> None:
-    """Rows 0-5 of a strategy sheet: title, NPV, IRR, the engine's NPV, the difference, a note."""
-    write_text(ws, 0, 0, title, fmt.title)
-    write_text(ws, 1, 0, "NPV (USD)")
-    # cached results (the engine's): a reader that does not recalculate on load still sees them
-    ws.write_formula(1, 1, npv_formula, fmt.num("usd"), engine_npv)
-    write_text(ws, 2, 0, "IRR (per year)")
-    ws.write_formula(2, 1, f'=IFERROR((1+IRR({irr_over}))^12-1,"n/a")', fmt.num("pct"))
-    write_text(ws, 3, 0, "Engine NPV (USD, value)")
-    ws.write_number(3, 1, engine_npv, fmt.num("usd"))
-    write_text(ws, 4, 0, "Formula / engine - 1")
-    ws.write_formula(4, 1, "=IF(B4=0,B2-B4,B2/B4-1)", fmt.num("num6"), 0.0)
-    write_text(ws, 5, 0, note, fmt.note)
-
-
 def site_df(t: int) -> str:
     """The site's discount factor for a flow at the end of month ``t``."""
     return f"=(1+discount_rate)^(-{t + 1}/12)"
-
-
-def data_range(col: int, h: int, *, sheet: str | None = None) -> str:
-    """A strategy sheet's column over its H data rows."""
-    rng = f"{cell(TABLE_ROW0, col, absolute=True)}:{cell(TABLE_ROW0 + h - 1, col, absolute=True)}"
-    return sheet_ref(sheet, rng) if sheet else rng
 
 
 #: Mine columns (header, number kind)
@@ -202,21 +174,20 @@ def _mine_row(data: ModelData, t: int) -> list[Cell]:
     ]
 
 
+MINE_HEAD = Head(
+    "Mine: keep mining to the horizon, then sell the site ('{scenario}' path)",
+    "Formulas over the Inputs and the Market path. The run share (dispatch, shutdown rule) "
+    "is the engine's: a new power price moves the cost, not the hours run.",
+)
+
+
 def write_mine(wb: Any, fmt: Formats, data: ModelData) -> Results:
     """The Mine sheet: keep mining to the horizon, then the site's value as powered land."""
-    ws = wb.add_worksheet(MINE)
     h = data.horizon
-    head_block(
-        ws,
-        fmt,
-        f"Mine: keep mining to the horizon, then sell the site ('{data.scenario}' path)",
-        f"=SUM({data_range(13, h)})",
-        data_range(MINE_NET_ALL, h),
-        data.npv_usd["mine"],
-        "Formulas over the Inputs and the Market path. The run share (dispatch, shutdown rule) "
-        "is the engine's: a new power price moves the cost, not the hours run.",
-    )
-    write_month_table(ws, fmt, MINE_COLUMNS, data.months[:h], lambda t: _mine_row(data, t))
+    head = replace(MINE_HEAD, title=MINE_HEAD.title.format(scenario=data.scenario))
+    npv = (f"=SUM({data_range(13, h)})", data.npv_usd["mine"])
+    sheet = (MINE, head, MINE_COLUMNS)
+    strategy_sheet(wb, fmt, sheet, data.months[:h], npv, MINE_NET_ALL, partial(_mine_row, data))
     return Results("mine", MINE, sheet_ref(MINE, "B2"), sheet_ref(MINE, "B3"))
 
 
@@ -243,19 +214,19 @@ def _sell_row(t: int) -> list[Cell]:
     ]
 
 
+SELL_HEAD = Head(
+    "Sell: mine while a sale of the site (powered land + ASICs) closes",
+    "Formulas: the mining months read the Mine sheet; the proceeds read the Inputs and the "
+    "Market path's multipliers at the closing month.",
+)
+
+
 def write_sell(wb: Any, fmt: Formats, data: ModelData) -> Results:
     """The Sell sheet: mine until the sale closes, then receive the site's value less costs."""
-    ws = wb.add_worksheet(SELL)
     h = data.horizon
-    head_block(
-        ws,
-        fmt,
-        "Sell: mine while a sale of the site (powered land + ASICs) closes",
-        f"=SUM({data_range(5, h)})+B9*B10",
-        data_range(3, h),
-        data.npv_usd["sell"],
-        "Formulas: the mining months read the Mine sheet; the proceeds read the Inputs and the "
-        "Market path's multipliers at the closing month.",
+    npv = (f"=SUM({data_range(5, h)})+B9*B10", data.npv_usd["sell"])
+    ws = strategy_sheet(
+        wb, fmt, (SELL, SELL_HEAD, SELL_COLUMNS), data.months[:h], npv, 3, _sell_row
     )
     write_text(ws, 6, 0, "Months mined before closing")
     ws.write_formula(6, 1, f"=MAX(0,MIN(ROUND(months_to_close,0),{h}))", fmt.num("int"))
@@ -271,7 +242,6 @@ def write_sell(wb: Any, fmt: Formats, data: ModelData) -> Results:
     )
     write_text(ws, 9, 0, "Discount factor at closing")
     ws.write_formula(9, 1, "=(1+discount_rate)^(-B7/12)", fmt.num("factor"))
-    write_month_table(ws, fmt, SELL_COLUMNS, data.months[:h], _sell_row)
     return Results("sell", SELL, sheet_ref(SELL, "B2"), sheet_ref(SELL, "B3"))
 
 
@@ -288,23 +258,19 @@ GPU_COLUMNS = (
 )
 
 
+GPU_HEAD = Head(
+    "GPU cloud: convert now and sell GPU compute",
+    "Values: the GPU cloud's own flows (GPU capex, the catalogue's age curve of rates, "
+    "utilisation; the ASIC sale). Formulas: the mining share, discounting, NPV, IRR.",
+)
+
+
 def write_gpu(wb: Any, fmt: Formats, data: ModelData) -> Results | None:
     """The GPU cloud sheet: its own flows as values (the catalogue's GPU age curve and the
     market rate), the mining on the unconverted share as formulas over the Mine sheet."""
     if data.gpu_net_usd is None or data.gpu_mining_share is None:
         return None
-    ws = wb.add_worksheet(GPU)
     h = data.horizon
-    head_block(
-        ws,
-        fmt,
-        "GPU cloud: convert now and sell GPU compute",
-        f"=SUM({data_range(6, h)})",
-        data_range(7, h),
-        data.npv_usd["gpu_cloud"],
-        "Values: the GPU cloud's own flows (GPU capex, the catalogue's age curve of rates, "
-        "utilisation; the ASIC sale). Formulas: the mining share, discounting, NPV, IRR.",
-    )
     net, share = data.gpu_net_usd, data.gpu_mining_share
 
     def row(t: int) -> list[Cell]:
@@ -319,5 +285,6 @@ def write_gpu(wb: Any, fmt: Formats, data: ModelData) -> Results | None:
             f"=B{n}+D{n}",
         ]
 
-    write_month_table(ws, fmt, GPU_COLUMNS, data.months[:h], row)
+    npv = (f"=SUM({data_range(6, h)})", data.npv_usd["gpu_cloud"])
+    strategy_sheet(wb, fmt, (GPU, GPU_HEAD, GPU_COLUMNS), data.months[:h], npv, 7, row)
     return Results("gpu_cloud", GPU, sheet_ref(GPU, "B2"), sheet_ref(GPU, "B3"))
