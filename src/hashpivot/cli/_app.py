@@ -17,6 +17,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hashpivot.api.jsonable import to_jsonable
 from hashpivot.api.network import MEMPOOL_URL_ENV, PRICE_URL_ENV, market_snapshot
@@ -31,6 +32,7 @@ __all__ = [
     "MEMPOOL_URL_OPTION",
     "PRICE_URL_OPTION",
     "app",
+    "batches_bar",
     "console",
     "emit_json",
     "err_console",
@@ -153,4 +155,16 @@ def interrupted_line(paths_done: int, paths_asked: int) -> str:
     return (
         f"interrupted: partial result on {paths_done:,} of {paths_asked:,} paths "
         f"(exit code {EXIT_INTERRUPTED})"
+    )
+
+
+def batches_bar() -> Progress:
+    """A transient progress bar of Monte Carlo batches done (its task's description first)."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} batches"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     )

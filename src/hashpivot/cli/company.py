@@ -7,7 +7,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hashpivot.api.answer import company_answer, money, money_m, pct, per_unit
@@ -18,6 +17,7 @@ from hashpivot.cli._app import (
     MEMPOOL_URL_OPTION,
     PRICE_URL_OPTION,
     app,
+    batches_bar,
     console,
     emit_json,
     market_snapshot,
@@ -140,14 +140,7 @@ def company(
         write_company_report_files(report, out, co)
         emit_json(out)
         return
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} batches"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with batches_bar() as bar:
         task = bar.add_task("company", total=None)
 
         def tick(site: str, done: int, total: int) -> None:

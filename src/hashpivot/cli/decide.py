@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hashpivot.api import decide as decide_api
@@ -17,6 +16,7 @@ from hashpivot.cli._app import (
     MEMPOOL_URL_OPTION,
     PRICE_URL_OPTION,
     app,
+    batches_bar,
     check_scheduler,
     console,
     emit_json,
@@ -51,15 +51,8 @@ def _with_progress_bar(
     simulate: Callable[[Callable[[int, int], None] | None], decide_api.Comparison],
 ) -> decide_api.Comparison:
     """Run ``simulate`` under a transient progress bar of Monte Carlo batches done."""
-    with Progress(
-        TextColumn("[bold]Simulating"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} batches"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("compare", total=None)
+    with batches_bar() as bar:
+        task = bar.add_task("Simulating", total=None)
 
         def tick(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
