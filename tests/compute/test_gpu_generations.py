@@ -108,7 +108,8 @@ def test_current_generation_buys_the_frontier_at_every_delivery() -> None:
     t = replace(TERMS, gpu=H100, generations=GENS, current_generation=True)
     p = purchase_at(t, 1.28, 0, date(2025, 8, 1), first=True)
     assert p.spec.name == "GB300" and p.gpus == 680.0  # floor(1,280 / 1.88)
-    assert purchase_at(replace(t, current_generation=False), 1.28, 0, date(2025, 8, 1), True).spec.name == "H100"
+    named = purchase_at(replace(t, current_generation=False), 1.28, 0, date(2025, 8, 1), True)
+    assert named.spec.name == "H100"
 
 
 @settings(max_examples=25, deadline=None)

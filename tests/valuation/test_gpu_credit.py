@@ -10,13 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gpu_fixtures import CONV, TERMS
 from hashpivot.api.projects import gpu_cloud_report
 from hashpivot.cli import main
 from hashpivot.config.gpu_cloud import parse_gpu_cloud_file
 from hashpivot.errors import InputError
 from hashpivot.valuation.projects import ValuationAssumptions, value_gpu_cloud
-
-from gpu_fixtures import CONV, TERMS  # noqa: E402  (shared hand-worked case)
 
 GPU = Path(__file__).resolve().parents[2] / "examples" / "gpu"
 START = date(2026, 1, 1)
