@@ -3,7 +3,7 @@
 On the Permian West site with a fully contracted GPU cloud, adding a counterparty rating moves
 the deterministic `compare` value of `gpu_cloud` and the project NPV of `gpu-cloud` by the same
 amount (the contracted flows revalued at risk-free + spread), and `gpu-cloud SITE` still equals
-`compare --deterministic`.
+`compare --deterministic` (with a refresh inside the horizon).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from hashpivot.cli import main
 SITE = Path(__file__).resolve().parents[2] / "examples/sites/permian-west-100mw-s21.toml"
 CONTRACT = (
     "contracted_share_frac = 1.0\ncontract_rate_usd_per_gpu_hour = 2.5\n"
-    "contract_years = 4\nprepayment_frac = 0.2\n"
+    "contract_years = 4\nprepayment_frac = 0.2\nrefresh_years = 2.0\n"
 )
 
 

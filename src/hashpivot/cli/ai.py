@@ -67,7 +67,7 @@ def _fmt(value: Any, kind: str) -> str:
 
 _PARTS = {
     "revenue": "revenue",
-    "revenue_contracted": "contracted revenue (risk-free + credit spread)",
+    "revenue_contracted": "contracted revenue",
     "revenue_merchant": "merchant revenue",
     "opex": "opex",
     "capex": "capex (facility, equipment)",

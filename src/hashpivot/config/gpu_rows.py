@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from hashpivot.compute.gpu_fleet import Purchase, build_fleet
+from hashpivot.compute.gpu_fleet import Fleet, Purchase, build_fleet
 from hashpivot.compute.gpu_generations import GpuSpec, usd_per_performance
 from hashpivot.compute.gpu_terms import GpuCloudTerms
 from hashpivot.config.lease_rows import defaulted_rows
@@ -65,12 +65,11 @@ def _catalogue_rows(spec: GpuSpec, first: Purchase | None) -> list[_Row]:
     ]
 
 
-def _refresh_row(t: GpuCloudTerms, purchases: list[Purchase]) -> _Row:
+def _refresh_row(t: GpuCloudTerms, fleet: Fleet) -> _Row:
     """The row of the refresh cycle: every ``refresh_years`` the then-current generation."""
     if t.refresh_years <= 0:
         return ("refresh", "none (refresh_years = 0)", "refresh_years", "GPU file")
-    later = [p for p in purchases if p not in purchases[:1]]
-    refreshes = [p for p in later if p.month > purchases[0].month] if purchases else []
+    refreshes = [p for p in fleet.purchases if p not in fleet.first_purchases]
     first = (
         f"; first in month {refreshes[0].month}: {refreshes[0].spec.name} at "
         f"${refreshes[0].capex_usd_per_gpu:,.0f}/GPU, ${refreshes[0].rate_usd_per_gpu_hour:.2f}"
@@ -179,7 +178,7 @@ def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
     rows = [
         *_catalogue_rows(t.gpu, first),
         *_business_rows(t),
-        _refresh_row(t, fleet.purchases),
+        _refresh_row(t, fleet),
         _credit_row(case),
         (
             "discount rate",
