@@ -85,6 +85,13 @@ def test_catalogue_rows_have_sources_and_sane_units() -> None:
     assert cat[GpuModel.H100].it_kw_per_gpu == pytest.approx(10.2 / 8, abs=0.01)
     assert cat[GpuModel.GB200].it_kw_per_gpu == pytest.approx(120 / 72, abs=0.05)
     assert gpus_per_it_mw(1.25) == pytest.approx(800.0)
+    # every generation is dated and ranked by performance against the H100 (dense BF16)
+    assert cat[GpuModel.H100].relative_performance == 1.0
+    assert cat[GpuModel.A100].relative_performance == pytest.approx(311.9 / 989, abs=1e-3)
+    for spec in cat.values():
+        assert spec.release and spec.capex_date and spec.rate_date
+    by_release = sorted(cat.values(), key=lambda s: s.release or date.min)
+    assert [s.model.value for s in by_release][0::6] == ["A100", "VR200"]
 
 
 def test_hall_is_valued_leased_at_the_horizon() -> None:

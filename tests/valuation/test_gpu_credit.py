@@ -112,3 +112,13 @@ def test_bad_inputs_name_the_field(gpu: dict[str, object], field: str, tmp_path:
     text += "".join(f"{k} = {v!r}\n" for k, v in gpu.items())
     f.write_text(text.replace("'", '"'))
     assert main(["gpu-cloud", str(f)]) == 2
+
+
+def test_spread_table_is_sourced_and_rises_as_the_rating_falls() -> None:
+    from hashpivot.config.gpu_catalogue import credit_spread
+
+    ratings = ("AAA", "AA", "A", "BBB", "BB", "B")
+    spreads = [credit_spread(r)[0] for r in ratings]  # type: ignore[arg-type]
+    # ICE BofA option-adjusted spreads, FRED, August 2025
+    assert spreads == [0.0030, 0.0047, 0.0068, 0.0101, 0.0181, 0.0309]
+    assert all("ICE BofA" in credit_spread(r)[1] for r in ratings)  # type: ignore[arg-type]
