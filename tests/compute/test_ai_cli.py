@@ -182,7 +182,7 @@ def test_bad_toml_and_bad_gpu_file(tmp_path: Path, capsys: pytest.CaptureFixture
     g = tmp_path / "gpu.toml"
     g.write_text(
         "[site]\ncapacity_mw = 10.0\ndiscount_rate = 0.1\n"
-        "[power]\nprice_usd_per_mwh = 40.0\n[gpu_cloud]\ngpu_model = 'A100'\n"
+        "[power]\nprice_usd_per_mwh = 40.0\n[gpu_cloud]\ngpu_model = 'X100'\n"
     )
     assert main(["gpu-cloud", str(g), "--json"]) == 2
     err = " ".join(capsys.readouterr().err.split())

@@ -60,7 +60,7 @@ def test_contract_prepayment_is_timing_only() -> None:
 def test_refresh_and_decay() -> None:
     spec = replace(SPEC, rate_decay_frac_per_year=0.2, rate_floor_usd_per_gpu_hour=1.5)
     assert market_rate_curve(spec, [0, 12, 24, 120]).tolist() == pytest.approx([2.0, 1.6, 1.5, 1.5])
-    t = replace(TERMS, gpu=spec, depreciation_life_years=1.0)
+    t = replace(TERMS, gpu=spec, depreciation_life_years=1.0, refresh_years=1.0)
     cf = gpu_cloud_cash_flows(t, CONV, start=START, months=30)
     buys = np.flatnonzero(cf.capex_usd[0] < 0).tolist()
     assert buys == [0, 12, 24]  # refreshed every 12 months
@@ -76,7 +76,7 @@ def test_per_path_rate_paths() -> None:
 
 def test_catalogue_rows_have_sources_and_sane_units() -> None:
     cat = load_gpu_catalogue()
-    assert set(cat) == set(GpuModel)
+    assert set(cat) == set(GpuModel) - {GpuModel.CURRENT}
     for spec in cat.values():
         assert spec.source
         assert 0.5 < spec.it_kw_per_gpu < 3.0
@@ -85,6 +85,13 @@ def test_catalogue_rows_have_sources_and_sane_units() -> None:
     assert cat[GpuModel.H100].it_kw_per_gpu == pytest.approx(10.2 / 8, abs=0.01)
     assert cat[GpuModel.GB200].it_kw_per_gpu == pytest.approx(120 / 72, abs=0.05)
     assert gpus_per_it_mw(1.25) == pytest.approx(800.0)
+    # every generation is dated and ranked by performance against the H100 (dense BF16)
+    assert cat[GpuModel.H100].relative_performance == 1.0
+    assert cat[GpuModel.A100].relative_performance == pytest.approx(311.9 / 989, abs=1e-3)
+    for spec in cat.values():
+        assert spec.release and spec.capex_date and spec.rate_date
+    by_release = sorted(cat.values(), key=lambda s: s.release or date.min)
+    assert [s.model.value for s in by_release][0::6] == ["A100", "VR200"]
 
 
 def test_hall_is_valued_leased_at_the_horizon() -> None:

@@ -145,8 +145,7 @@ CORE = {
             "site_opex_usd_per_it_mw_year",
             "maintenance_frac_of_capex_per_year",
             "depreciation_life_years",
-            "refresh",
-            "refresh_capex_frac",
+            "refresh_years",
             "residual_value_frac",
             "facility_life_years",
         )

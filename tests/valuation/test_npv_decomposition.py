@@ -31,7 +31,8 @@ def test_one_month_by_hand() -> None:
     assert parts is not None
     d = 1.12 ** (1 / 12)  # one month at 12%/yr, flows at the month's end
     # 1,000 GPUs (1.28 MW / 1.28 kW) x 744 h x 50% x $2.00 = $744,000
-    assert float(parts["revenue"][0]) == pytest.approx(744_000.0 / d)
+    assert float(parts["revenue_merchant"][0]) == pytest.approx(744_000.0 / d)
+    assert float(parts["revenue_contracted"][0]) == 0.0  # merchant
     # power 1.28 MW x PUE 1.25 x 744 h x $50 = $59,520; staff $100,000; site $12,800
     assert float(parts["opex"][0]) == pytest.approx(-(59_520.0 + 100_000.0 + 12_800.0) / d)
     assert float(parts["capex"][0]) == pytest.approx(-50e6 / d)  # 1,000 x $50,000
@@ -68,8 +69,15 @@ def test_parts_sum_to_the_npv(
 def test_examples_decompose_their_npv(name: str) -> None:
     report = gpu_cloud_report(GPU / name)
     parts = report["npv_decomposition_usd"]
-    assert set(parts) == {"revenue", "opex", "capex", "terminal_value"}
-    assert parts["revenue"] > 0 and parts["opex"] < 0 and parts["capex"] < 0
+    assert set(parts) == {
+        "revenue_contracted",
+        "revenue_merchant",
+        "opex",
+        "capex",
+        "terminal_value",
+    }
+    assert parts["revenue_contracted"] + parts["revenue_merchant"] > 0
+    assert parts["opex"] < 0 and parts["capex"] < 0
     assert parts["terminal_value"] > 0
     assert sum(parts.values()) == pytest.approx(report["npv_usd"], rel=1e-9)
 
@@ -78,7 +86,13 @@ def test_text_and_json_show_the_decomposition(capsys: pytest.CaptureFixture[str]
     path = str(GPU / "iren-microsoft.toml")
     assert main(["gpu-cloud", path]) == 0
     text = capsys.readouterr().out
-    for label in ("PV of revenue", "PV of opex", "PV of capex", "PV of terminal value"):
+    for label in (
+        "PV of contracted revenue",
+        "PV of merchant revenue",
+        "PV of opex",
+        "PV of capex",
+        "PV of terminal value",
+    ):
         assert label in text
     assert main(["gpu-cloud", path, "--json"]) == 0
     js = json.loads(capsys.readouterr().out)

@@ -67,6 +67,8 @@ def _fmt(value: Any, kind: str) -> str:
 
 _PARTS = {
     "revenue": "revenue",
+    "revenue_contracted": "contracted revenue",
+    "revenue_merchant": "merchant revenue",
     "opex": "opex",
     "capex": "capex (facility, equipment)",
     "terminal_value": "terminal value",

@@ -207,6 +207,7 @@ class SiteFile(BaseModel):
             source,
             defaulted=tables,
             hall_lease=self.lease_config(),
+            market=self.market,
         )
 
     def build_fleet(self) -> Fleet:

@@ -51,6 +51,7 @@ from hashpivot.valuation.equity import (
     usd_per_w,
     yield_on_cost_frac,
 )
+from hashpivot.valuation.gpu_credit import with_contract_credit
 from hashpivot.valuation.tax import (
     DepreciationMethod,
     depreciation_kernel_monthly,
@@ -371,7 +372,9 @@ def value_gpu_cloud(
     gpu_rate_usd_per_gpu_hour: ArrayLike | None = None,
     power_price_usd_per_mwh: ArrayLike | None = None,
 ) -> ProjectValuation:
-    """Value a GPU cloud on the converted site (DCF; terminal = book value, see compute)."""
+    """Value a GPU cloud on the converted site (DCF; terminal = GPUs at book + the hall at its
+    leased value, see compute); the contracted take-or-pay revenue at
+    ``terms.contract_discount_rate_per_year`` (valuation/gpu_credit.py)."""
     cf = gpu_cloud_cash_flows(
         terms,
         conv,
@@ -384,7 +387,7 @@ def value_gpu_cloud(
     ebitda = cf.extras["ebitda_accrual_usd"][:, stab : stab + 12].sum(axis=1)
     facility = (conv.shell_capex_usd_per_it_mw + conv.fitout_capex_usd_per_it_mw) * conv.it_mw
     capex = facility + float(cf.extras["gpu_capex_usd"][0])
-    return value_cash_flows(
+    v = value_cash_flows(
         cf,
         a,
         it_mw=conv.it_mw,
@@ -392,6 +395,12 @@ def value_gpu_cloud(
         noi_usd_per_year=ebitda,
         capex_usd=capex,
         stabilised_month=stab,
+    )
+    return with_contract_credit(
+        v,
+        cf.extras["contracted_revenue_usd"],
+        a.discount_rate_per_year,
+        terms.contract_discount_rate_per_year,
     )
 
 

@@ -1,4 +1,5 @@
-"""``gpu_cloud``: convert now and sell GPU compute (catalogue age curve x market deviation)."""
+"""``gpu_cloud``: convert now and sell GPU compute (generation curves x market deviation; the
+contracted take-or-pay revenue discounted at risk-free + the counterparty's spread)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ class GpuTemplate:
 
     fixed_usd: FloatArray  # (H,)
     per_rate_usd: FloatArray  # (H,) USD per (USD/GPU-hour)
-    curve_usd_per_gpu_hour: FloatArray  # (1, H) catalogue rate by age since delivery
+    curve_usd_per_gpu_hour: FloatArray  # (1, H) the generations' rate by age since purchase
+    contracted_usd: FloatArray  # (H,) take-or-pay revenue (prepayment included), in the net
     affine: bool
 
 
@@ -44,9 +46,8 @@ def gpu_template(case: CompareCase) -> GpuTemplate | None:
         )
         return np.asarray(cf.net_usd)
 
-    curve = gpu_cloud_cash_flows(g.terms, g.conversion, start=start, months=h).extras[
-        "market_rate_usd_per_gpu_hour"
-    ]
+    base = gpu_cloud_cash_flows(g.terms, g.conversion, start=start, months=h).extras
+    curve = base["market_rate_usd_per_gpu_hour"]
     one = net(np.ones((1, h)))[0]
     per_rate = net(np.full((1, h), 2.0))[0] - one
     fixed = one - per_rate
@@ -54,7 +55,11 @@ def gpu_template(case: CompareCase) -> GpuTemplate | None:
     scale = max(1.0, float(np.abs(one).max()))
     affine = bool(np.abs(net(probe)[0] - (fixed + per_rate * probe[0])).max() <= 1e-9 * scale)
     return GpuTemplate(
-        fixed_usd=fixed, per_rate_usd=per_rate, curve_usd_per_gpu_hour=curve, affine=affine
+        fixed_usd=fixed,
+        per_rate_usd=per_rate,
+        curve_usd_per_gpu_hour=curve,
+        contracted_usd=np.asarray(base["contracted_revenue_usd"])[0],
+        affine=affine,
     )
 
 
@@ -114,7 +119,12 @@ class GpuCloud:
         # as the GPU builder leaves them out) and the site's unconverted share keeps mining.
         gnet = gnet + fleet_disposition_usd(g.conversion, h)[None, :] * ctx.fleet_mult[:, :h]
         gmine = ctx.mine_net * mining_share_of_site(g.conversion, h)[None, :]
+        t = np.arange(1, h + 1, dtype=np.float64)[None, :]
         r_gpu = col(monthly_rate(g.discount_rate_per_year + ctx.rate_shift))
-        disc_g = (1.0 + r_gpu) ** -np.arange(1, h + 1, dtype=np.float64)[None, :]
+        disc_g = (1.0 + r_gpu) ** -t
         npv = (gnet * disc_g).sum(axis=1) + (gmine * ctx.disc[:, 1:]).sum(axis=1)
+        r_contract = g.terms.contract_discount_rate_per_year
+        if r_contract is not None:  # the take-or-pay revenue at the counterparty's credit
+            disc_c = (1.0 + col(monthly_rate(r_contract + ctx.rate_shift))) ** -t
+            npv = npv + (gt.contracted_usd[None, :] * (disc_c - disc_g)).sum(axis=1)
         return StrategyValue(npv_usd=npv, net_usd=gnet[:r] + gmine[:r])
