@@ -80,6 +80,7 @@ class MarketTable(BaseModel):
     equilibrium_hashprice_trend_per_year: float | None = _o("equilibrium_hashprice_trend_per_year")
     hashrate_vol_per_year: float | None = _o("hashrate_vol_per_year")
     fleet_efficiency_trend_per_year: float | None = _o("fleet_efficiency_trend_per_year")
+    hashrate_growth_momentum: float | None = _o("hashrate_growth_momentum")
     # fee share of block revenue
     fee_share_frac: float | None = _o("fee_share_frac")
     fee_share_long_run_frac: float | None = _o("fee_share_long_run_frac")
@@ -257,6 +258,9 @@ def _hashrate_params(t: MarketTable, h: HashrateParams) -> HashrateParams:
             h.fleet_efficiency_log_trend_per_year
             if t.fleet_efficiency_trend_per_year is None
             else t.fleet_efficiency_trend_per_year
+        ),
+        growth_momentum=(
+            h.growth_momentum if t.hashrate_growth_momentum is None else t.hashrate_growth_momentum
         ),
     )
 
