@@ -75,6 +75,11 @@ class Factor(StrEnum):
 
 FACTORS: tuple[Factor, ...] = tuple(Factor)
 
+#: US Treasury 5-year constant-maturity yield, December 2025 monthly average 3.70% (Federal
+#: Reserve H.15 release, series DGS5/GS5): the tenor of a mining site's cash flows (the
+#: fleet's ~5-year life); the risk-free rate of the risk-neutral drift basis [1/yr]
+RISK_FREE_RATE_PER_YEAR = 0.037
+
 
 def _require(name: str, value: float, ok: bool, allowed: str) -> None:
     if not ok or not math.isfinite(value):
@@ -100,6 +105,8 @@ class BtcPriceParams:
     jump_mean_log : mean log size of one jump ``mu_J`` [-]
     jump_vol_log : standard deviation of the log size of one jump ``sigma_J`` [-]
     drift_basis : what the drift was set from (a label carried to every output)
+    risk_free_rate_per_year : annual effective risk-free rate [1/yr] at which the engine
+        discounts the BTC-linked cash flows under the risk-neutral basis (unused otherwise)
     """
 
     log_drift_per_year: float
@@ -110,6 +117,7 @@ class BtcPriceParams:
     jump_mean_log: float = 0.0
     jump_vol_log: float = 0.0
     drift_basis: DriftBasis = DriftBasis.EXPECTED
+    risk_free_rate_per_year: float = RISK_FREE_RATE_PER_YEAR
 
     def __post_init__(self) -> None:
         _require("btc.log_drift_per_year", self.log_drift_per_year, True, "a finite number (1/yr)")
@@ -123,6 +131,13 @@ class BtcPriceParams:
         )
         _require("btc.jump_mean_log", self.jump_mean_log, True, "a finite number")
         _require("btc.jump_vol_log", self.jump_vol_log, self.jump_vol_log >= 0, "a number >= 0")
+        rf = self.risk_free_rate_per_year
+        _require("btc.risk_free_rate_per_year", rf, -0.05 < rf < 0.5, "a rate in (-0.05, 0.5)")
+
+    @property
+    def discounts_btc_at_risk_free(self) -> bool:
+        """Whether BTC-linked cash flows are discounted at the risk-free rate (risk-neutral)."""
+        return self.drift_basis is DriftBasis.RISK_NEUTRAL
 
     @property
     def is_random(self) -> bool:
