@@ -81,17 +81,25 @@ def test_deterministic_run_has_the_monte_carlo_json_shape() -> None:
 
 
 def test_the_deterministic_path_is_the_named_scenario_hand_built() -> None:
-    """Base scenario (+10%/yr BTC, +25%/yr hashrate, fee share 1.5%): the path's BTC price at
-    the first month's middle is the snapshot price x 1.10^t, t the years from the snapshot
-    (2025-11-27) to mid-December 2025, and each month's fees are subsidy x share / (1 - share)
-    of the blocks produced."""
+    """Base scenario (+10%/yr BTC, the network on the hashrate model's expected path, fee share
+    1.5%): the path's BTC price at the first month's middle is the snapshot price x 1.10^t, t
+    the years from the snapshot (2025-11-27) to mid-December 2025, and each month's fees are
+    subsidy x share / (1 - share) of the blocks produced. The network's first step is the
+    error correction's, by hand: in November (month 0: 4 days left, middle at t0 = 2/365.25)
+    hashprice x0 = 144 x 3.125 / (1 - 0.015) x 91,000 x 1.10^t0 / (1000 x 1,069 EH/s)
+    = $38.91/PH/day; h_1 = h_0 + 0.0578 x ln(38.91 / 24.3) (no earlier hashprice change)."""
     case = build_case(REPO / "examples/sites/permian-west-100mw-s21.toml")
     scen = deterministic_scenarios(case)
     # December 2025 (column 1): from Nov 27 to Dec 16.5 = 4 + 15.5 = 19.5 days
     t = 19.5 / 365.25
     assert scen.btc_price_usd[0, 1] == pytest.approx(91_000.0 * 1.10**t, rel=1e-12)
+    h = case.market_params.hashrate
+    assert (h.gap_speed_per_month, h.equilibrium_hashprice_usd_per_ph_day) == (0.0578, 24.3)
+    x0 = 144 * 3.125 / 0.985 * 91_000 * 1.10 ** (2 / 365.25) / (1000 * 1_069.0)
+    assert x0 == pytest.approx(38.91, abs=0.005)
+    assert scen.network_hashrate_eh_s[0, 0] == 1_069.0
     assert scen.network_hashrate_eh_s[0, 1] == pytest.approx(
-        case.snapshot.network_hashrate_eh_s * 1.25**t, rel=1e-12
+        1_069.0 * np.exp(0.0578 * np.log(x0 / 24.3)), rel=1e-12
     )
     share = scen.fee_share_frac[0]
     np.testing.assert_allclose(share, 0.015, rtol=1e-12)

@@ -51,10 +51,12 @@ def backtest_network(
     paths: int = 2000,
     seed: int = 2026,
     horizons_months: tuple[int, ...] = (12, 24),
+    momentum: bool = False,
 ) -> dict[str, Any]:
     """Fit on the history up to each year-end (default 2018..2024), forecast 12 and 24 months
     conditional on the realised BTC prices and unconditionally, and score the P10-P90 coverage
-    and the P50 error of monthly hashrate and hashprice (docs/methodology.md)."""
+    and the P50 error of monthly hashrate and hashprice (docs/methodology.md); ``momentum``:
+    the hashrate model with the ASIC-pipeline term (off in the default model)."""
     from hashpivot.api.calibration import fleet_efficiency_fit
 
     years = origin_years or list(range(FIRST_ORIGIN_YEAR, LAST_ORIGIN_YEAR + 1))
@@ -73,6 +75,7 @@ def backtest_network(
         seed=seed,
         fleet_efficiency_trend=lambda d: fleet_efficiency_fit(d).log_trend_per_year,
         horizons_months=horizons_months,
+        momentum=momentum,
     )
     return {
         "source": source,
@@ -81,6 +84,7 @@ def backtest_network(
         "goal_coverage_frac": 0.8,
         "price_basis": "monthly average (conditional runs follow the realised monthly averages)",
         "drift_basis": "expected (mean) growth +10%/yr (unconditional runs)",
+        "hashrate_momentum": momentum,
         "scores": [asdict(s) for s in scores],
         "origins": [origin_summary(f) for f in forecasts],
     }

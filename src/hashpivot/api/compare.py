@@ -19,7 +19,8 @@ from hashpivot.config.site import DEFAULT_TABLE_SOURCES
 from hashpivot.engine.deterministic import deterministic_case
 from hashpivot.engine.strategies import CompareCase
 from hashpivot.engine.summary import PERCENTILES, Comparison
-from hashpivot.market.deterministic import describe_path
+from hashpivot.market.deterministic import describe_path, hashrate_growth_text
+from hashpivot.market.discounting import discounting
 from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, ScenarioName
 
 __all__ = ["assumptions", "build_case", "market_assumptions", "sensitivity", "summary"]
@@ -53,7 +54,7 @@ def market_statement(case: CompareCase, cmp: Comparison) -> str:
         return (
             f"deterministic scenario '{name}': BTC {sc.btc_price_growth_per_year:+.0%}/yr from "
             f"${case.start_state.btc_price_usd:,.0f}, network hashrate "
-            f"{sc.hashrate_growth_per_year:+.0%}/yr, fee share {sc.fee_share_frac:.1%}; rent, "
+            f"{hashrate_growth_text(sc)}, fee share {sc.fee_share_frac:.1%}; rent, "
             "GPU rate and power on their zero-volatility paths (one path)"
         )
     return (
@@ -118,6 +119,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "defaulted_tables": list(case.defaulted_tables),
         "market": market_statement(case, cmp),
         "drift_basis": case.market_params.btc.drift_basis.value,
+        "discounting": discounting(case.market_params.btc, case.mining.discount_rate),
         "strategies": {
             k: {
                 "npv_mean_usd": s.npv_mean_usd,

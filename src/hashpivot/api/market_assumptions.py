@@ -84,6 +84,11 @@ def _btc_rows(c: _Ctx) -> list[Row]:
         (
             "btc drift basis",
             _BASIS_TEXT[b.drift_basis]
+            + (
+                f" ({b.risk_free_rate_per_year:.2%}/yr; USD costs at the site's rate)"
+                if b.discounts_btc_at_risk_free
+                else "; every flow at the site's discount rate"
+            )
             + f"; median path {math.expm1(b.log_drift_per_year):+.1%}/yr",
             _src(b.drift_basis, db.drift_basis, "hashpivot default: expected (mean) growth"),
         ),
@@ -118,7 +123,7 @@ _BASIS_TEXT = {
     DriftBasis.MEDIAN: "median growth: the median path grows g a year (the mean grows faster)",
     DriftBasis.RISK_NEUTRAL: (
         "risk-neutral: the mean price at the forward date is the forward price entered; "
-        "BTC-linked flows belong at the risk-free rate"
+        "BTC revenue discounted at the risk-free rate"
     ),
 }
 

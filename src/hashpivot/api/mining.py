@@ -12,7 +12,7 @@ import numpy as np
 from hashpivot.calendar import month_starts
 from hashpivot.config.catalogue import asic_catalogue
 from hashpivot.engine.case import CompareCase
-from hashpivot.market.deterministic import apply_start, describe_path
+from hashpivot.market.deterministic import apply_start, describe_path, hashrate_growth_text
 from hashpivot.market.scenarios import StartState
 from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, MarketSnapshot, ScenarioName
 from hashpivot.mining.projection import MiningResult
@@ -157,7 +157,7 @@ def _assumptions(
             "btc_price_growth_per_year",
             f"{sc.btc_price_growth_per_year:+.0%} from ${case.start_state.btc_price_usd:,.0f}",
         ),
-        ("hashrate_growth_per_year", f"{sc.hashrate_growth_per_year:+.0%}"),
+        ("hashrate_growth_per_year", hashrate_growth_text(sc)),
         (
             "fee_share_frac",
             f"{sc.fee_share_frac:.1%} of the blocks produced along the path"

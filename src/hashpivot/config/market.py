@@ -67,6 +67,7 @@ class MarketTable(BaseModel):
     btc_median_growth_per_year: float | None = _o("btc_median_growth_per_year")
     btc_forward_price_usd: float | None = _o("btc_forward_price_usd")
     btc_forward_months: float | None = _o("btc_forward_months")
+    risk_free_rate_per_year: float | None = _o("risk_free_rate_per_year")
     btc_vol_per_year: float | None = _o("btc_vol_per_year")
     btc_tails: Literal["normal", "student_t", "merton"] | None = _o("btc_tails")
     btc_student_t_df: float | None = _o("btc_student_t_df")
@@ -80,6 +81,7 @@ class MarketTable(BaseModel):
     equilibrium_hashprice_trend_per_year: float | None = _o("equilibrium_hashprice_trend_per_year")
     hashrate_vol_per_year: float | None = _o("hashrate_vol_per_year")
     fleet_efficiency_trend_per_year: float | None = _o("fleet_efficiency_trend_per_year")
+    hashrate_growth_momentum: float | None = _o("hashrate_growth_momentum")
     # fee share of block revenue
     fee_share_frac: float | None = _o("fee_share_frac")
     fee_share_long_run_frac: float | None = _o("fee_share_long_run_frac")
@@ -196,7 +198,21 @@ def _btc_params(t: MarketTable, b: BtcPriceParams, spot_usd: float) -> BtcPriceP
         jump_mean_log=mu_j,
         jump_vol_log=sd_j,
         drift_basis=basis,
+        risk_free_rate_per_year=_risk_free_rate(t, basis, b.risk_free_rate_per_year),
     )
+
+
+def _risk_free_rate(t: MarketTable, basis: DriftBasis, default: float) -> float:
+    """The risk-free rate [1/yr] of the risk-neutral basis; refused under another basis (where
+    nothing is discounted at it)."""
+    rf = t.risk_free_rate_per_year
+    if rf is None:
+        return default
+    if basis is not DriftBasis.RISK_NEUTRAL:
+        raise InputError(
+            "market.risk_free_rate_per_year", rf, "used with btc_drift_basis = 'risk_neutral'"
+        )
+    return rf
 
 
 def _btc_growth(t: MarketTable, basis: DriftBasis, spot_usd: float) -> float:
@@ -257,6 +273,9 @@ def _hashrate_params(t: MarketTable, h: HashrateParams) -> HashrateParams:
             h.fleet_efficiency_log_trend_per_year
             if t.fleet_efficiency_trend_per_year is None
             else t.fleet_efficiency_trend_per_year
+        ),
+        growth_momentum=(
+            h.growth_momentum if t.hashrate_growth_momentum is None else t.hashrate_growth_momentum
         ),
     )
 

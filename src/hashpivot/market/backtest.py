@@ -108,7 +108,17 @@ def _start_at(ms: MonthlySeries, k: int, height: float) -> StartState:
         gpu_rate_usd_per_gpu_hour=d.gpu_rate.long_run_level,
         power_price_usd_per_mwh=d.power_price.long_run_level,
         hashprice_log_change_prev_month=float(x[k] - x[k - 1]),
+        hashrate_log_growth_trailing_per_month=_trailing_growth(ms.hashrate_eh_s, k),
     )
+
+
+def _trailing_growth(hashrate_eh_s: FloatArray, k: int) -> float:
+    """``ln(H_k / H_{k-12}) / 12`` [1/month], over the months the series holds before ``k``
+    (fewer than 12 where it starts later)."""
+    lag = min(pr.MOMENTUM_WINDOW_MONTHS, k)
+    if lag == 0:
+        return 0.0
+    return float(np.log(hashrate_eh_s[k] / hashrate_eh_s[k - lag]) / lag)
 
 
 def _bands(values: FloatArray) -> FloatArray:
@@ -146,8 +156,11 @@ def forecast_origin(
     fleet_efficiency_log_trend_per_year: Estimate,
     btc_expected_growth_per_year: float = 0.10,
     since: date = date(2017, 1, 1),
+    momentum: bool = False,
 ) -> OriginForecast:
-    """Fit up to ``origin`` (inclusive), forecast ``horizon_months`` from the origin's month."""
+    """Fit up to ``origin`` (inclusive), forecast ``horizon_months`` from the origin's month;
+    ``momentum``: the hashrate model with the ASIC-pipeline term (fitted where the window
+    allows, :data:`hashpivot.market.calibrate.MIN_MONTHS_FOR_MOMENTUM`)."""
     fit = calibrate_market(
         history.dates,
         history.btc_price_usd,
@@ -157,6 +170,7 @@ def forecast_origin(
         since=since,
         until=origin,
         fleet_efficiency_log_trend_per_year=fleet_efficiency_log_trend_per_year,
+        momentum=momentum,
     )
     ms = _monthly(history, since)
     k = int(np.searchsorted(ms.month, np.datetime64(origin, "M")))
@@ -263,6 +277,7 @@ def walk_forward(
     seed: int,
     fleet_efficiency_trend: Callable[[date], Estimate],
     horizons_months: tuple[int, ...] = (12, 24),
+    momentum: bool = False,
 ) -> tuple[list[OriginForecast], list[Score]]:
     """Forecast from every origin at the longest horizon; score each mode at each horizon."""
     if not origins:
@@ -276,6 +291,7 @@ def walk_forward(
             paths=paths,
             seed=seed,
             fleet_efficiency_log_trend_per_year=fleet_efficiency_trend(o),
+            momentum=momentum,
         )
         for o in origins
     ]
@@ -299,6 +315,7 @@ def origin_summary(f: OriginForecast) -> dict[str, object]:
             h.equilibrium_hashprice_usd_per_ph_day.value, 2
         ),
         "fleet_efficiency_trend_per_year": round(h.fleet_efficiency_log_trend_per_year.value, 4),
+        "growth_momentum": round(h.growth_momentum.value, 4),
         "btc_vol_per_year": round(f.fit.btc_price.vol_per_year.value, 4),
         "fee_share_long_run_frac": round(fee_share_long_run(f.fit), 4),
         "realised_months": int(f.realised_hashrate_eh_s.size),

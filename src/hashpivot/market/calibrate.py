@@ -66,6 +66,9 @@ __all__ = [
 ]
 
 SQRT12 = math.sqrt(MONTHS_PER_YEAR)
+#: The momentum (pipeline) term is fitted on windows of at least this many months (on the
+#: 24 months 2017-01..2018-12 its estimate is -0.37 ± 0.5: not identified; left at 0)
+MIN_MONTHS_FOR_MOMENTUM = 36
 
 
 # --------------------------------------------------------------------------------------------
@@ -176,6 +179,7 @@ class MarketCalibration:
     correlation: tuple[tuple[float, ...], ...]
     last_hashprice_usd_per_ph_day: float
     hashrate_free: HashrateFit | None = None
+    hashrate_momentum: HashrateFit | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Flat ``{name: value or "value ± se"}`` mapping, ready to print."""
@@ -224,6 +228,18 @@ class MarketCalibration:
                 "hashrate_free_trend.gap_speed_per_month": str(g.gap_speed_per_month),
                 "hashrate_free_trend.r_squared": round(g.r_squared, 3),
             }
+        if self.hashrate_momentum is not None:
+            m = self.hashrate_momentum
+            out |= {
+                "hashrate_momentum.growth_momentum": str(m.growth_momentum),
+                "hashrate_momentum.gap_speed_per_month": str(m.gap_speed_per_month),
+                "hashrate_momentum.hashprice_change_response": str(m.hashprice_change_response),
+                "hashrate_momentum.equilibrium_hashprice_usd_per_ph_day": str(
+                    m.equilibrium_hashprice_usd_per_ph_day
+                ),
+                "hashrate_momentum.vol_per_year": str(m.vol_per_year),
+                "hashrate_momentum.r_squared": round(m.r_squared, 3),
+            }
         f = self.fee_share
         out |= {
             "fee_share.long_run_frac": round(float(special.expit(f.long_run_transformed.value)), 4),
@@ -270,6 +286,11 @@ class MarketCalibration:
                 h.fleet_efficiency_log_trend_per_year.value, 4
             ),
             "hashrate_vol_per_year": round(h.vol_per_year.value, 4),
+            **(
+                {"hashrate_growth_momentum": round(h.growth_momentum.value, 4)}
+                if h.growth_momentum.value != 0.0
+                else {}
+            ),
             "fee_share_long_run_frac": round(float(special.expit(f.long_run_transformed.value)), 4),
             "fee_share_reversion_per_year": round(max(f.reversion_per_year.value, 0.0), 4),
             "fee_share_vol_per_year": round(f.vol_per_year.value, 4),
@@ -287,6 +308,29 @@ def _month_date(m: np.datetime64) -> date:
     return date.fromisoformat(str(m.astype("datetime64[D]")))
 
 
+def _prior_hashrate(
+    dates: ArrayLike,
+    btc_price_usd: ArrayLike,
+    hashrate_ths: ArrayLike,
+    fees_usd: ArrayLike,
+    issuance_usd: ArrayLike,
+    ms: MonthlySeries,
+) -> FloatArray:
+    """The monthly mean hashrates [EH/s] of up to 12 complete months just before the window
+    (the momentum term's lags); empty where the history starts with the window."""
+    first = ms.month[0].astype("datetime64[D]")
+    d = np.asarray(dates, dtype="datetime64[D]")
+    if d.size == 0 or d[0] >= first:
+        return np.empty(0)
+    before = date.fromisoformat(str(first - np.timedelta64(1, "D")))
+    prior = monthly_series(dates, btc_price_usd, hashrate_ths, fees_usd, issuance_usd, until=before)
+    gap = ms.month[0].astype(np.int64) - prior.month.astype(np.int64)
+    keep = (gap >= 1) & (gap <= 12)
+    months = prior.month[keep].astype(np.int64)
+    ok = months.size > 0 and bool(np.all(np.diff(months) == 1)) and int(gap[keep].min()) == 1
+    return prior.hashrate_eh_s[keep] if ok else np.empty(0)
+
+
 def calibrate_market(
     dates: ArrayLike,
     btc_price_usd: ArrayLike,
@@ -297,6 +341,7 @@ def calibrate_market(
     since: date | None = date(2017, 1, 1),
     until: date | None = None,
     fleet_efficiency_log_trend_per_year: Estimate | None = None,
+    momentum: bool = False,
 ) -> MarketCalibration:
     """Fit price, hashrate response and fee share on the daily history in ``[since, until]``.
 
@@ -304,7 +349,9 @@ def calibrate_market(
     mining) to the end of the data. With ``fleet_efficiency_log_trend_per_year`` (the
     technology term, :func:`fit_fleet_efficiency_trend`) the hashrate model is fitted with the
     equilibrium hashprice moving with hashcost (:func:`fit_hashrate_with_technology`) and the
-    free-trend fit is kept as ``hashrate_free`` for comparison.
+    free-trend fit is kept as ``hashrate_free`` for comparison; the fit with the ASIC-pipeline
+    momentum term (windows of :data:`MIN_MONTHS_FOR_MOMENTUM` months or more) is kept as
+    ``hashrate_momentum``, and is the ``hashrate`` fit where ``momentum`` is set.
     """
     ms = monthly_series(
         dates, btc_price_usd, hashrate_ths, fees_usd, issuance_usd, since=since, until=until
@@ -315,14 +362,21 @@ def calibrate_market(
     price = fit_btc_price(ms.btc_price_mean_usd, averaged=True)
     hp = ms.hashprice_usd_per_ph_day
     free = fit_hashrate_response(ms.hashrate_eh_s, hp)
-    hr = free
+    hr, with_momentum = free, None
     if fleet_efficiency_log_trend_per_year is not None:
-        hr = fit_hashrate_with_technology(ms.hashrate_eh_s, hp, fleet_efficiency_log_trend_per_year)
+        tech = fleet_efficiency_log_trend_per_year
+        hr = fit_hashrate_with_technology(ms.hashrate_eh_s, hp, tech, momentum=False)
+        if ms.month.size >= MIN_MONTHS_FOR_MOMENTUM:
+            prior = _prior_hashrate(dates, btc_price_usd, hashrate_ths, fees_usd, issuance_usd, ms)
+            with_momentum = fit_hashrate_with_technology(
+                ms.hashrate_eh_s, hp, tech, momentum=True, prior_hashrate_eh_s=prior
+            )
+            hr = with_momentum if momentum else hr
     fee = fit_mean_reverting(special.logit(ms.fee_share_frac))
-    # residuals aligned on the months t = 2 .. n-1 (the hashrate regression starts at t = 2)
-    r_price = np.diff(np.log(ms.btc_price_mean_usd))[1:]
+    # residuals aligned on the months the hashrate regression uses (its last n_months)
+    r_price = np.diff(np.log(ms.btc_price_mean_usd))[-hr.n_months :]
     r_price = r_price - r_price.mean()
-    r_fee = fee.residuals[1:]
+    r_fee = fee.residuals[-hr.n_months :]
     corr = np.corrcoef(np.vstack([r_price, hr.residuals, r_fee]))
     return MarketCalibration(
         window_start=_month_date(ms.month[0]),
@@ -333,4 +387,5 @@ def calibrate_market(
         correlation=tuple(tuple(float(v) for v in row) for row in corr),
         last_hashprice_usd_per_ph_day=float(hp[-1]),
         hashrate_free=None if hr is free else free,
+        hashrate_momentum=with_momentum,
     )

@@ -12,7 +12,15 @@ import numpy as np
 from hashpivot.bitcoin.chain import simulate_chain
 from hashpivot.bitcoin.network import difficulty_from_hashrate_eh_s, hashrate_eh_s_from_difficulty
 from hashpivot.calendar import month_seconds, month_starts
-from hashpivot.market.scenarios import MarketParams, MarketScenarios, StartState, simulate
+from hashpivot.market.scenarios import (
+    DEFAULT_PARAMS,
+    MarketParams,
+    MarketScenarios,
+    StartState,
+    simulate,
+    subsidy_schedule_btc_per_block,
+)
+from hashpivot.market.simulate import log_hashrate_paths
 from hashpivot.market.snapshot import DeterministicScenario, MarketSnapshot
 
 
@@ -150,7 +158,7 @@ def describe_path(
     hr = (
         f"{o.network_hashrate_growth_per_month:+.1%}/month"
         if o.network_hashrate_growth_per_month is not None
-        else f"{sc.hashrate_growth_per_year:+.0%}/yr"
+        else hashrate_growth_text(sc)
     )
     fees = (
         f"fees {o.fees_btc_per_block:g} BTC/block"
@@ -191,21 +199,54 @@ def mid_month_years(snapshot_date: date, months: int) -> np.ndarray:
     return out
 
 
+def model_hashrate_path(
+    params: MarketParams, start: StartState, btc_price_usd: np.ndarray, fee_share_frac: float
+) -> np.ndarray:
+    """The hashrate model's own expected network path [EH/s], ``(1, months)``: its monthly
+    recursion (:func:`hashpivot.market.simulate.log_hashrate_paths`: error correction on
+    hashprice, fleet-efficiency trend, any momentum term) with no shocks, driven by the given
+    BTC price path ``(1, months)`` and a constant fee share; column 0 is ``start``'s."""
+    months = btc_price_usd.shape[-1]
+    log_price = np.log(np.asarray(btc_price_usd, dtype=np.float64).reshape(months, 1))
+    logit_fee = np.full((months, 1), float(np.log(fee_share_frac / (1.0 - fee_share_frac))))
+    subsidy = subsidy_schedule_btc_per_block(start, months)
+    log_h = log_hashrate_paths(
+        params.with_zero_volatility(), start, log_price, logit_fee, subsidy, None
+    )
+    return np.exp(log_h).T
+
+
 def scenario_growth_paths(
     as_of: date,
     btc_price_usd: float,
     network_hashrate_eh_s: float,
     scenario: DeterministicScenario,
     months: int,
+    *,
+    model: tuple[MarketParams, StartState] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The one rule of every named deterministic path: BTC price [USD/BTC] and network
     hashrate [EH/s], ``(1, months)`` from ``as_of``'s month, each ``x(t) = x0 x (1 + g) ** t``
     at the scenario's constant annual rate ``g``, with ``t`` in years from ``as_of`` to the
-    middle of the month (:func:`mid_month_years`)."""
+    middle of the month (:func:`mid_month_years`). A scenario without a hashrate rate (the
+    base) takes the network from :func:`model_hashrate_path` of ``model`` (the market and start
+    state; the default market where None) along that BTC path."""
     t = mid_month_years(as_of, months)[None, :]
     price = btc_price_usd * (1.0 + scenario.btc_price_growth_per_year) ** t
-    hashrate = network_hashrate_eh_s * (1.0 + scenario.hashrate_growth_per_year) ** t
-    return price, hashrate
+    g = scenario.hashrate_growth_per_year
+    if g is not None:
+        return price, network_hashrate_eh_s * (1.0 + g) ** t
+    params, start = model or (DEFAULT_PARAMS, StartState.late_2025())
+    start = replace(start, as_of=as_of, network_hashrate_eh_s=network_hashrate_eh_s)
+    return price, model_hashrate_path(params, start, price, scenario.fee_share_frac)
+
+
+def hashrate_growth_text(scenario: DeterministicScenario) -> str:
+    """The scenario's network growth in words: its constant rate, or the model's path."""
+    g = scenario.hashrate_growth_per_year
+    if g is not None:
+        return f"{g:+.0%}/yr"
+    return "on the hashrate model's expected path (no shocks)"
 
 
 def scenario_paths(
@@ -221,8 +262,10 @@ def scenario_paths(
 
     BTC price and network hashrate grow at the scenario's constant annual rates from today's
     (``x(t) = x0 (1 + g)^t``, t in years from the snapshot to mid-month, as
-    :func:`scenario_growth_paths`); the fee share is the scenario's constant, turned into fees
-    per block along the blocks the chain actually produces on that hashrate path (so each
+    :func:`scenario_growth_paths`; the base scenario's network follows the hashrate model of
+    ``params`` at zero shocks along that BTC path, :func:`model_hashrate_path`); the fee
+    share is the scenario's constant, turned into fees per block along the blocks the chain
+    actually produces on that hashrate path (so each
     month's fees are ``subsidy x share / (1 - share)`` of that month's blocks, halving
     included); rent, GPU rate and power price follow the zero-volatility paths of ``params``.
 
@@ -234,7 +277,12 @@ def scenario_paths(
     if override is not None:
         scenario = override.rates(scenario)
     price, hashrate = scenario_growth_paths(
-        snapshot.as_of, start.btc_price_usd, start.network_hashrate_eh_s, scenario, months
+        snapshot.as_of,
+        start.btc_price_usd,
+        start.network_hashrate_eh_s,
+        scenario,
+        months,
+        model=(params, start),
     )
     first = date(snapshot.as_of.year, snapshot.as_of.month, 1)
     chain = simulate_chain(

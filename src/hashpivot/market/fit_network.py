@@ -1,5 +1,6 @@
 """The network fits: hashrate error-correction model (with the fleet-efficiency technology
-term) and AR(1) mean reversion of a transformed level (fee share). See docs/methodology.md."""
+term and the ASIC-pipeline momentum term) and AR(1) mean reversion of a transformed level
+(fee share). See docs/methodology.md."""
 
 import math
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from scipy import special
 from hashpivot.errors import InputError
 from hashpivot.market.fitting import Estimate, _delta_se, ols
 from hashpivot.market.processes import (
+    MOMENTUM_WINDOW_MONTHS,
     MONTHS_PER_YEAR,
     HashrateParams,
     MeanRevertingParams,
@@ -39,6 +41,7 @@ class HashrateFit:
     vol_per_year : residual sd x sqrt(12) [1/sqrt(yr)]
     residuals : e_t, one per month from the third month of the window
     fleet_efficiency_log_trend_per_year : the technology term imposed on the fit (0 when free)
+    growth_momentum : ``gamma``, the pipeline term (0 when not fitted) [-]
     """
 
     gap_speed_per_month: Estimate
@@ -51,6 +54,7 @@ class HashrateFit:
     n_months: int
     residuals: FloatArray
     fleet_efficiency_log_trend_per_year: Estimate = NO_TREND
+    growth_momentum: Estimate = NO_TREND
 
     def to_params(self, *, months_after_window: float = 0.0) -> HashrateParams:
         """Process parameters; the equilibrium hashprice is carried ``months_after_window``
@@ -67,6 +71,7 @@ class HashrateFit:
             equilibrium_hashprice_log_trend_per_year=d - e,
             vol_per_year=self.vol_per_year.value,
             fleet_efficiency_log_trend_per_year=e,
+            growth_momentum=self.growth_momentum.value,
         )
 
 
@@ -122,25 +127,39 @@ def fit_hashrate_with_technology(
     hashrate_eh_s: ArrayLike,
     hashprice_usd_per_ph_day: ArrayLike,
     fleet_efficiency_log_trend_per_year: Estimate,
+    *,
+    momentum: bool = True,
+    prior_hashrate_eh_s: ArrayLike = (),
 ) -> HashrateFit:
-    """Fit the error-correction model with the equilibrium hashprice moving with hashcost.
+    """Fit the error-correction model with the equilibrium hashprice moving with hashcost and
+    (``momentum``) the ASIC pipeline term, jointly by OLS.
 
     The trend of ``xbar`` is imposed: the fleet's J/TH log trend ``e`` (hashcost per PH/day =
     J/TH x power price x 24 / 1000; power price and margin held flat). Regression
-    ``dh_t = c0 + alpha (x_{t-1} - e tau_{t-1}) + beta dx_{t-1} + e_t``; ``xbar(tau) =
-    -c0 / alpha + e tau``. Standard errors are conditional on ``e`` (OLS, delta method).
+    ``dh_t = c0 + alpha (x_{t-1} - e tau_{t-1}) + beta dx_{t-1} + gamma g_{t-1} + e_t`` with
+    ``g_{t-1} = (h_{t-1} - h_{t-13}) / 12`` the trailing 12-month average monthly log growth
+    (``prior_hashrate_eh_s``: the monthly hashrates before the window, oldest first, so the
+    window's first months have their lags; months without 12 lags are left out);
+    ``xbar(tau) = -c0 / alpha + e tau``. Standard errors are conditional on ``e`` (OLS, delta
+    method).
     """
     h = np.log(np.asarray(hashrate_eh_s, dtype=np.float64))
     x = np.log(np.asarray(hashprice_usd_per_ph_day, dtype=np.float64))
-    if h.shape != x.shape or h.ndim != 1 or h.size < 12:
-        raise InputError("hashrate_eh_s", h.shape, "at least 12 months, same shape as hashprice")
+    if h.shape != x.shape or h.ndim != 1 or h.size < 12 + 12 * momentum:
+        raise InputError("hashrate_eh_s", h.shape, "at least 24 months, same shape as hashprice")
+    prior = np.log(np.asarray(prior_hashrate_eh_s, dtype=np.float64)).reshape(-1)
     e = fleet_efficiency_log_trend_per_year.value
-    t = np.arange(2, h.size)
+    w = MOMENTUM_WINDOW_MONTHS
+    t = np.arange(max(2, w + 1 - prior.size) if momentum else 2, h.size)
     tau = (t - 1) / 12.0
-    X = np.column_stack([np.ones(t.size), x[t - 1] - e * tau, x[t - 1] - x[t - 2]])
-    fit = ols(h[t] - h[t - 1], X)
-    c0, a, b = (float(v) for v in fit.coef)
+    cols = [np.ones(t.size), x[t - 1] - e * tau, x[t - 1] - x[t - 2]]
+    if momentum:
+        lagged = np.concatenate([prior, h])  # index i + prior.size is month i of the window
+        cols.append((h[t - 1] - lagged[t - 1 - w + prior.size]) / w)
+    fit = ols(h[t] - h[t - 1], np.column_stack(cols))
+    c0, a, b = (float(v) for v in fit.coef[:3])
     cov = fit.cov
+    k = fit.coef.size
     tau_end = (h.size - 1) / 12.0
     if a <= 0:
         hl_e = Estimate(value=math.inf, std_error=math.nan)
@@ -150,9 +169,13 @@ def fit_hashrate_with_technology(
         g_hl = math.log(2) / (math.log1p(-a) ** 2 * (1 - a))
         hl_e = Estimate(value=hl, std_error=g_hl * math.sqrt(cov[1, 1]))
         eq = math.exp(-c0 / a + e * tau_end)
-        g_x = np.array([-1 / a, c0 / a**2, 0.0])
+        g_x = np.zeros(k)
+        g_x[:2] = (-1 / a, c0 / a**2)
         eq_e = Estimate(value=eq, std_error=eq * _delta_se(g_x, cov))
     n = fit.n
+    gamma = NO_TREND
+    if momentum:
+        gamma = Estimate(value=float(fit.coef[3]), std_error=math.sqrt(cov[3, 3]))
     return HashrateFit(
         gap_speed_per_month=Estimate(value=a, std_error=math.sqrt(cov[1, 1])),
         hashprice_change_response=Estimate(value=b, std_error=math.sqrt(cov[2, 2])),
@@ -160,12 +183,13 @@ def fit_hashrate_with_technology(
         equilibrium_hashprice_usd_per_ph_day=eq_e,
         equilibrium_hashprice_log_trend_per_year=fleet_efficiency_log_trend_per_year,
         vol_per_year=Estimate(
-            value=fit.sigma * SQRT12, std_error=fit.sigma * SQRT12 / math.sqrt(2 * (n - 3))
+            value=fit.sigma * SQRT12, std_error=fit.sigma * SQRT12 / math.sqrt(2 * (n - k))
         ),
         r_squared=fit.r_squared,
         n_months=n,
         residuals=fit.residuals,
         fleet_efficiency_log_trend_per_year=fleet_efficiency_log_trend_per_year,
+        growth_momentum=gamma,
     )
 
 

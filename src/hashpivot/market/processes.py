@@ -75,6 +75,11 @@ class Factor(StrEnum):
 
 FACTORS: tuple[Factor, ...] = tuple(Factor)
 
+#: US Treasury 5-year constant-maturity yield, December 2025 monthly average 3.70% (Federal
+#: Reserve H.15 release, series DGS5/GS5): the tenor of a mining site's cash flows (the
+#: fleet's ~5-year life); the risk-free rate of the risk-neutral drift basis [1/yr]
+RISK_FREE_RATE_PER_YEAR = 0.037
+
 
 def _require(name: str, value: float, ok: bool, allowed: str) -> None:
     if not ok or not math.isfinite(value):
@@ -100,6 +105,8 @@ class BtcPriceParams:
     jump_mean_log : mean log size of one jump ``mu_J`` [-]
     jump_vol_log : standard deviation of the log size of one jump ``sigma_J`` [-]
     drift_basis : what the drift was set from (a label carried to every output)
+    risk_free_rate_per_year : annual effective risk-free rate [1/yr] at which the engine
+        discounts the BTC-linked cash flows under the risk-neutral basis (unused otherwise)
     """
 
     log_drift_per_year: float
@@ -110,6 +117,7 @@ class BtcPriceParams:
     jump_mean_log: float = 0.0
     jump_vol_log: float = 0.0
     drift_basis: DriftBasis = DriftBasis.EXPECTED
+    risk_free_rate_per_year: float = RISK_FREE_RATE_PER_YEAR
 
     def __post_init__(self) -> None:
         _require("btc.log_drift_per_year", self.log_drift_per_year, True, "a finite number (1/yr)")
@@ -123,6 +131,13 @@ class BtcPriceParams:
         )
         _require("btc.jump_mean_log", self.jump_mean_log, True, "a finite number")
         _require("btc.jump_vol_log", self.jump_vol_log, self.jump_vol_log >= 0, "a number >= 0")
+        rf = self.risk_free_rate_per_year
+        _require("btc.risk_free_rate_per_year", rf, -0.05 < rf < 0.5, "a rate in (-0.05, 0.5)")
+
+    @property
+    def discounts_btc_at_risk_free(self) -> bool:
+        """Whether BTC-linked cash flows are discounted at the risk-free rate (risk-neutral)."""
+        return self.drift_basis is DriftBasis.RISK_NEUTRAL
 
     @property
     def is_random(self) -> bool:
@@ -217,14 +232,18 @@ def expected_growth_per_year(btc: BtcPriceParams) -> float:
 class HashrateParams:
     """Network hashrate, an error-correction model on log hashrate ``h`` and log hashprice ``x``.
 
-    ``h_{j+1} = h_j + alpha (x_j - xbar_j) + beta (x_j - x_{j-1}) + sigma/sqrt(12) eps``,
-    ``xbar_j = log(equilibrium_hashprice) + (e + d) x j/12``.
+    ``h_{j+1} = h_j + alpha (x_j - xbar_j) + beta (x_j - x_{j-1}) + gamma g_j
+    + sigma/sqrt(12) eps``, ``xbar_j = log(equilibrium_hashprice) + (e + d) x j/12``,
+    ``g_j = (h_j - h_{j-12}) / 12`` the trailing 12-month average monthly log growth.
     The equilibrium hashprice moves with hashcost (USD per PH/s per day = fleet J/TH x power
     price x 24 / 1000 x a margin): ``e`` is the log trend of the fleet's efficiency [J/TH]
     (the technology term: as J/TH falls the network grows at a flat hashprice), ``d`` the trend
     of everything else in hashcost (power price, margins; 0 by default).
     The gap ``x_j - xbar_j = log(H*_j / H_j)`` is the log ratio of the "economic" hashrate
-    ``H* = revenue / equilibrium hashprice`` to the actual one.
+    ``H* = revenue / equilibrium hashprice`` to the actual one. The momentum term ``gamma``
+    is the ASIC delivery pipeline: machines ordered while the network grew arrive months later,
+    so growth persists (its sum of lag weights ``gamma < 1`` keeps growth stationary, and the
+    error correction still pulls the level back to the equilibrium).
 
     gap_speed_per_month : ``alpha``, share of the log gap closed per month [1/month]
     hashprice_change_response : ``beta``, response to last month's log hashprice change [-]
@@ -234,6 +253,8 @@ class HashrateParams:
     vol_per_year : volatility of the monthly log-growth shock [1/sqrt(yr)]
     fleet_efficiency_log_trend_per_year : ``e``, log trend of the fleet's J/TH [1/yr]
         (negative: newer, more efficient machines break even at lower hashprice)
+    growth_momentum : ``gamma``, response to the trailing 12-month average monthly log growth
+        [-] (0: no pipeline term)
     """
 
     gap_speed_per_month: float
@@ -242,6 +263,7 @@ class HashrateParams:
     equilibrium_hashprice_log_trend_per_year: float
     vol_per_year: float
     fleet_efficiency_log_trend_per_year: float = 0.0
+    growth_momentum: float = 0.0
 
     @property
     def hashcost_log_trend_per_year(self) -> float:
@@ -268,6 +290,8 @@ class HashrateParams:
             -1 <= e <= 0.5,
             "a number in [-1, 0.5]",
         )
+        g = self.growth_momentum
+        _require("hashrate.growth_momentum", g, -1 < g < 1, "a number in (-1, 1)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -423,6 +447,9 @@ def hashprice_from_hashrate(
     return np.asarray(num / (PH_PER_EH * np.asarray(network_hashrate_eh_s)), dtype=np.float64)
 
 
+MOMENTUM_WINDOW_MONTHS = 12
+
+
 def hashrate_ecm_paths(
     log_hashrate0: float,
     log_revenue: FloatArray,
@@ -432,16 +459,23 @@ def hashrate_ecm_paths(
     vol_per_month: float,
     shocks: FloatArray | None,
     hashprice_log_change_prev_month: float = 0.0,
+    *,
+    growth_momentum: float = 0.0,
+    log_growth_trailing_per_month: float = 0.0,
 ) -> FloatArray:
     """Log hashrate ``h``, month-major ``(steps + 1, paths)``, of the error-correction model
-    ``h_{j+1} = h_j + alpha (x_j - xbar_j) + beta (x_j - x_{j-1}) + s_m e_{j+1}``.
+    ``h_{j+1} = h_j + alpha (x_j - xbar_j) + beta (x_j - x_{j-1}) + gamma g_j + s_m e_{j+1}``.
 
     ``x_j = r_j - h_j`` is log hashprice, ``r`` = :func:`log_revenue_ph_day` month-major
     ``(steps + 1, paths)``, ``xbar`` the log equilibrium hashprice ``(steps + 1,)``,
     ``x_0 - x_{-1}`` = ``hashprice_log_change_prev_month``; ``shocks`` ``(steps, paths)``.
+    ``g_j = (h_j - h_{j-12}) / 12`` is the trailing 12-month average monthly log growth; before
+    month 0 the network grew ``log_growth_trailing_per_month`` a month (``g_0``), so
+    ``h_{j-12} = h_0 - (12 - j) g_0`` for ``j < 12``.
     """
     n, paths = log_revenue.shape
-    a, b = gap_speed_per_month, hashprice_change_response
+    a, b, c = gap_speed_per_month, hashprice_change_response, growth_momentum
+    w = MOMENTUM_WINDOW_MONTHS
     out = np.empty((n, paths))
     if shocks is None:
         out[1:] = 0.0
@@ -453,6 +487,9 @@ def hashrate_ecm_paths(
         x = log_revenue[j] - out[j]
         step = a * (x - log_equilibrium_hashprice[j])
         step += b * (x - x_prev)
+        if c != 0.0:
+            lag = out[j - w] if j >= w else log_hashrate0 - (w - j) * log_growth_trailing_per_month
+            step += (c / w) * (out[j] - lag)
         step += out[j]
         out[j + 1] += step
         x_prev = x

@@ -212,6 +212,8 @@ def log_hashrate_paths(
         h.vol_per_year / SQRT12,
         shocks,
         start.hashprice_log_change_prev_month,
+        growth_momentum=h.growth_momentum,
+        log_growth_trailing_per_month=start.hashrate_log_growth_trailing_per_month,
     )
 
 

@@ -90,13 +90,15 @@ class DeterministicScenario:
     """Constant annual growth rates from the snapshot on.
 
     btc_price_growth_per_year : annual change of the BTC price [-], e.g. 0.10 = +10%/yr
-    hashrate_growth_per_year : annual change of the network hashrate [-]
+    hashrate_growth_per_year : annual change of the network hashrate [-]; None: the network
+        follows the hashrate model's own expected path on the scenario's BTC price and fee
+        share (:func:`hashpivot.market.deterministic.model_hashrate_path`)
     fee_share_frac : fees as a share of miner block revenue [0-1]
     """
 
     name: ScenarioName
     btc_price_growth_per_year: float
-    hashrate_growth_per_year: float
+    hashrate_growth_per_year: float | None
     fee_share_frac: float
     rationale: str
 
@@ -115,11 +117,13 @@ SCENARIOS: dict[ScenarioName, DeterministicScenario] = {
     ScenarioName.BASE: DeterministicScenario(
         name=ScenarioName.BASE,
         btc_price_growth_per_year=0.10,
-        hashrate_growth_per_year=0.25,
+        hashrate_growth_per_year=None,
         fee_share_frac=0.015,
         rationale=(
-            "BTC +10%/yr; hashrate +25%/yr, below the ~61%/yr of Sep 2024-Sep 2025 because "
-            "hashprice is at record lows; fee share 1.5% (2024 6.5%, 2025 ~1.2%)."
+            "BTC +10%/yr (the Monte Carlo's expected growth); the network on the hashrate "
+            "model's expected path (error correction on hashprice with the fleet-efficiency "
+            "trend, no shocks), as the Monte Carlo tells it; fee share 1.5% (2024 6.5%, 2025 "
+            "~1.2%)."
         ),
     ),
     ScenarioName.BULL: DeterministicScenario(

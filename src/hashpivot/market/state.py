@@ -20,6 +20,11 @@ from hashpivot.market import processes as pr
 from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 from hashpivot.types import FloatArray
 
+#: Trailing 12-month average monthly log growth of the network at the snapshot [1/month]:
+#: ``ln(1,069 / 731.17) / 12`` = 0.0317 (snapshot 1,069 EH/s of 2025-11-27 over the 2024-11
+#: monthly mean 731.17 EH/s of btc_daily.csv, Coin Metrics; +46%/yr). A live snapshot keeps it.
+TRAILING_HASHRATE_LOG_GROWTH_PER_MONTH = math.log(1_069.0 / 731.17) / 12
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StartState:
@@ -34,6 +39,8 @@ class StartState:
     gpu_rate_usd_per_gpu_hour : GPU rental rate [USD/GPU-hour]
     power_price_usd_per_mwh : power price [USD/MWh]
     hashprice_log_change_prev_month : ``log(hashprice_0 / hashprice_{-1})`` [-]
+    hashrate_log_growth_trailing_per_month : the network's trailing 12-month average monthly
+        log growth ``ln(H_0 / H_{-12}) / 12`` [1/month] (the pipeline term's state)
     """
 
     as_of: date
@@ -45,6 +52,7 @@ class StartState:
     gpu_rate_usd_per_gpu_hour: float
     power_price_usd_per_mwh: float
     hashprice_log_change_prev_month: float = 0.0
+    hashrate_log_growth_trailing_per_month: float = 0.0
 
     def __post_init__(self) -> None:
         for name in (
@@ -60,6 +68,11 @@ class StartState:
                 raise InputError(name, v, "a finite number > 0")
         if not 0 < self.fee_share_frac < 1:
             raise InputError("fee_share_frac", self.fee_share_frac, "a share in (0, 1)")
+        g = self.hashrate_log_growth_trailing_per_month
+        if not (math.isfinite(g) and abs(g) <= 0.5):
+            raise InputError(
+                "hashrate_log_growth_trailing_per_month", g, "a monthly log growth in [-0.5, 0.5]"
+            )
 
     @classmethod
     def late_2025(cls) -> StartState:
@@ -70,8 +83,10 @@ class StartState:
     @classmethod
     def from_snapshot(cls, s: MarketSnapshot) -> StartState:
         """The network and BTC price of a snapshot (the dated default or one fetched live), with
-        the documented 2025 levels of rent, GPU rate and power price (see :meth:`late_2025`)."""
+        the documented 2025 levels of rent, GPU rate and power price (see :meth:`late_2025`),
+        and the trailing growth :data:`TRAILING_HASHRATE_LOG_GROWTH_PER_MONTH`."""
         return cls(
+            hashrate_log_growth_trailing_per_month=TRAILING_HASHRATE_LOG_GROWTH_PER_MONTH,
             as_of=s.as_of,
             height=float(s.height),
             btc_price_usd=s.btc_price_usd,

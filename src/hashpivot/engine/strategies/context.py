@@ -150,6 +150,37 @@ def _run_on_history(
     return result, mp
 
 
+def risk_free_discount(case: CompareCase, shift: FloatArray | float, h: int) -> FloatArray | None:
+    """Discount factors ``(1 + r_f,m)^-t`` ``(1|n, H + 1)`` of the BTC-linked flows under the
+    risk-neutral drift basis (``r_f`` = ``btc.risk_free_rate_per_year``, moved by a
+    discount-rate sensitivity with every other rate); None under the other bases (the site's
+    rate discounts everything)."""
+    btc = case.market_params.btc
+    if not btc.discounts_btc_at_risk_free:
+        return None
+    rf_m = col(monthly_rate(btc.risk_free_rate_per_year + np.asarray(shift)))
+    return np.asarray((1.0 + rf_m) ** -np.arange(h + 1, dtype=np.float64)[None, :])
+
+
+def mining_net_at_site_rate(
+    case: CompareCase, mined: MiningResult, disc: FloatArray, shift: FloatArray | float
+) -> FloatArray:
+    """Mining net flows ``(n, H)`` [USD] that, discounted at the site's rate ``disc``, give
+    their present value: the cash flows themselves, except under the risk-neutral drift basis,
+    where the BTC revenue (BTC mined x the month's price; Hull ch. 5: a flow linked to a traded
+    asset's risk-neutral expectation is discounted at the risk-free rate) is restated as
+    ``revenue x (1 + r_f,m)^-t / (1 + r_m)^-t`` so that ``sum(net x disc)`` discounts it at
+    ``r_f`` while the USD costs (power, opex, capex, other USD revenue) keep the site's rate.
+    Every strategy (mine, switch, split, sell, the compiled kernels) reads these, so they all
+    see the same present values."""
+    net = mined.cash_flows.net_usd
+    disc_rf = risk_free_discount(case, shift, net.shape[1])
+    if disc_rf is None:
+        return net
+    btc_revenue = mined.btc_mined * mined.btc_price_usd
+    return np.asarray(net + btc_revenue * (disc_rf[:, 1:] / disc[:, 1:] - 1.0))
+
+
 def batch_context(
     case: CompareCase,
     scen: MarketScenarios,
@@ -160,6 +191,9 @@ def batch_context(
     prepared: dict[str, Any] | None = None,
 ) -> BatchContext:
     """Run the mining every strategy starts from and the site's value at every month.
+
+    ``mine_net`` / ``cum_mine`` are at the site's rate: under the risk-neutral drift basis the
+    BTC revenue is discounted at the risk-free rate inside them (:func:`mining_net_at_site_rate`).
 
     ``exact_power`` dispatches a deterministic path exactly against the site's price history
     (``case.power_history``) instead of the Monte Carlo's monthly curtailment curve.
@@ -178,7 +212,7 @@ def batch_context(
         mined, mp = _run_on_history(model, case, case.power_history)
     else:
         mined = _run_on_market_power(model, case, scen, f)
-    mine_net = mined.cash_flows.net_usd
+    mine_net = mining_net_at_site_rate(case, mined, disc, shift)
     cum_mine = np.zeros((n, h + 1))
     np.cumsum(mine_net * disc[:, 1:], axis=1, out=cum_mine[:, 1:])
 

@@ -25,6 +25,7 @@ class Mine:
     def cash_flows(self, ctx: BatchContext) -> StrategyValue:
         h, r = ctx.horizon, ctx.rows
         npv = ctx.cum_mine[:, h] + ctx.residual_usd[:, h] * ctx.disc[:, h]
-        net = ctx.mine_net[:r].copy()
+        # the cash flows themselves (ctx.mine_net restates BTC revenue under risk-neutral)
+        net = ctx.mined.cash_flows.net_usd[:r].copy()
         net[:, -1] += ctx.residual_usd[:r, h]
         return StrategyValue(npv_usd=npv, net_usd=net)
