@@ -109,3 +109,18 @@ def test_market_table_sets_the_risk_free_rate_only_under_risk_neutral() -> None:
     with pytest.raises(InputError) as e:
         apply_market_table(MarketTable(risk_free_rate_per_year=0.045), p, s)
     assert e.value.field == "market.risk_free_rate_per_year"
+
+
+def test_a_deterministic_run_discounts_its_own_path_at_the_site_rate() -> None:
+    """The drift basis is the Monte Carlo's: a deterministic run follows its named scenario's
+    BTC path, so a risk-neutral basis changes none of its values."""
+    from hashpivot.engine.deterministic import run_deterministic
+
+    case = build_case(SITE, months=36)
+    btc = replace(case.market_params.btc, drift_basis=DriftBasis.RISK_NEUTRAL)
+    rn = replace(case, market_params=replace(case.market_params, btc=btc))
+    base = run_deterministic(case).comparison
+    other = run_deterministic(rn).comparison
+    npv = {k: s.npv_mean_usd for k, s in base.strategies.items()}
+    assert {k: s.npv_mean_usd for k, s in other.strategies.items()} == npv
+    assert len(npv) == 6

@@ -76,3 +76,14 @@ def test_backtest_refuses_an_origin_outside_the_history(capsys: pytest.CaptureFi
     assert main(["backtest", "--origin", "2030", "--json"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("error:") and "--origin" in err
+
+
+def test_backtest_momentum_flag_reaches_the_model(
+    shared_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["backtest", "--history", str(shared_data), "--origin", "2022", "--paths", "100"]
+    assert main([*args, "--momentum", "--json"]) == 0
+    result = json.loads(capsys.readouterr()[0])
+    assert result["hashrate_momentum"] is True
+    (origin,) = result["origins"]
+    assert origin["origin"] == "2022-12"

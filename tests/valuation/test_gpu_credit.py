@@ -81,8 +81,8 @@ def test_the_contracted_example_is_not_loss_making_and_states_its_rate() -> None
     parts = report["npv_decomposition_usd"]
     assert parts["revenue_contracted"] > 0 and parts["revenue_merchant"] == 0.0
     rows = {r["name"]: r["value"] for r in report["assumptions"]}
-    # Microsoft AAA: 3.95% 5-year Treasury + 0.30% ICE BofA AAA OAS = 4.25%
-    assert rows["contracted flows discounted at"].startswith("4.25%/yr")
+    # Microsoft AAA: 3.70% 5-year Treasury (the site's risk-free rate) + 0.30% AAA OAS = 4.00%
+    assert rows["contracted flows discounted at"].startswith("4.00%/yr")
 
 
 BASE = {

@@ -21,10 +21,15 @@ def backtest(
     ),
     paths: int = typer.Option(2000, "--paths", help="Sample paths per origin."),
     seed: int = typer.Option(2026, "--seed", help="Random seed."),
+    momentum: bool = typer.Option(
+        False, "--momentum", help="Fit and simulate with the ASIC-pipeline momentum term."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Walk-forward backtest of the network model: P10-P90 coverage and P50 error."""
-    out = backtest_network(history, origin_years=origin or None, paths=paths, seed=seed)
+    out = backtest_network(
+        history, origin_years=origin or None, paths=paths, seed=seed, momentum=momentum
+    )
     if as_json:
         emit_json(out)
         return

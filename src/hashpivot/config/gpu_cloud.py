@@ -28,7 +28,7 @@ from hashpivot.config.gpu_catalogue import (
 )
 from hashpivot.config.gpu_rows import gpu_assumption_rows
 from hashpivot.config.lease import DebtConfig, LeaseConfig, SiteInfo, TaxConfig, _lease_terms
-from hashpivot.config.market import MarketTable
+from hashpivot.config.market import MarketTable, site_risk_free_rate
 from hashpivot.config.parameters import field, parameter
 from hashpivot.config.power import PowerConfig
 from hashpivot.errors import InputError
@@ -85,7 +85,7 @@ class GpuCloudConfig(BaseModel):
     discount_rate: float | None = _f("discount_rate")
     counterparty_rating: CreditRating | None = _f("counterparty_rating")
     counterparty_credit_spread_frac: float | None = _f("counterparty_credit_spread_frac")
-    risk_free_rate: float = _f("risk_free_rate")
+    risk_free_rate: float | None = _f("risk_free_rate")
     basis: PowerBasis = _f("basis")
     announced_contract_value_usd: float | None = _f("announced_contract_value_usd")
     source: str = _f("source")
@@ -121,14 +121,19 @@ class GpuCloudConfig(BaseModel):
             ),
         )
 
-    def contract_discount_rate(self) -> float | None:
-        """The contracted share's discount rate [1/year]: ``risk_free_rate`` + the
-        counterparty's spread (``counterparty_credit_spread_frac``, else the spread of
-        ``counterparty_rating``); None without a contract or a counterparty credit."""
+    def contract_discount_rate(self, site_risk_free_rate: float) -> float | None:
+        """The contracted share's discount rate [1/year]: ``risk_free_rate`` (else the site's
+        ``site_risk_free_rate``) + the counterparty's spread (``counterparty_credit_spread_frac``,
+        else the spread of ``counterparty_rating``); None without a contract or a counterparty
+        credit."""
         spread = self.counterparty_spread()
         if self.contracted_share_frac <= 0 or spread is None:
             return None
-        return self.risk_free_rate + spread[0]
+        return self.resolved_risk_free_rate(site_risk_free_rate) + spread[0]
+
+    def resolved_risk_free_rate(self, site_risk_free_rate: float) -> float:
+        """``risk_free_rate`` where this table sets it, else the site's one risk-free rate."""
+        return site_risk_free_rate if self.risk_free_rate is None else self.risk_free_rate
 
     def counterparty_spread(self) -> tuple[float, str] | None:
         """The counterparty's credit spread [fraction/year] and where it comes from."""
@@ -270,7 +275,7 @@ def _gpu_terms(
         ),
         contract_months=round(12 * g.contract_years),
         prepayment_frac=g.prepayment_frac,
-        contract_discount_rate_per_year=g.contract_discount_rate(),
+        contract_discount_rate_per_year=g.contract_discount_rate(site_risk_free_rate(market)),
         utilisation_frac=g.utilisation_frac,
         power_load_frac=g.power_load_frac,
         power_price_usd_per_mwh=price,

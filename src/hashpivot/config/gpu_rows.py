@@ -99,13 +99,19 @@ def _credit_row(case: GpuCloudCase) -> _Row:
             "default: no counterparty rating or spread",
         )
     rating = f" ({g.counterparty_rating})" if g.counterparty_credit_spread_frac is None else ""
+    rf = t.contract_discount_rate_per_year - spread[0]
+    rf_source = (
+        "GPU file"
+        if g.risk_free_rate is not None
+        else str(parameter("market.risk_free_rate_per_year").source)
+    )
     return (
         "contracted flows discounted at",
-        f"{t.contract_discount_rate_per_year:.2%}/yr = risk-free {g.risk_free_rate:.2%} + "
+        f"{t.contract_discount_rate_per_year:.2%}/yr = risk-free {rf:.2%} + "
         f"counterparty spread {spread[0]:.2%}{rating}; merchant revenue, opex, capex and "
         f"terminal value at {site_rate:.2%}/yr",
         "counterparty_rating",
-        f"spread: {spread[1]}; risk-free: " + str(parameter("gpu_cloud.risk_free_rate").source),
+        f"spread: {spread[1]}; risk-free: {rf_source}",
     )
 
 

@@ -30,6 +30,7 @@ from hashpivot.config.parameters import field, item_field, parameter, within
 from hashpivot.errors import InputError
 from hashpivot.market.processes import (
     FACTORS,
+    RISK_FREE_RATE_PER_YEAR,
     BtcPriceParams,
     DriftBasis,
     Factor,
@@ -200,6 +201,16 @@ def _btc_params(t: MarketTable, b: BtcPriceParams, spot_usd: float) -> BtcPriceP
         drift_basis=basis,
         risk_free_rate_per_year=_risk_free_rate(t, basis, b.risk_free_rate_per_year),
     )
+
+
+def site_risk_free_rate(market: MarketTable | None) -> float:
+    """The site's one risk-free rate [1/yr]: ``[market] risk_free_rate_per_year``, else the
+    sourced default (market.processes.RISK_FREE_RATE_PER_YEAR, the 5-year Treasury). The
+    risk-neutral basis discounts BTC revenue at it; a GPU contract adds its counterparty's
+    spread to it."""
+    if market is None or market.risk_free_rate_per_year is None:
+        return RISK_FREE_RATE_PER_YEAR
+    return market.risk_free_rate_per_year
 
 
 def _risk_free_rate(t: MarketTable, basis: DriftBasis, default: float) -> float:

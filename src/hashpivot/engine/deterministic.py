@@ -19,6 +19,7 @@ from hashpivot.engine.strategies import BatchValues, evaluate_batch, prepare
 from hashpivot.engine.summary import BatchSummary, Comparison, summarise
 from hashpivot.errors import InputError
 from hashpivot.market.deterministic import apply_start, market_table_note, scenario_paths
+from hashpivot.market.processes import DriftBasis
 from hashpivot.market.scenarios import MarketScenarios
 from hashpivot.market.snapshot import SCENARIOS, ScenarioName
 
@@ -50,7 +51,16 @@ def scenario_of(case: CompareCase, scenario: str | None) -> ScenarioName:
 
 def deterministic_case(case: CompareCase) -> CompareCase:
     """The case a deterministic run values: its snapshot and start state under the site file's
-    ``[scenario]`` (BTC price, difficulty, fees per block; :func:`apply_start`), else as is."""
+    ``[scenario]`` (BTC price, difficulty, fees per block; :func:`apply_start`), else as is.
+
+    The BTC drift basis belongs to the Monte Carlo (``market_table_note`` lists it among the
+    keys a deterministic run does not use): the named scenario fixes its own BTC path, so every
+    flow is discounted at the site's rate, never BTC at the risk-free rate of a
+    ``risk_neutral`` basis the path does not follow."""
+    btc = case.market_params.btc
+    if btc.discounts_btc_at_risk_free:
+        params = replace(case.market_params, btc=replace(btc, drift_basis=DriftBasis.EXPECTED))
+        case = replace(case, market_params=params)
     if case.scenario_override is None:
         return case
     snap, start = apply_start(case.snapshot, case.start_state, case.scenario_override)
