@@ -21,7 +21,7 @@ def test_the_assumptions_name_product_basis_spread_and_every_index() -> None:
     indices, _ = rows["rent indices"]
     assert "powered_shell $100.37" in indices and "colocation $195.00" in indices
     assert "CBRE" in indices
-    assert rows["rent index today"][0] == "128.63 USD/IT kW-month"
+    assert rows["rent today"][0] == "128.63 USD/IT kW-month"
 
 
 def test_the_tornados_rent_row_is_in_the_sites_rent() -> None:
@@ -34,3 +34,15 @@ def test_the_tornados_rent_row_is_in_the_sites_rent() -> None:
     assert row["low_index_usd_per_kw_month"] == pytest.approx(65.60 + 128.632034 - 82.0, abs=1e-3)
     readable = next(r for r in out["tornado_readable"] if r["name"] == "rent")
     assert (readable["low_text"], readable["high_text"]) == ("$66/kW-month", "$98/kW-month")
+
+
+def test_the_power_gap_key_drives_the_product_rent(tmp_path: Path) -> None:
+    f = tmp_path / "gap.toml"
+    f.write_text(SITE.read_text() + '\n[market]\npower_gap = "per_path"\n')
+    case = build_case(f, months=24)
+    assert case.rent_anchor_draw is not None
+    # anchored on the AI-hall index's own long-run level, not colocation's $195
+    assert case.rent_anchor_draw.level_usd_per_kw_month == pytest.approx(128.63, abs=0.01)
+    rows = {name: value for name, value, _ in assumptions(case)}
+    assert "ai_hall" in rows["power gap"]
+    assert build_case(SITE, months=24).rent_anchor_draw is None

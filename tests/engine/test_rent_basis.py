@@ -81,3 +81,9 @@ def test_a_market_leases_rent_moves_one_for_one_plus_its_spread() -> None:
     diff = b.net_usd["lease"] - a.net_usd["lease"]
     np.testing.assert_allclose(diff[:, start], SHOCK * it_kw * 0.98, rtol=1e-9)
     assert np.all(diff[:, :start] == 0.0)
+
+
+def test_the_case_carries_its_products_loading_through_the_market_table() -> None:
+    case = build_case(SITE, months=36)
+    # AI hall: loading 0.9 on the common rent shock, its own part from stream 1
+    assert (case.market_params.rent_loading, case.market_params.rent_own_stream) == (0.9, 1)

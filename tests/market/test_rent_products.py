@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hashpivot.errors import InputError
-from hashpivot.market.processes import FACTORS, Factor
 from hashpivot.market.rent_products import (
     PRODUCTS,
     RentProduct,
@@ -21,7 +20,7 @@ from hashpivot.market.rent_products import (
     rent_deals,
     simulate_products,
 )
-from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState
+from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, simulate
 
 
 def _year1(value_usd: float, years: float, it_mw: float) -> float:
@@ -94,12 +93,34 @@ def test_the_joint_simulation_has_the_documented_correlation() -> None:
 @given(st.sampled_from(list(RentProduct)))
 def test_the_sites_product_loads_the_common_shock(product: RentProduct) -> None:
     p, s = for_product(DEFAULT_PARAMS, StartState.late_2025(), product)
-    i, g = FACTORS.index(Factor.RENT), FACTORS.index(Factor.GPU_RATE)
-    rho = PRODUCTS[product].loading
-    assert p.correlation[i][g] == pytest.approx(rho * DEFAULT_PARAMS.correlation[i][g])
-    assert p.correlation[i][i] == 1.0
+    assert p.rent_loading == PRODUCTS[product].loading
+    assert p.correlation == DEFAULT_PARAMS.correlation  # the common shock's, unchanged
     assert s.rent_usd_per_kw_month == PRODUCTS[product].level_usd_per_kw_month
     assert p.rent == PRODUCTS[product].process
+
+
+def _shocks(x: np.ndarray) -> np.ndarray:
+    """Monthly log changes of a level path, first step (from the start: no reversion yet)."""
+    return np.log(x[:, 1] / x[:, 0])
+
+
+def test_every_other_path_is_the_same_whatever_the_product() -> None:
+    start = StartState.late_2025()
+    runs = {}
+    for product in RentProduct:
+        p, s = for_product(DEFAULT_PARAMS, start, product)
+        runs[product] = simulate(p, s, 3, 50_000, np.random.default_rng(5))
+    a, b = runs[RentProduct.AI_HALL], runs[RentProduct.POWERED_SHELL]
+    for name in ("btc_price_usd", "network_hashrate_eh_s", "gpu_rate_usd_per_gpu_hour"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    # each index correlates rho_p x 0.30 with the GPU rate, and rho_p rho_q with another
+    gpu = _shocks(a.gpu_rate_usd_per_gpu_hour)
+    rent = {q: _shocks(r.rent_usd_per_kw_month) for q, r in runs.items()}
+    for q in RentProduct:
+        rho = PRODUCTS[q].loading
+        assert np.corrcoef(rent[q], gpu)[0, 1] == pytest.approx(0.30 * rho, abs=0.015)
+    got = np.corrcoef(rent[RentProduct.AI_HALL], rent[RentProduct.COLOCATION])[0, 1]
+    assert got == pytest.approx(0.9 * 0.7, abs=0.015)
 
 
 def test_a_deal_without_megawatts_is_an_input_error() -> None:

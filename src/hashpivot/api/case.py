@@ -140,7 +140,7 @@ def build_case(
         history = _power_history(doc.power, Path(site_file).parent)
         if doc.power.dispatch is DispatchPolicy.CURTAIL:
             curtailment = _curtailment_curve(history)
-    return CompareCase(
+    case = CompareCase(
         curtailment=curtailment,
         power_history=history,
         scenario=doc.mining.scenario,
@@ -169,6 +169,18 @@ def build_case(
         defaulted_tables=doc.defaulted_tables,
         generation=None if doc.generation is None else doc.generation.supply_case(mining),
     )
+    return _with_power_gap(case, doc.market.power_gap)
+
+
+def _with_power_gap(case: CompareCase, mode: str | None) -> CompareCase:
+    """``[market] power_gap``: the Morgan Stanley power gap drives the lease product's
+    long-run rent (``mean``: one level; ``per_path``: a lognormal draw of the gap per path),
+    :func:`hashpivot.api.power_gap.apply_power_gap`; off by default."""
+    if mode in (None, "off"):
+        return case
+    from hashpivot.api.power_gap import apply_power_gap
+
+    return apply_power_gap(case, per_path=mode == "per_path")
 
 
 def _power_history(power: PowerConfig, base_dir: Path) -> PowerHistory:

@@ -110,8 +110,8 @@ def _switch_summary(cmp: Comparison, months: list[str], rent: RentTerms) -> dict
         "rules": merge_rules(sw.policy_lines, months, rent),
         "boundary": boundary_points(sw.policy_lines, months, rent),
         "thresholds": thresholds(sw.policy_lines, rent),
-        "rent_basis": "the rent this site would sign ($/IT kW-month); index = rent - "
-        f"{rent.spread_usd_per_kw_month:+.2f} ({rent.index_name})",
+        "rent_basis": "rent = what this site would sign, $/IT kW-month; "
+        f"{rent.index_name} = rent {-rent.spread_usd_per_kw_month:+.2f}",
         "conversion_prob_by_month": sw.conversion_prob_by_month.tolist(),
     }
 
@@ -299,10 +299,20 @@ def _rent_rows(case: CompareCase, lease_src: str) -> list[tuple[str, str, str]]:
         f"{m.product.value} ${m.level_usd_per_kw_month:.2f}/kW-month ({m.source}, {m.as_of})"
         for m in PRODUCTS.values()
     )
-    return [
+    rows = [
         ("lease rent index", value, src),
         ("rent indices", indices, "market/rent_products.py; docs/methodology.md Rent markets"),
     ]
+    if "power_gap" in case.market_keys:
+        how = "each path on its own draw of the gap" if case.rent_anchor_draw else "one level"
+        rows.append(
+            (
+                "power gap",
+                f"drives the {link.product.value} index's long-run rent ({how}; elasticity 0.5)",
+                "site file [market] power_gap; Morgan Stanley power gap (market-facts.md)",
+            )
+        )
+    return rows
 
 
 def _ai_path_rows(case: CompareCase) -> list[tuple[str, str, str]]:

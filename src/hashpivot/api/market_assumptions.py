@@ -202,7 +202,7 @@ _REVERTING = (
         fmt=".4f",
     ),
     _Reverting(
-        "rent index",
+        "rent",  # the lease product's index
         "USD/IT kW-month",
         "rent_usd_per_kw_month",
         "rent",
@@ -248,8 +248,8 @@ def _correlation_row(c: _Ctx) -> Row:
         _src(
             p.correlation,
             d.correlation,
-            _FIT + "; rent:gpu_rate 0.30 x the rent product's loading on the common rent shock "
-            "(assumptions, market/rent_products.py)",
+            _FIT + "; rent:gpu_rate 0.30 (the common rent shock: the product's index loads "
+            f"{p.rent_loading:g} on it; assumptions, market/rent_products.py)",
         ),
     )
 

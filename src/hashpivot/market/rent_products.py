@@ -11,10 +11,11 @@ Correlation (a one-factor model, docs/methodology.md "Rent markets"): product ``
 shock is ``rho_p z + sqrt(1 - rho_p^2) e_p`` with ``z`` the common rent shock
 (:attr:`~hashpivot.market.processes.Factor.RENT`, correlated with the GPU rate as the market
 says) and ``e_p`` its own; two products correlate ``rho_p rho_q``, product ``p`` and another
-factor ``rho_p x corr(z, factor)``. A compare simulates only the site's product: its shock is
-:attr:`Factor.RENT` of a correlation matrix whose rent row is scaled by ``rho_p``
-(:func:`for_product`), the same law as the factor model without drawing the other products.
-:func:`simulate_products` draws all three jointly (the documented correlation and its test).
+factor ``rho_p x corr(z, factor)``. A compare simulates only the site's product
+(:func:`for_product`): the common shock is drawn with the other factors as ever and the
+product's own part from a stream of its own (:mod:`hashpivot.market.rent_shocks`), so every
+other path is the same whatever the product. :func:`simulate_products` draws all three
+jointly (the documented correlation and its test).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import numpy as np
 from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
 from hashpivot.market.params import MarketParams
-from hashpivot.market.processes import FACTORS, Factor, MeanRevertingParams
+from hashpivot.market.processes import MeanRevertingParams
 from hashpivot.market.state import StartState
 from hashpivot.types import FloatArray
 
@@ -214,17 +215,13 @@ def product_correlation(products: tuple[RentProduct, ...] = tuple(RentProduct)) 
 def for_product(
     params: MarketParams, start: StartState, product: RentProduct
 ) -> tuple[MarketParams, StartState]:
-    """The market with the rent process and today's rent of ``product``: its level, process
-    and the rent row of the correlation scaled by its loading (``Factor.RENT`` is then the
-    product's own shock, correlated as the factor model says). ``params`` holds the common
-    shock's correlations."""
+    """The market with the rent index of ``product``: its level today, its process and its
+    loading on the common rent shock (``Factor.RENT`` of ``params``' correlation, which stays
+    the common shock's; the index's own part is drawn from a stream of its own,
+    :mod:`hashpivot.market.rent_shocks`)."""
     m = PRODUCTS[product]
-    i = FACTORS.index(Factor.RENT)
-    corr = [list(r) for r in params.correlation]
-    for j in range(len(FACTORS)):
-        if j != i:
-            corr[i][j] = corr[j][i] = corr[i][j] * m.loading
-    p = replace(params, rent=m.process, correlation=tuple(tuple(r) for r in corr))
+    key = list(RentProduct).index(product)
+    p = replace(params, rent=m.process, rent_loading=m.loading, rent_own_stream=key)
     return p, replace(start, rent_usd_per_kw_month=m.level_usd_per_kw_month)
 
 
