@@ -8,6 +8,10 @@ bin of the other state variable (:func:`hashpivot.engine.switching.describe_boun
 merges them: the bins of one date whose thresholds lie within :data:`AGREE_REL` of each other
 are one rule ("convert when rent > $207/kW-month, whatever the hashprice"); where they do not,
 the rule gives the range and the direction.
+
+The policy's rent is the rent this site would sign ($/IT kW-month: its product's index +
+spread, docs/methodology.md "Rent markets"); with :class:`RentTerms` the rules, the boundary
+points and :func:`thresholds` state it as "site rent" with the index level beside it.
 """
 
 from __future__ import annotations
