@@ -21,6 +21,7 @@ from hashpivot.config.lease import LeaseFile
 from hashpivot.config.parameters import REQUIRED, Parameter, parameter, parameters, within
 from hashpivot.config.site import SiteFile
 from hashpivot.engine.strategies import CompareCase, SaleTerms
+from hashpivot.market.rent_products import PRODUCTS
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState
 from hashpivot.valuation.equity import DebtTerms
 from hashpivot.valuation.projects import TaxTerms
@@ -212,9 +213,15 @@ def test_the_documented_market_defaults_are_the_market_models() -> None:
     )
     for factor, q in (("rent", d.rent), ("power", d.power_price)):
         assert v[f"{factor}_reversion_per_year"] == q.reversion_per_year
-        assert v[f"{factor}_vol_per_year"] == q.vol_per_year
         assert v[f"{factor}_trend_per_year"] == q.long_run_log_trend_per_year
-    assert v["rent_long_run_usd_per_kw_month"] == d.rent.long_run_level
+    assert v["power_vol_per_year"] == d.power_price.vol_per_year
+    # the rent's level and volatility are the lease product's (market.rent_products)
+    assert all(
+        (m.process.reversion_per_year, m.process.long_run_log_trend_per_year)
+        == (v["rent_reversion_per_year"], v["rent_trend_per_year"])
+        for m in PRODUCTS.values()
+    )
+    assert "rent_long_run_usd_per_kw_month" not in v and "rent_vol_per_year" not in v
     assert v["power_long_run_usd_per_mwh"] == d.power_price.long_run_level
     assert v["gpu_rate_long_run_usd_per_gpu_hour"] == d.gpu_rate.long_run_level
     assert (v["fee_share_long_run_frac"], v["fee_share_reversion_per_year"]) == (
@@ -222,7 +229,7 @@ def test_the_documented_market_defaults_are_the_market_models() -> None:
         d.fee_share.reversion_per_year,
     )
     assert v["btc_price_usd"] == s.btc_price_usd
-    assert v["rent_usd_per_kw_month"] == s.rent_usd_per_kw_month
+    assert "rent_usd_per_kw_month" not in v
     assert v["gpu_rate_usd_per_gpu_hour"] == s.gpu_rate_usd_per_gpu_hour
     assert v["power_price_usd_per_mwh"] == s.power_price_usd_per_mwh
     assert v["fee_share_frac"] == pytest.approx(s.fee_share_frac, abs=5e-4)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from hashpivot.api.case import build_case
+from hashpivot.engine.case import CompareCase
 from hashpivot.engine.strategies import evaluate_batch, prepare
 from hashpivot.market.chunks import ChunkSimulator, chunk_specs
 from hashpivot.market.power_gap import (
@@ -18,9 +19,18 @@ from hashpivot.market.power_gap import (
     power_gap,
     rent_anchor_paths,
 )
+from hashpivot.market.rent_products import RentBasis
 from hashpivot.market.simulate import simulate
 
 SITE = Path(__file__).resolve().parents[2] / "examples/sites/permian-west-100mw-s21.toml"
+
+
+def _market_basis(case: CompareCase) -> CompareCase:
+    """The case with its lease on a market basis (index + the spread implied today): it
+    signs at the index then, so its value moves with the rent (a signed rent would not)."""
+    assert case.lease is not None and case.lease.rent is not None
+    link = replace(case.lease.rent, basis=RentBasis.MARKET)
+    return replace(case, lease=replace(case.lease, rent=link))
 
 
 def test_default_gap_sigma_by_hand() -> None:
@@ -49,7 +59,7 @@ def _scaled_demand(k: float) -> object:
 
 
 def test_larger_gap_raises_mean_rent_and_lease_value() -> None:
-    case = build_case(SITE)
+    case = _market_basis(build_case(SITE))
     months = case.market_months + 1
     rents, leases = [], []
     for k in (0.9, 1.0, 1.2, 1.5):  # more demand against the same supply: a larger gap
@@ -133,7 +143,7 @@ def test_compare_with_per_path_gap_draws() -> None:
     from hashpivot.api.power_gap import apply_power_gap
     from hashpivot.engine.compare import compare
 
-    case = build_case(SITE)
+    case = _market_basis(build_case(SITE))
     leases = []
     for k in (0.9, 1.0, 1.5):
         c = apply_power_gap(case, _scaled_demand(k), per_path=True)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from hashpivot.api.power_gap import (
     power_gap_report,
     with_gap_rent,
 )
+from hashpivot.engine.case import CompareCase
 from hashpivot.engine.compare import compare
 from hashpivot.errors import InputError
 from hashpivot.market.power_gap import (
@@ -25,10 +26,19 @@ from hashpivot.market.power_gap import (
     power_gap,
     rent_anchor_usd_per_kw_month,
 )
+from hashpivot.market.rent_products import RentBasis
 from hashpivot.market.scenarios import DEFAULT_PARAMS, StartState, simulate
 
 REPO = Path(__file__).resolve().parents[2]
 PERMIAN = REPO / "examples/sites/permian-west-100mw-s21.toml"
+
+
+def _market_basis(case: CompareCase) -> CompareCase:
+    """The case with its lease on a market basis (index + the spread implied today): it
+    signs at the index then, so its value moves with the rent (a signed rent would not)."""
+    assert case.lease is not None and case.lease.rent is not None
+    link = replace(case.lease.rent, basis=RentBasis.MARKET)
+    return replace(case, lease=replace(case.lease, rent=link))
 
 
 def test_default_gap_2028_is_44_gw_and_the_source_rounds_it() -> None:
@@ -101,8 +111,9 @@ def _gap_inputs(demand_2028_gw: float) -> object:
 
 def test_larger_gap_raises_mean_rent_and_lease_value() -> None:
     """Three gaps (2028 demand 40, 65, 90 GW against 21 GW): the mean simulated rent and the
-    mean lease NPV (the site signs in Dec 2026, at the market rent then) rise with the gap."""
-    case = build_case(PERMIAN)
+    mean lease NPV (a market-basis lease signs in Dec 2026, at the market rent then) rise
+    with the gap."""
+    case = _market_basis(build_case(PERMIAN))
     rents, leases, switches = [], [], []
     for demand in (40.0, 65.0, 90.0):
         inputs = _gap_inputs(demand)

@@ -77,6 +77,12 @@ def _input_text(name: str, value: float) -> str:
     return pct(value, 1) if kind == "rate" else f"x{value:.2f}"
 
 
+def _rent_text(row: dict[str, Any], side: str) -> str | None:
+    """A rent row in the site's own rent: "$66/kW-month" (None for other rows)."""
+    rent = row.get(f"{side}_rent_usd_per_kw_month")
+    return None if rent is None else f"${rent:,.0f}/kW-month"
+
+
 def readable_tornado(sens: dict[str, Any]) -> list[dict[str, Any]]:
     """The tornado's rows, widest swing first, each with ``label`` ("AI lease rent"),
     ``low_text``/``high_text`` (``x0.80`` of the base path, or ``9.0%``), ``swing_usd``
@@ -88,8 +94,8 @@ def readable_tornado(sens: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 **r,
                 "label": label,
-                "low_text": _input_text(r["name"], r["low_input"]),
-                "high_text": _input_text(r["name"], r["high_input"]),
+                "low_text": _rent_text(r, "low") or _input_text(r["name"], r["low_input"]),
+                "high_text": _rent_text(r, "high") or _input_text(r["name"], r["high_input"]),
                 "swing_usd": abs(r["high_output_usd"] - r["low_output_usd"]),
             }
         )

@@ -19,6 +19,7 @@ from hashpivot.engine.strategies import (
     SaleTerms,
 )
 from hashpivot.errors import InputError
+from hashpivot.market.rent_products import RentProduct, for_product
 from hashpivot.market.scenarios import DEFAULT_PARAMS, MarketParams, StartState, carry_forward
 from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 from hashpivot.mining.projection import MiningSite
@@ -48,6 +49,7 @@ def _ai_options(doc: SiteFile, mining: MiningSite, src: str) -> tuple[LeaseOptio
         exit_cap_rate_frac=lc.assumptions.exit_cap_rate_frac,
         sale_cost_frac=lc.assumptions.sale_cost_frac,
         discount_rate_per_year=lc.assumptions.discount_rate_per_year,
+        rent=lc.rent,
     )
     gc = doc.gpu_case(src)
     gpu = GpuOption(
@@ -81,18 +83,31 @@ def _ppa_terms(doc: SiteFile, mining: MiningSite, src: str) -> tuple[float | Non
     )
 
 
-def _market(doc: SiteFile, snapshot: MarketSnapshot, src: str) -> tuple[MarketParams, StartState]:
-    """The market processes and today's state: ``[market]`` over the dated defaults."""
+def _market(
+    doc: SiteFile, snapshot: MarketSnapshot, src: str, product: RentProduct
+) -> tuple[MarketParams, StartState]:
+    """The market processes and today's state: ``[market]`` over the dated defaults, the rent
+    being the index of the lease's product (:func:`hashpivot.market.rent_products.for_product`)."""
     try:
-        market_params, start_state = apply_market_table(
-            doc.market, DEFAULT_PARAMS, StartState.from_snapshot(snapshot)
-        )
+        params, start = for_product(DEFAULT_PARAMS, StartState.from_snapshot(snapshot), product)
+        market_params, start_state = apply_market_table(doc.market, params, start)
         if doc.market.equilibrium_hashprice_usd_per_ph_day is None:
             # the default level is late Nov 2025's: carry it to the start along the trend used
             market_params = carry_forward(market_params, SNAPSHOT.as_of, snapshot.as_of)
     except InputError as exc:
         raise InputError(exc.field, exc.value, exc.allowed, source=src) from None
     return market_params, start_state
+
+
+def _lease_at_index(lease: LeaseOption, index_today_usd_per_kw_month: float) -> LeaseOption:
+    """The lease against the case's index today (a ``[market]`` override moves it): a signed
+    rent stays, a market rent is the new index + its spread."""
+    assert lease.rent is not None
+    if lease.rent.index_today_usd_per_kw_month == index_today_usd_per_kw_month:
+        return lease
+    link = lease.rent.at_index(index_today_usd_per_kw_month)
+    terms = replace(lease.terms, rent_usd_per_kw_month=link.site_rent_today_usd_per_kw_month)
+    return replace(lease, rent=link, terms=terms)
 
 
 def build_case(
@@ -129,13 +144,15 @@ def case_from_site(
     lease, gpu = _ai_options(doc, mining, src)
     c = doc.compare
     ppa_mw, landlord_ai_mw = _ppa_terms(doc, mining, src)
-    market_params, start_state = _market(doc, snapshot, src)
+    assert lease.rent is not None
+    market_params, start_state = _market(doc, snapshot, src, lease.rent.product)
+    lease = _lease_at_index(lease, start_state.rent_usd_per_kw_month)
     curtailment = history = None
     if doc.power.source is not None:
         history = _power_history(doc.power, Path(site_file).parent)
         if doc.power.dispatch is DispatchPolicy.CURTAIL:
             curtailment = _curtailment_curve(history)
-    return CompareCase(
+    case = CompareCase(
         curtailment=curtailment,
         power_history=history,
         scenario=doc.mining.scenario,
@@ -164,6 +181,18 @@ def case_from_site(
         defaulted_tables=doc.defaulted_tables,
         generation=None if doc.generation is None else doc.generation.supply_case(mining),
     )
+    return _with_power_gap(case, doc.market.power_gap)
+
+
+def _with_power_gap(case: CompareCase, mode: str | None) -> CompareCase:
+    """``[market] power_gap``: the Morgan Stanley power gap drives the lease product's
+    long-run rent (``mean``: one level; ``per_path``: a lognormal draw of the gap per path),
+    :func:`hashpivot.api.power_gap.apply_power_gap`; off by default."""
+    if mode in (None, "off"):
+        return case
+    from hashpivot.api.power_gap import apply_power_gap
+
+    return apply_power_gap(case, per_path=mode == "per_path")
 
 
 def _power_history(power: PowerConfig, base_dir: Path) -> PowerHistory:

@@ -13,7 +13,7 @@ import numpy as np
 from hashpivot.api.answer import readable_tornado
 from hashpivot.api.case import build_case
 from hashpivot.api.market_assumptions import market_assumptions
-from hashpivot.api.switch_rules import boundary_points, merge_rules
+from hashpivot.api.switch_rules import RentTerms, boundary_points, merge_rules, thresholds
 from hashpivot.calendar import month_starts
 from hashpivot.config.site import DEFAULT_TABLE_SOURCES
 from hashpivot.engine.deterministic import deterministic_case
@@ -21,6 +21,7 @@ from hashpivot.engine.strategies import CompareCase
 from hashpivot.engine.summary import PERCENTILES, Comparison
 from hashpivot.market.deterministic import describe_path, hashrate_growth_text
 from hashpivot.market.discounting import discounting
+from hashpivot.market.rent_products import PRODUCTS
 from hashpivot.market.snapshot import SCENARIOS, SNAPSHOT, ScenarioName
 
 __all__ = ["assumptions", "build_case", "market_assumptions", "sensitivity", "summary"]
@@ -71,9 +72,29 @@ def package_version() -> str:
         return "unknown"
 
 
-def _switch_summary(cmp: Comparison, months: list[str]) -> dict[str, Any]:
+#: How a rent index is named in words.
+INDEX_NAMES = {
+    "powered_shell": "powered-shell index",
+    "ai_hall": "AI-hall index",
+    "colocation": "colocation index",
+}
+
+
+def rent_terms(case: CompareCase) -> RentTerms:
+    """The policy's rent (the rent this site would sign) against its product's index."""
+    link = None if case.lease is None else case.lease.rent
+    if link is None:
+        return RentTerms()
+    return RentTerms(
+        spread_usd_per_kw_month=link.spread_usd_per_kw_month,
+        index_name=INDEX_NAMES[link.product.value],
+    )
+
+
+def _switch_summary(cmp: Comparison, months: list[str], rent: RentTerms) -> dict[str, Any]:
     """The switch block of the summary: timing, the engine's lines, the merged rules (one per
-    decision date) and the boundary's points."""
+    decision date), the boundary's points and one threshold per decision date, every rent
+    the one this site would sign ($/IT kW-month) with its index level beside it."""
     sw = cmp.switch
     if sw is None:
         return {"best_month": None, "option_value_usd": None, "note": "no [lease] table"}
@@ -87,8 +108,11 @@ def _switch_summary(cmp: Comparison, months: list[str]) -> dict[str, Any]:
         "lsm_value_usd": sw.lsm_value_usd,
         "lsm_std_error_usd": sw.lsm_std_error_usd,
         "policy": [_month_label(line, months) for line in sw.policy_lines],
-        "rules": merge_rules(sw.policy_lines, months),
-        "boundary": boundary_points(sw.policy_lines, months),
+        "rules": merge_rules(sw.policy_lines, months, rent),
+        "boundary": boundary_points(sw.policy_lines, months, rent),
+        "thresholds": thresholds(sw.policy_lines, rent),
+        "rent_basis": "rent = what this site would sign, $/IT kW-month; "
+        f"{rent.index_name} = rent {-rent.spread_usd_per_kw_month:+.2f}",
         "conversion_prob_by_month": sw.conversion_prob_by_month.tolist(),
     }
 
@@ -138,7 +162,7 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "interrupted": cmp.interrupted,
         "notes": cmp.notes,
     }
-    out["switch"] = _switch_summary(cmp, months)
+    out["switch"] = _switch_summary(cmp, months, rent_terms(case))
     out["fan"] = {
         "percentiles": list(PERCENTILES),
         "months": months,
@@ -193,8 +217,29 @@ def sensitivity(case: CompareCase, strategy: str) -> dict[str, Any]:
             "n_evaluations": sob.n_evaluations,
         },
     }
+    _rent_inputs(case, out["tornado"])
     out["tornado_readable"] = readable_tornado(out)
     return out
+
+
+def _rent_inputs(case: CompareCase, rows: list[dict[str, Any]]) -> None:
+    """The rent row of the tornado in the site's own terms: the rent this site would sign at
+    the low and high multipliers [$/IT kW-month] and the index level there."""
+    if case.lease is None:
+        return
+    rent = case.lease.terms.rent_usd_per_kw_month
+    spread = rent_terms(case).spread_usd_per_kw_month
+    for r in rows:
+        if r["name"] == "rent":
+            lo, hi = r["low_input"] * rent, r["high_input"] * rent
+            r["low_rent_usd_per_kw_month"], r["high_rent_usd_per_kw_month"] = lo, hi
+            r["low_index_usd_per_kw_month"] = lo - spread
+            r["high_index_usd_per_kw_month"] = hi - spread
+            r["source"] = (
+                f"x the rent this site would sign (${lo:.2f} to ${hi:.2f}/kW-month, "
+                f"{rent_terms(case).index_name} ${lo - spread:.2f} to ${hi - spread:.2f}) at "
+                "every signing month; about two years of its index's volatility"
+            )
 
 
 def _power_text(case: CompareCase) -> str:
@@ -222,6 +267,58 @@ def _table_source(case: CompareCase, table: str, given: str) -> str:
     return f"default: no [{table}] table ({DEFAULT_TABLE_SOURCES[table]})"
 
 
+_DEFAULT_TEXT = {
+    "product": "product: ai_hall where the landlord pays a fit-out, else powered_shell",
+    "rent_basis": "basis: signed",
+    "spread_usd_per_kw_month": "spread: 0",
+}
+
+
+def _rent_rows(case: CompareCase, lease_src: str) -> list[tuple[str, str, str]]:
+    """The lease's product, basis and spread against its index, and every index's level and
+    source (docs/methodology.md "Rent markets")."""
+    assert case.lease is not None
+    link = case.lease.rent
+    if link is None:
+        return []
+    idx = case.start_state.rent_usd_per_kw_month
+    rent = case.lease.terms.rent_usd_per_kw_month
+    spread = link.spread_usd_per_kw_month
+    name = INDEX_NAMES[link.product]
+    value = (
+        f"{link.product.value}, {link.basis.value} basis: ${rent:.2f} = {name} ${idx:.2f} "
+        f"today {spread:+.2f} spread; a conversion decided later signs at that month's "
+        f"index {spread:+.2f}"
+        + ("" if link.basis.value == "market" else " (the signed rent itself stays fixed)")
+    )
+    defaults = [_DEFAULT_TEXT[k] for k in link.defaults]
+    src = lease_src + (f"; documented defaults: {'; '.join(defaults)}" if defaults else "")
+    m = PRODUCTS[link.product]
+    src += (
+        f"; index: {m.source}, {m.as_of}"
+        if idx == m.level_usd_per_kw_month
+        else "; index: site file [market] rent_usd_per_kw_month"
+    )
+    indices = "; ".join(
+        f"{m.product.value} ${m.level_usd_per_kw_month:.2f}/kW-month ({m.source}, {m.as_of})"
+        for m in PRODUCTS.values()
+    )
+    rows = [
+        ("lease rent index", value, src),
+        ("rent indices", indices, "market/rent_products.py; docs/methodology.md Rent markets"),
+    ]
+    if "power_gap" in case.market_keys:
+        how = "each path on its own draw of the gap" if case.rent_anchor_draw else "one level"
+        rows.append(
+            (
+                "power gap",
+                f"drives the {link.product.value} index's long-run rent ({how}; elasticity 0.5)",
+                "site file [market] power_gap; Morgan Stanley power gap (market-facts.md)",
+            )
+        )
+    return rows
+
+
 def _ai_path_rows(case: CompareCase) -> list[tuple[str, str, str]]:
     """The conversion, lease and GPU rows; a defaulted table says so."""
     rows: list[tuple[str, str, str]] = []
@@ -246,6 +343,7 @@ def _ai_path_rows(case: CompareCase) -> list[tuple[str, str, str]]:
                 f"{t.lease_type.value}",
                 lease_src,
             ),
+            *_rent_rows(case, lease_src),
             ("lease exit cap rate", f"{case.lease.exit_cap_rate_frac:.2%}", lease_src),
             (
                 "lease discount rate",

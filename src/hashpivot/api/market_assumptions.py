@@ -17,6 +17,7 @@ from hashpivot.market.processes import (
     PriceTails,
     expected_growth_per_year,
 )
+from hashpivot.market.rent_products import for_product
 from hashpivot.market.scenarios import DEFAULT_PARAMS, MarketParams, StartState, carry_forward
 from hashpivot.market.snapshot import SNAPSHOT
 
@@ -206,13 +207,13 @@ _REVERTING = (
         fmt=".4f",
     ),
     _Reverting(
-        "rent",
-        "USD/kW-month",
+        "rent",  # the lease product's index
+        "USD/IT kW-month",
         "rent_usd_per_kw_month",
         "rent",
-        "CBRE wholesale colocation 2025",
-        "CBRE 2025 $195/kW-month, +3%/yr escalator; reversion and vol: assumptions",
-        fmt=".0f",
+        "the lease product's index (see 'rent indices')",
+        "the lease product's index: +3%/yr escalator; reversion and vol: assumptions "
+        "(market/rent_products.py)",
     ),
     _Reverting(
         "gpu rate",
@@ -249,7 +250,12 @@ def _correlation_row(c: _Ctx) -> Row:
     return (
         "shock correlations",
         text or "none",
-        _src(p.correlation, d.correlation, _FIT + "; rent:gpu_rate 0.30 assumption"),
+        _src(
+            p.correlation,
+            d.correlation,
+            _FIT + "; rent:gpu_rate 0.30 (the common rent shock: the product's index loads "
+            f"{p.rent_loading:g} on it; assumptions, market/rent_products.py)",
+        ),
     )
 
 
@@ -257,13 +263,12 @@ def market_assumptions(case: CompareCase) -> list[Row]:
     """(name, value, source) of every market parameter; a value that differs from the
     documented default is the site file's ``[market]``."""
     snap = case.snapshot
-    c = _Ctx(
-        case=case,
-        p=case.market_params,
-        d=carry_forward(DEFAULT_PARAMS, SNAPSHOT.as_of, snap.as_of),
-        s0=case.start_state,
-        d0=StartState.from_snapshot(snap),
-    )
+    d = carry_forward(DEFAULT_PARAMS, SNAPSHOT.as_of, snap.as_of)
+    d0 = StartState.from_snapshot(snap)
+    link = None if case.lease is None else case.lease.rent
+    if link is not None:  # the default market of the lease's product
+        d, d0 = for_product(d, d0, link.product)
+    c = _Ctx(case=case, p=case.market_params, d=d, s0=case.start_state, d0=d0)
     rows = _btc_rows(c) + _hashrate_rows(c)
     for r in _REVERTING:
         rows += r.rows(c)

@@ -96,7 +96,8 @@ def _switch_lines(out: dict[str, Any]) -> list[str]:
     ]
     rules = sw.get("rules") or []
     if rules:
-        lines.append("Switch policy, one rule per decision date:")
+        basis = f" ({sw['rent_basis']})" if sw.get("rent_basis") else ""
+        lines.append(f"Switch policy, one rule per decision date{basis}:")
     lines += [f"  {r['date']}: {r['text']}" for r in rules]
     return lines
 

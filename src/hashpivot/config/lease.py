@@ -14,7 +14,7 @@ hashpivot estimates (2025).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -35,6 +35,7 @@ from hashpivot.config.lease_rows import lease_assumption_rows
 from hashpivot.config.parameters import field
 from hashpivot.config.power import PowerConfig
 from hashpivot.errors import InputError
+from hashpivot.market.rent_products import PRODUCTS, RentBasis, RentLink, RentProduct
 from hashpivot.valuation.equity import Amortisation, DebtTerms
 from hashpivot.valuation.projects import PowerBasis, TaxTerms, ValuationAssumptions
 from hashpivot.valuation.tax import DepreciationMethod
@@ -131,6 +132,9 @@ class LeaseConfig(BaseModel):
     it_mw: float | None = _f("it_mw")
     rent_usd_per_kw_month: float = _f("rent_usd_per_kw_month")
     rent_usd_per_mw_year: float | None = _f("rent_usd_per_mw_year")
+    product: RentProduct | None = _f("product")
+    rent_basis: RentBasis | None = _f("rent_basis")
+    spread_usd_per_kw_month: float | None = _f("spread_usd_per_kw_month")
     commencement_month: int | None = _f("commencement_month")
     term_years: float = _f("term_years")
     escalator_frac_per_year: float = _f("escalator_frac_per_year")
@@ -181,6 +185,13 @@ class LeaseConfig(BaseModel):
         if self.rent_usd_per_mw_year is not None:
             return self.rent_usd_per_mw_year / 1000.0 / 12.0
         return self.rent_usd_per_kw_month
+
+    @property
+    def rent_given(self) -> bool:
+        """Whether the file states a rent (rent_usd_per_kw_month or rent_usd_per_mw_year)."""
+        return self.rent_usd_per_mw_year is not None or (
+            "rent_usd_per_kw_month" in self.model_fields_set
+        )
 
     @property
     def cap_rate(self) -> float:
@@ -237,6 +248,7 @@ class LeaseCase:
     assumptions: ValuationAssumptions
     config: LeaseConfig
     conversion_config: ConversionConfig
+    rent: RentLink
     defaulted: tuple[str, ...] = ()
 
     def assumption_rows(self) -> list[dict[str, str]]:
@@ -308,6 +320,66 @@ def _lease_valuation(lease: LeaseConfig, conv: Conversion) -> ValuationAssumptio
     )
 
 
+def rent_link(
+    lease: LeaseConfig, conv_cfg: ConversionConfig, src: str, index_today: float | None = None
+) -> RentLink:
+    """The lease's product, basis and spread (docs/methodology.md "Rent markets"), with the
+    documented defaults: product ai_hall where the landlord pays a fit-out, else
+    powered_shell; basis signed (the stated rent, else the documented default rent: the
+    valuations of files without a basis stay as they were); spread 0 on a market basis,
+    implied (rent - index today) on a signed one. ``index_today``: the product's index
+    today (default: its documented level)."""
+    defaults = []
+    product = lease.product
+    if product is None:
+        landlord = conv_cfg.fitout_paid_by.value == "landlord"
+        fitout = landlord and conv_cfg.fitout_capex_usd_per_it_mw > 0
+        product = RentProduct.AI_HALL if fitout else RentProduct.POWERED_SHELL
+        defaults.append("product")
+    basis = lease.rent_basis
+    if basis is None:
+        basis = RentBasis.SIGNED  # at the stated rent, else the documented default
+        defaults.append("rent_basis")
+    index = PRODUCTS[product].level_usd_per_kw_month if index_today is None else index_today
+    if basis is RentBasis.SIGNED:
+        if lease.spread_usd_per_kw_month is not None:
+            raise InputError(
+                "lease.spread_usd_per_kw_month",
+                lease.spread_usd_per_kw_month,
+                "no spread on a signed basis (it is implied: rent - the index today); "
+                'set rent_basis = "market" to state one',
+                source=src,
+            )
+        spread = lease.year1_rent_usd_per_kw_month - index
+    else:
+        if lease.rent_given:
+            raise InputError(
+                "lease.rent_basis",
+                basis.value,
+                "signed where the file gives a rent (a market rent is the index + "
+                "spread_usd_per_kw_month)",
+                source=src,
+            )
+        spread = lease.spread_usd_per_kw_month or 0.0
+        if lease.spread_usd_per_kw_month is None:
+            defaults.append("spread_usd_per_kw_month")
+        if index + spread <= 0:
+            raise InputError(
+                "lease.spread_usd_per_kw_month",
+                spread,
+                f"a spread above -{index:.2f} (the {product.value} index today): the rent "
+                "must be > 0",
+                source=src,
+            )
+    return RentLink(
+        product=product,
+        basis=basis,
+        spread_usd_per_kw_month=spread,
+        index_today_usd_per_kw_month=index,
+        defaults=tuple(defaults),
+    )
+
+
 def build_lease_case(
     site: SiteInfo,
     site_power_price: float | None,
@@ -336,6 +408,9 @@ def build_lease_case(
         conv.first_delivery_month if lease.commencement_month is None else lease.commencement_month
     )
     terms = _lease_terms(lease, it_mw, commencement, price)
+    link = rent_link(lease, conv_cfg, src)
+    if link.basis is RentBasis.MARKET:  # month-0 rent = the index today + spread
+        terms = replace(terms, rent_usd_per_kw_month=link.site_rent_today_usd_per_kw_month)
     months = terms.lease_end_month if lease.hold_years is None else round(12 * lease.hold_years)
     return LeaseCase(
         name=site.name,
@@ -347,6 +422,7 @@ def build_lease_case(
         assumptions=_lease_valuation(lease, conv),
         config=lease,
         conversion_config=conv_cfg,
+        rent=link,
         defaulted=defaulted,
     )
 

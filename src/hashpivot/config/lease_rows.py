@@ -187,10 +187,35 @@ def _financing_rows(a: ValuationAssumptions) -> list[dict[str, str]]:
     return out
 
 
+def _rent_index_rows(case: LeaseCase) -> list[_Row]:
+    """Rows of the rent against its product's index (docs/methodology.md "Rent markets")."""
+    r = case.rent
+    return [
+        (
+            "rent product",
+            f"{r.product.value}: index ${r.index_today_usd_per_kw_month:,.2f}/kW-month today",
+            "product",
+            "default: ai_hall where the landlord pays a fit-out, else powered_shell",
+        ),
+        (
+            "rent basis",
+            f"{r.basis.value}, spread {r.spread_usd_per_kw_month:+,.2f}/kW-month over the index"
+            + (" (implied)" if r.basis.value == "signed" else ""),
+            "rent_basis",
+            "default: signed",
+        ),
+    ]
+
+
 def lease_assumption_rows(case: LeaseCase) -> list[dict[str, str]]:
     """Rows ``{name, value, source}`` for every assumption a reader needs beside the result."""
     c = case.config
-    rows = [*_deal_rows(c, case.terms), *_landlord_cost_rows(c), *_valuation_rows(case)]
+    rows = [
+        *_deal_rows(c, case.terms),
+        *_rent_index_rows(case),
+        *_landlord_cost_rows(c),
+        *_valuation_rows(case),
+    ]
     out = defaulted_rows(case.defaulted)
     out += [
         {"name": n, "value": val, "source": _src(c, key, d, _FROM_FILE)} for n, val, key, d in rows

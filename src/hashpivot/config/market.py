@@ -107,6 +107,8 @@ class MarketTable(BaseModel):
     power_trend_per_year: float | None = _o("power_trend_per_year")
     power_reversion_per_year: float | None = _o("power_reversion_per_year")
     power_vol_per_year: float | None = _o("power_vol_per_year")
+    # the power gap drives the lease product's long-run rent (api.power_gap.apply_power_gap)
+    power_gap: Literal["off", "mean", "per_path"] | None = _o("power_gap")
     # correlation of the monthly shocks: "factor_a:factor_b" = rho
     correlation: dict[str, Annotated[float, item_field("market.correlation")]] = field(
         "market.correlation"
@@ -390,6 +392,8 @@ def apply_market_table(
                 t.power_vol_per_year,
             ),
             correlation=corr,
+            rent_loading=params.rent_loading,  # the lease product's (market.rent_products)
+            rent_own_stream=params.rent_own_stream,
         )
     except InputError as exc:
         raise InputError(f"market.{exc.field}", exc.value, exc.allowed) from None

@@ -18,6 +18,7 @@ from hashpivot.compute.conversion import Conversion
 from hashpivot.compute.gpu_cloud import GpuCloudTerms
 from hashpivot.compute.shell import LeaseTerms
 from hashpivot.market.deterministic import ScenarioOverride
+from hashpivot.market.rent_products import RentLink
 from hashpivot.market.scenarios import MarketParams, StartState
 from hashpivot.market.snapshot import MarketSnapshot
 from hashpivot.mining.projection import MiningSite
@@ -55,6 +56,8 @@ class LeaseOption:
     exit_cap_rate_frac: float
     sale_cost_frac: float = 0.0
     discount_rate_per_year: float = 0.095  # the lease's own DCF rate (cap rate + escalator)
+    # the rent set against its product's index (None: the rent scales with the index)
+    rent: RentLink | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

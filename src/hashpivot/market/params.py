@@ -42,10 +42,16 @@ class MarketParams:
     btc : BTC price process
     hashrate : network hashrate error-correction model
     fee_share : fee share of block revenue, mean-reverting in logit(share)
-    rent : wholesale colocation / powered-shell rent [USD/kW-month], mean-reverting in log
+    rent : the rent index of the site's lease product [USD/IT kW-month], mean-reverting in log
+        (default: wholesale colocation; :func:`hashpivot.market.rent_products.for_product`)
     gpu_rate : rental rate of the site's GPU [USD/GPU-hour], log-reverting to a decaying trend
     power_price : monthly average power price [USD/MWh], mean-reverting in log
     correlation : 6 x 6 correlation of the shocks, order :data:`processes.FACTORS`
+    rent_loading : the rent index's loading ``rho`` on the common rent shock (the correlation's
+        rent factor): its shock is ``rho z + sqrt(1 - rho^2) e``, ``e`` its own, drawn from a
+        stream of its own (:mod:`hashpivot.market.rent_shocks`); 1 = the common shock
+    rent_own_stream : key of that own stream (one per product, so two products' own shocks
+        are independent)
     """
 
     btc: BtcPriceParams
@@ -55,8 +61,12 @@ class MarketParams:
     gpu_rate: MeanRevertingParams
     power_price: MeanRevertingParams
     correlation: tuple[tuple[float, ...], ...] = _IDENTITY6
+    rent_loading: float = 1.0
+    rent_own_stream: int = 0
 
     def __post_init__(self) -> None:
+        if not 0.0 <= self.rent_loading <= 1.0:
+            raise InputError("rent_loading", self.rent_loading, "a number in [0, 1]")
         c = np.asarray(self.correlation, dtype=np.float64)
         if c.shape != (6, 6):
             raise InputError(
@@ -151,6 +161,8 @@ DEFAULT_PARAMS = MarketParams(
         vol_per_year=1.97,
     ),
     rent=MeanRevertingParams(
+        # the colocation index (market.rent_products.PRODUCTS holds all three products; a
+        # compare puts the lease's product here: for_product)
         # CBRE wholesale colocation 2025 average $195/kW-month; 3%/yr = typical lease escalator;
         # kappa 0.5/yr (half-life 1.4 yr) and vol 10%/yr are assumptions (no public rent series)
         long_run_level=195.0,

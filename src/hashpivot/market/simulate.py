@@ -17,6 +17,7 @@ from hashpivot.market.processes import (
     Factor,
     PriceTails,
 )
+from hashpivot.market.rent_shocks import rent_index_shocks, rent_own_generator
 from hashpivot.market.state import MarketScenarios, StartState, subsidy_schedule_btc_per_block
 from hashpivot.types import FloatArray
 
@@ -87,11 +88,14 @@ def simulate(
         idx = [FACTORS.index(f) for f in active]
         cholesky = pr.cholesky_factor(np.asarray(params.correlation)[np.ix_(idx, idx)])
     out = {n: np.empty((paths, months)) for n in MarketScenarios.ARRAYS}
+    own = None
+    if params.rent_loading < 1.0:
+        own = rent_own_generator(rng, params.rent_own_stream)
     for p0 in range(0, paths, BLOCK_PATHS):
         p1 = min(p0 + BLOCK_PATHS, paths)
         mean = rent_mean if rent_mean.ndim == 1 else rent_mean[p0:p1].T  # month-major
         block = _simulate_block(
-            params, start, months, p1 - p0, rng, active, cholesky, subsidy, mean
+            params, start, months, p1 - p0, rng, active, cholesky, subsidy, mean, own
         )
         for name, month_major in block.items():
             out[name][p0:p1] = month_major.T
@@ -138,9 +142,14 @@ def _simulate_block(
     cholesky: FloatArray | None,
     subsidy: FloatArray,
     rent_mean: FloatArray,
+    own: np.random.Generator | None = None,
 ) -> dict[str, FloatArray]:
-    """One block of paths, every array month-major ``(months, paths)``."""
+    """One block of paths, every array month-major ``(months, paths)``; ``own``: the rent
+    index's own shocks (a rent loading < 1), drawn after the block's market draws."""
     shocks, extra = _shocks(params, months, paths, rng, active, cholesky)
+    z = shocks.get(Factor.RENT)
+    if own is not None and z is not None:
+        shocks[Factor.RENT] = rent_index_shocks(z, params.rent_loading, own)
     b = params.btc
     log_price = pr.log_price_paths(
         math.log(start.btc_price_usd),

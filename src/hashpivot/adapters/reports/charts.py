@@ -175,14 +175,23 @@ def _boundary(summary: dict[str, Any]) -> go.Figure | None:
                     showlegend=False,
                 )
             )
+        idx = p.get("index_rent_usd_per_kw_month", y)
         fig.add_trace(
-            go.Scatter(x=x, y=y, name=f"{p['date']} (month {p['month']})", line={"color": colour})
+            go.Scatter(
+                x=x,
+                y=y,
+                customdata=idx,
+                name=f"{p['date']} (month {p['month']})",
+                line={"color": colour},
+                hovertemplate="hashprice $%{x:.2f}/PH/day<br>site rent $%{y:.2f}/kW-month "
+                "(index $%{customdata:.2f})<extra>%{fullData.name}</extra>",
+            )
         )
     side = "above" if pts[0]["convert_side"] == "above" else "left of"
     fig.update_layout(
         title=f"Switch boundary by decision date: convert {side} the line, wait otherwise",
         xaxis={"title": "hashprice [$/PH/day]", "range": [0, _hashprice_p95_max(summary)]},
-        yaxis_title="AI lease rent [$/kW-month]",
+        yaxis_title="rent this site would sign [$/IT kW-month] (index = rent - spread)",
         **_LAYOUT,
     )
     return fig

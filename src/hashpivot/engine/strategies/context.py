@@ -13,6 +13,7 @@ import numpy as np
 from hashpivot.calendar import month_seconds
 from hashpivot.engine.case import CompareCase, PowerHistory
 from hashpivot.engine.strategies.base import BatchContext, Factors, col, scaled
+from hashpivot.market.rent_products import RentBasis
 from hashpivot.market.scenarios import MarketScenarios
 from hashpivot.mining.projection import MiningModel, MiningResult
 from hashpivot.power.dispatch import MonthlyPower, monthly_power
@@ -181,6 +182,32 @@ def mining_net_at_site_rate(
     return np.asarray(net + btc_revenue * (disc_rf[:, 1:] / disc[:, 1:] - 1.0))
 
 
+def site_rent_paths(
+    case: CompareCase, scen: MarketScenarios, f: Factors
+) -> tuple[FloatArray, FloatArray]:
+    """The rent this site would sign at each month m = 0..H [USD/IT kW-month] and the lease
+    template's multiplier ``(n, H + 1)``: its product's index + spread (docs/methodology.md
+    "Rent markets"). A signed rent's spread is the contract less the path's index at the
+    site's first month (its month-0 rent is the contract whatever the index); a market
+    rent's is the stated one. The multiplier is that rent over the template's (x the rent
+    factor); without a rent link, the index over today's."""
+    off, h = case.offset, case.horizon
+    index = scen.rent_usd_per_kw_month[:, off : off + h + 1]
+    if index.shape[1] < h + 1:  # the market ends at the horizon: hold the last rent
+        index = np.concatenate([index, index[:, -1:]], axis=1)
+    link = None if case.lease is None else case.lease.rent
+    if link is None:
+        return index, scaled(index / scen.rent_usd_per_kw_month[:, :1], f.rent)
+    contract = case.lease.terms.rent_usd_per_kw_month  # type: ignore[union-attr]
+    spread = (
+        contract - index[:, :1]  # the contract holds at the site's first month
+        if link.basis is RentBasis.SIGNED
+        else link.spread_usd_per_kw_month
+    )
+    site = np.maximum(index + spread, 0.0)
+    return site, scaled(site / contract, f.rent)
+
+
 def batch_context(
     case: CompareCase,
     scen: MarketScenarios,
@@ -216,11 +243,7 @@ def batch_context(
     cum_mine = np.zeros((n, h + 1))
     np.cumsum(mine_net * disc[:, 1:], axis=1, out=cum_mine[:, 1:])
 
-    off = case.offset
-    rent_path = scen.rent_usd_per_kw_month[:, off : off + h + 1]
-    if rent_path.shape[1] < h + 1:  # the market ends at the horizon: hold the last rent
-        rent_path = np.concatenate([rent_path, rent_path[:, -1:]], axis=1)
-    rent_mult = scaled(rent_path / scen.rent_usd_per_kw_month[:, :1], f.rent)  # (n, H+1)
+    rent_path, rent_mult = site_rent_paths(case, scen, f)
 
     # What the site is worth at each month if sold: the powered land (today's price x the
     # rent multiplier) and the ASICs (TH/s left x the ASIC price, which tracks hashprice).
