@@ -6,9 +6,12 @@ case under its ``[scenario]``: :func:`~hashpivot.engine.deterministic.determinis
 tornado's base is that run's NPV. The inputs are applied as per-path
 :class:`~hashpivot.engine.strategies.Factors`, so a Sobol design of thousands of points is one
 vectorised batch. For ``switch`` the value is the best fixed conversion month (under
-certainty the optimal policy is a fixed month). A site dispatched against an hourly price
-history is run on its monthly curtailment curve here (the power-price multiplier needs it);
-``compare --deterministic`` dispatches that path hour by hour.
+certainty the optimal policy is a fixed month). A site priced against an hourly price history
+is dispatched exactly against it, hour by hour, at every point (as ``compare --deterministic``
+does), the power-price input scaling every hour's index price of that history (the delivery
+adder and a PPA's contract price stay): one exact dispatch per distinct power-price value, so
+the Sobol design's few hundred distinct values cost about a second more than the curve
+(docs/methodology.md "Sensitivity").
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def base_label(case: CompareCase) -> str:
     --deterministic`` runs it."""
     name = scenario_of(case, None).value
     dispatch = (
-        "; its hourly price history as a monthly curtailment curve"
+        "; dispatched hour by hour against its price history (power price x every hour)"
         if case.power_history is not None
         else ""
     )
@@ -81,7 +84,8 @@ def base_label(case: CompareCase) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SiteModel:
-    """``factors (n, d) -> NPV (n,)`` of one strategy on the named deterministic scenario."""
+    """``factors (n, d) -> NPV (n,)`` of one strategy on the named deterministic scenario,
+    dispatched exactly against the site's price history where it has one (``exact_power``)."""
 
     case: CompareCase
     strategy: str
@@ -94,7 +98,7 @@ class SiteModel:
         n = x.shape[0]
         scen = self.scen.take(np.zeros(n, dtype=np.int64))
         kw = {name: x[:, i] for i, name in enumerate(self.names)}
-        v = evaluate_batch(self.case, scen, self.prepared, Factors(**kw))
+        v = evaluate_batch(self.case, scen, self.prepared, Factors(**kw), exact_power=True)
         if v.option is not None and self.strategy == v.option_name:
             return np.asarray(v.option.stop_npv_usd.max(axis=1))
         return np.asarray(v.npv_usd[self.strategy])

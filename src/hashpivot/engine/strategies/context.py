@@ -5,7 +5,8 @@ what the site would fetch if sold at every month (powered land + ASICs)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -100,27 +101,56 @@ def revenue_per_site_mwh(result: MiningResult) -> FloatArray:
     )
 
 
+def _dispatch_on_history(
+    ph: PowerHistory, revenue_usd_per_mwh: FloatArray, start: date, power_price: FloatArray | float
+) -> MonthlyPower:
+    """:func:`~hashpivot.power.dispatch.monthly_power` of each path against the history with
+    every interval's index price x the path's power-price factor (a multiplicative shift of
+    every hour, docs/methodology.md "Sensitivity"; the delivery adder and a PPA's contract
+    price stay). One dispatch per distinct factor: the paths sharing one go together."""
+    n = revenue_usd_per_mwh.shape[0]
+    k = np.broadcast_to(np.asarray(power_price, dtype=np.float64).reshape(-1), (n,))
+    levels, which = np.unique(k, return_inverse=True)
+    parts = [
+        monthly_power(
+            ph.price_usd_per_mwh * level,
+            ph.interval_start_utc,
+            revenue_usd_per_mwh[which == i],
+            start=start,
+            policy=ph.policy,
+            constraints=ph.constraints,
+            adder_usd_per_mwh=ph.adder_usd_per_mwh,
+            ppa_price_usd_per_mwh=ph.ppa_price_usd_per_mwh,
+            fourcp=ph.fourcp,
+        )
+        for i, level in enumerate(levels)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    merged: dict[str, FloatArray | None] = {}
+    for fld in fields(MonthlyPower):
+        merged[fld.name] = getattr(parts[0], fld.name)
+        if fld.name == "hours_in_month" or merged[fld.name] is None:
+            continue  # the calendar's hours are every path's
+        out = np.empty_like(revenue_usd_per_mwh)
+        for i, part in enumerate(parts):
+            out[which == i] = getattr(part, fld.name)
+        merged[fld.name] = out
+    return MonthlyPower(**merged)  # type: ignore[arg-type]
+
+
 def _run_on_history(
-    model: MiningModel, case: CompareCase, ph: PowerHistory
+    model: MiningModel, case: CompareCase, ph: PowerHistory, power_price: FloatArray | float
 ) -> tuple[MiningResult, MonthlyPower]:
     """Exact dispatch of a deterministic path against the site's price history (replayed by
-    calendar month, docs/methodology.md "Power"): a first run gives the value of a MWh each
-    month, the dispatch gives the uptime and the price paid, the second run prices them."""
+    calendar month, docs/methodology.md "Power"; every hour's index price x ``power_price``):
+    a first run gives the value of a MWh each month, the dispatch gives the uptime and the
+    price paid, the second run prices them."""
     site = case.mining
     first = MiningModel(
         replace(site, shutdown_when_unprofitable=False), model.state, model.market
     ).run()
-    mp = monthly_power(
-        ph.price_usd_per_mwh,
-        ph.interval_start_utc,
-        revenue_per_site_mwh(first),
-        start=site.start,
-        policy=ph.policy,
-        constraints=ph.constraints,
-        adder_usd_per_mwh=ph.adder_usd_per_mwh,
-        ppa_price_usd_per_mwh=ph.ppa_price_usd_per_mwh,
-        fourcp=ph.fourcp,
-    )
+    mp = _dispatch_on_history(ph, revenue_per_site_mwh(first), site.start, power_price)
     hours = mp.hours_in_month[None, :]
     if ph.ppa_price_usd_per_mwh is None or ph.ppa_contract_mw is None:
         result = model.run(
@@ -223,7 +253,8 @@ def batch_context(
     BTC revenue is discounted at the risk-free rate inside them (:func:`mining_net_at_site_rate`).
 
     ``exact_power`` dispatches a deterministic path exactly against the site's price history
-    (``case.power_history``) instead of the Monte Carlo's monthly curtailment curve.
+    (``case.power_history``, every hour x the factors' ``power_price``) instead of the Monte
+    Carlo's monthly curtailment curve.
     """
     f = factors or Factors()
     site = case.mining
@@ -236,7 +267,7 @@ def batch_context(
     model = MiningModel(site, case.snapshot.network_state, _market_paths(case, scen, f))
     mp = None
     if exact_power and case.power_history is not None:
-        mined, mp = _run_on_history(model, case, case.power_history)
+        mined, mp = _run_on_history(model, case, case.power_history, f.power_price)
     else:
         mined = _run_on_market_power(model, case, scen, f)
     mine_net = mining_net_at_site_rate(case, mined, disc, shift)
