@@ -14,7 +14,6 @@ from hashpivot.config.market import MarketTable, apply_market_table
 from hashpivot.engine.case import CompareCase
 from hashpivot.engine.strategies import evaluate_batch
 from hashpivot.engine.strategies.context import batch_context
-from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
 from hashpivot.market.discounting import discounting
 from hashpivot.market.processes import DriftBasis
@@ -61,8 +60,9 @@ def test_btc_revenue_at_the_risk_free_rate_is_spot_times_btc_mined() -> None:
     assert np.ptp(scen.network_hashrate_eh_s) == 0.0  # a constant network hashrate
     pv_btc = s0 * (1 + RF) ** ((off - 1) / 12) * btc_mined.sum()
     usd = ctx.mined.cash_flows.net_usd[0] - btc_mined * ctx.mined.btc_price_usd[0]
-    r_site = (1 + case.mining.discount_rate) ** (1 / 12) - 1
-    pv_usd = (usd * (1 + r_site) ** -np.arange(1, h + 1)).sum()
+    # the USD costs of earning it share the risk-free rate (one measure for mining's flow)
+    r_f = (1 + RF) ** (1 / 12) - 1
+    pv_usd = (usd * (1 + r_f) ** -np.arange(1, h + 1)).sum()
     assert ctx.cum_mine[0, h] == pytest.approx(pv_btc + pv_usd, rel=1e-10)
     # every strategy reads the same value: mine = mining + the residual at the site's rate
     v = evaluate_batch(case, scen)
@@ -93,10 +93,10 @@ def test_risk_neutral_revenue_is_worth_more_than_at_the_site_rate() -> None:
     h = rn.horizon
     assert batch_context(rn, scen).cum_mine[0, h] > batch_context(ex, scen).cum_mine[0, h]
     d = discounting(rn.market_params.btc, rn.mining.discount_rate)
-    assert (d["btc_revenue_rate_per_year"], d["usd_flows_rate_per_year"]) == (RF, 0.12)
+    assert (d["btc_revenue_rate_per_year"], d["usd_flows_rate_per_year"]) == (RF, RF)
 
 
-def test_market_table_sets_the_risk_free_rate_only_under_risk_neutral() -> None:
+def test_market_table_sets_the_sites_one_risk_free_rate_under_any_basis() -> None:
     case = build_case(SITE, months=12)
     p, s = case.market_params, case.start_state
     table = MarketTable(
@@ -106,9 +106,10 @@ def test_market_table_sets_the_risk_free_rate_only_under_risk_neutral() -> None:
     )
     assert apply_market_table(table, p, s)[0].btc.risk_free_rate_per_year == 0.045
     assert p.btc.risk_free_rate_per_year == 0.037  # 5-year Treasury, Dec 2025
-    with pytest.raises(InputError) as e:
-        apply_market_table(MarketTable(risk_free_rate_per_year=0.045), p, s)
-    assert e.value.field == "market.risk_free_rate_per_year"
+    # the GPU contract's credit builds on it under every basis
+    assert apply_market_table(MarketTable(risk_free_rate_per_year=0.045), p, s)[
+        0
+    ].btc.risk_free_rate_per_year == pytest.approx(0.045)
 
 
 def test_a_deterministic_run_discounts_its_own_path_at_the_site_rate() -> None:
@@ -124,3 +125,27 @@ def test_a_deterministic_run_discounts_its_own_path_at_the_site_rate() -> None:
     npv = {k: s.npv_mean_usd for k, s in base.strategies.items()}
     assert {k: s.npv_mean_usd for k, s in other.strategies.items()} == npv
     assert len(npv) == 6
+
+
+def test_cash_rows_stay_cash_under_risk_neutral() -> None:
+    """The restated flows are for present values only: sell's monthly rows before the close
+    are the mining cash flows themselves."""
+    case, scen = _flat_case(DriftBasis.RISK_NEUTRAL)
+    ctx = batch_context(case, scen)
+    v = evaluate_batch(case, scen)
+    k = min(case.sale.months_to_close, case.horizon)
+    assert k > 1
+    cash = ctx.mined.cash_flows.net_usd[0]
+    assert not np.allclose(ctx.mine_net[0, : k - 1], cash[: k - 1])  # restated for PV
+    assert v.net_usd["sell"][0, : k - 1] == pytest.approx(cash[: k - 1], rel=1e-12)
+
+
+def test_compare_json_names_the_discounting_each_run_used() -> None:
+    from hashpivot.api.compare import summary
+    from hashpivot.engine.deterministic import run_deterministic
+
+    case = build_case(SITE, months=36)
+    btc = replace(case.market_params.btc, drift_basis=DriftBasis.RISK_NEUTRAL)
+    rn = replace(case, market_params=replace(case.market_params, btc=btc))
+    det = summary(rn, run_deterministic(rn).comparison)["discounting"]
+    assert det["btc_revenue_rate_per_year"] == case.mining.discount_rate  # the site's rate

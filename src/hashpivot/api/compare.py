@@ -124,6 +124,8 @@ def _monthly(x: Any) -> list[float] | None:
 def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
     """The JSON object of ``hashpivot compare``."""
     months = [f"{m:%Y-%m}" for m in month_starts(case.mining.start, case.horizon)]
+    # a deterministic run discounts its own path as deterministic_case says (the basis is MC's)
+    btc = (case if cmp.market == "monte carlo" else deterministic_case(case)).market_params.btc
     out: dict[str, Any] = {
         "site": case.mining.name,
         "paths": cmp.paths,
@@ -142,8 +144,8 @@ def summary(case: CompareCase, cmp: Comparison) -> dict[str, Any]:
         "recommendation": cmp.recommendation,
         "defaulted_tables": list(case.defaulted_tables),
         "market": market_statement(case, cmp),
-        "drift_basis": case.market_params.btc.drift_basis.value,
-        "discounting": discounting(case.market_params.btc, case.mining.discount_rate),
+        "drift_basis": btc.drift_basis.value,
+        "discounting": discounting(btc, case.mining.discount_rate),
         "strategies": {
             k: {
                 "npv_mean_usd": s.npv_mean_usd,

@@ -8,9 +8,6 @@ Importing this module imports every command (seconds: numba, pypsa); the console
 
 from __future__ import annotations
 
-from hashpivot.cli import _import_pause  # noqa: F401  (a test hook; first, before the commands)
-
-# isort: split
 import pydantic
 
 from hashpivot.api.errors import describe_validation_error

@@ -201,7 +201,7 @@ def _btc_params(t: MarketTable, b: BtcPriceParams, spot_usd: float) -> BtcPriceP
         jump_mean_log=mu_j,
         jump_vol_log=sd_j,
         drift_basis=basis,
-        risk_free_rate_per_year=_risk_free_rate(t, basis, b.risk_free_rate_per_year),
+        risk_free_rate_per_year=_risk_free_rate(t, b.risk_free_rate_per_year),
     )
 
 
@@ -215,17 +215,11 @@ def site_risk_free_rate(market: MarketTable | None) -> float:
     return market.risk_free_rate_per_year
 
 
-def _risk_free_rate(t: MarketTable, basis: DriftBasis, default: float) -> float:
-    """The risk-free rate [1/yr] of the risk-neutral basis; refused under another basis (where
-    nothing is discounted at it)."""
+def _risk_free_rate(t: MarketTable, default: float) -> float:
+    """The site's risk-free rate [1/yr]: the risk-neutral basis discounts mining at it and a
+    GPU contract's credit builds on it, so it is accepted under every drift basis."""
     rf = t.risk_free_rate_per_year
-    if rf is None:
-        return default
-    if basis is not DriftBasis.RISK_NEUTRAL:
-        raise InputError(
-            "market.risk_free_rate_per_year", rf, "used with btc_drift_basis = 'risk_neutral'"
-        )
-    return rf
+    return default if rf is None else rf
 
 
 def _btc_growth(t: MarketTable, basis: DriftBasis, spot_usd: float) -> float:

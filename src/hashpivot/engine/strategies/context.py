@@ -197,19 +197,20 @@ def mining_net_at_site_rate(
     case: CompareCase, mined: MiningResult, disc: FloatArray, shift: FloatArray | float
 ) -> FloatArray:
     """Mining net flows ``(n, H)`` [USD] that, discounted at the site's rate ``disc``, give
-    their present value: the cash flows themselves, except under the risk-neutral drift basis,
-    where the BTC revenue (BTC mined x the month's price; Hull ch. 5: a flow linked to a traded
-    asset's risk-neutral expectation is discounted at the risk-free rate) is restated as
-    ``revenue x (1 + r_f,m)^-t / (1 + r_m)^-t`` so that ``sum(net x disc)`` discounts it at
-    ``r_f`` while the USD costs (power, opex, capex, other USD revenue) keep the site's rate.
-    Every strategy (mine, switch, split, sell, the compiled kernels) reads these, so they all
-    see the same present values."""
+    their present value: the cash flows themselves, except under the risk-neutral drift basis.
+    There the BTC price paths are risk-neutral expectations, so the BTC revenue is discounted at
+    the risk-free rate (Hull ch. 5), and so are the USD costs of earning it (power, opex,
+    capex): one measure for the whole mining flow, as a hedged miner values it. A mix (BTC at
+    ``r_f``, costs at the site's higher rate) would shrink the costs' present value and lift
+    the NPV by the mismatch alone. The flows are restated as ``net x (1 + r_f,m)^-t /
+    (1 + r_m)^-t`` so that ``sum(net x disc)`` discounts them at ``r_f``. Every strategy
+    (mine, switch, split, sell, the compiled kernels) reads these, so they all see the same
+    present values; the cash rows they report stay ``mined.cash_flows.net_usd``."""
     net = mined.cash_flows.net_usd
     disc_rf = risk_free_discount(case, shift, net.shape[1])
     if disc_rf is None:
         return net
-    btc_revenue = mined.btc_mined * mined.btc_price_usd
-    return np.asarray(net + btc_revenue * (disc_rf[:, 1:] / disc[:, 1:] - 1.0))
+    return np.asarray(net * (disc_rf[:, 1:] / disc[:, 1:]))
 
 
 def site_rent_paths(

@@ -127,4 +127,7 @@ class GpuCloud:
         if r_contract is not None:  # the take-or-pay revenue at the counterparty's credit
             disc_c = (1.0 + col(monthly_rate(r_contract + ctx.rate_shift))) ** -t
             npv = npv + (gt.contracted_usd[None, :] * (disc_c - disc_g)).sum(axis=1)
-        return StrategyValue(npv_usd=npv, net_usd=gnet[:r] + gmine[:r])
+        cash_mine = (
+            ctx.mined.cash_flows.net_usd[:r] * mining_share_of_site(g.conversion, h)[None, :]
+        )
+        return StrategyValue(npv_usd=npv, net_usd=gnet[:r] + cash_mine)

@@ -299,7 +299,7 @@ class Lease:
             + t.fleet_usd[None, :h] * ctx.fleet_mult[:r, :h]
             + s_m[:r, :1] * t.rent_usd[None, :h]
         )
-        net = net + ctx.mine_net[:r] * t.mining_share[None, :h]
+        net = net + ctx.mined.cash_flows.net_usd[:r] * t.mining_share[None, :h]  # cash
 
         def exit_(name: str) -> FloatArray:
             after = parts[name][1]

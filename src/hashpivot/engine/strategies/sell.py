@@ -29,6 +29,6 @@ class Sell:
         proceeds = ctx.residual_usd[:, k]
         npv = ctx.cum_mine[:, k] + proceeds * ctx.disc[:, k]
         net = np.zeros((r, h))
-        net[:, :k] = ctx.mine_net[:r, :k]
+        net[:, :k] = ctx.mined.cash_flows.net_usd[:r, :k]  # cash (mine_net is for PV)
         net[:, max(k - 1, 0)] += proceeds[:r]  # closes at the end of month k - 1
         return StrategyValue(npv_usd=npv, net_usd=net)
