@@ -86,7 +86,8 @@ def _btc_rows(c: _Ctx) -> list[Row]:
             "btc drift basis",
             _BASIS_TEXT[b.drift_basis]
             + (
-                f" (mining's BTC revenue and USD costs at the risk-free {b.risk_free_rate_per_year:.2%}/yr;"
+                " (mining's BTC revenue and USD costs at the risk-free"
+                f" {b.risk_free_rate_per_year:.2%}/yr;"
                 " lease, GPU and exit value at the site's rate)"
                 if b.discounts_btc_at_risk_free
                 else "; every flow at the site's discount rate"
