@@ -55,7 +55,10 @@ def base_value(case: CompareCase, vary: str) -> tuple[float, str]:
     if lease is None:
         raise InputError("--vary", vary, "an input of a site with a lease: " + ", ".join(VARY[:1]))
     if vary == "rent_usd_per_kw_month":
-        return lease.terms.rent_usd_per_kw_month, "the lease's year-1 rent (market path scaled)"
+        return (
+            lease.terms.rent_usd_per_kw_month,
+            "the rent this site signs (its product's index paths shifted with it)",
+        )
     c = lease.conversion
     fit = c.fitout_capex_usd_per_it_mw if c.fitout_paid_by is FitoutPayer.LANDLORD else 0.0
     return c.shell_capex_usd_per_it_mw + fit, "the landlord's conversion capex per IT MW"

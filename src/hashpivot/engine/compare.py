@@ -7,7 +7,7 @@ how blocks are grouped into batches, nor on the backend that runs them (local or
 Two passes:
 
 1. the Longstaff-Schwartz policy for the switch is fitted on :data:`TRAIN_PATHS` paths of a
-   separate random stream (regressing on hashprice and market rent);
+   separate random stream (regressing on hashprice and the rent this site would sign);
 2. every batch is valued: NPV per strategy and path, the fitted policy applied to every path
    (out of sample: a slightly low, unbiased estimate of the option's value), the NPV of
    switching at each fixed month, and a sample of paths kept for monthly tables and fan charts.

@@ -56,7 +56,9 @@ SENSITIVITY_RANGES: dict[str, InputRange] = {
         low=0.75, high=1.25, source="x contract; ERCOT West 2024 vs 2025 means $27-33"
     ),
     "rent": InputRange(
-        low=0.8, high=1.2, source="x market rent; powered shell vs colocation spread"
+        low=0.8,
+        high=1.2,
+        source="x the site's rent at signing; inside the signed deals' $84-135/kW-month",
     ),
     "conversion_capex": InputRange(
         low=0.8, high=1.3, source="x capex; C&W $9.3-15.0M per IT MW vs $9.64M"
