@@ -112,6 +112,7 @@ DETERMINISTIC_MARKET_KEYS = frozenset(
         "power_long_run_usd_per_mwh",
         "power_trend_per_year",
         "power_reversion_per_year",
+        "power_gap",  # its anchor moves the rent's long-run level (per-path draws are MC's)
     }
 )
 
