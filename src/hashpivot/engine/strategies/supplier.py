@@ -5,10 +5,12 @@ path-month is dispatched hour by hour by merit order (:mod:`hashpivot.power.gene
 exact without a battery; a battery is left out of the Monte Carlo dispatch) on representative
 hours of that calendar month (:data:`DAYS_PER_MONTH` evenly spaced days of the site's price
 year, scaled to the month's hours). An hour's price is the path's monthly power level times the
-history's hourly shape; the gas price is the ``[generation]`` Henry Hub level times the path's
-power level over its own mean (the issue's fallback to a fitted gas-power process:
-docs/methodology.md, "Own generation"). The plant's gain each month is the site's operating
-surplus with it less the grid-only site's (:func:`hashpivot.valuation.generation.site_surplus_usd`),
+history's hourly shape; the gas price is the fitted gas process
+(:func:`hashpivot.market.gas.gas_paths`: Henry Hub log mean-reverting from the ``[generation]``
+level, its shock correlated with the path's power shock; docs/methodology.md, "Own
+generation"), drawn only here, so a site without generation pays nothing for it. The plant's
+gain each month is the site's operating surplus with it less the grid-only site's
+(:func:`hashpivot.valuation.generation.site_surplus_usd`),
 from the month the gas plant is built, less fixed O&M; the capital is spent in the first month
 and the plant's straight-line remaining value is added at the horizon.
 """
@@ -24,6 +26,7 @@ from hashpivot.calendar import month_seconds
 from hashpivot.engine.case import CompareCase
 from hashpivot.engine.strategies.base import BatchContext, StrategyValue, scaled
 from hashpivot.engine.strategies.context import revenue_per_site_mwh
+from hashpivot.market.gas import gas_paths
 from hashpivot.power.generation.merit import merit_dispatch
 from hashpivot.power.generation.specs import SitePlant
 from hashpivot.types import FloatArray
@@ -122,7 +125,9 @@ def plant_gain_usd(ctx: BatchContext, t: SupplierTemplate) -> FloatArray:
     grid_only = replace(plant, gas=None, solar=None, wind=None, battery=None)
     h, off = ctx.horizon, case.offset
     level = scaled(ctx.scen.power_price_usd_per_mwh[:, off : off + h], ctx.factors.power_price)
-    gas = sc.henry_hub_usd_per_mmbtu * level / level.mean(axis=1, keepdims=True)
+    gas = gas_paths(
+        sc.henry_hub_usd_per_mmbtu, ctx.scen.power_price_usd_per_mwh, case.market_params.power_price
+    )[:, off : off + h]
     value = revenue_per_site_mwh(ctx.mined)
     hours = month_seconds(case.start, h) / 3600.0
     gain = np.zeros((ctx.paths, h))

@@ -236,8 +236,8 @@ class SupplyCase:
     """Own generation as the engine sees it: the plant, the gas price level and the plant's
     discount rate (the ``[generation]`` table of a site file).
 
-    henry_hub_usd_per_mmbtu : gas price level [USD/MMBtu]; on Monte Carlo paths it moves with
-        the power path's month over its mean (docs/methodology.md, "Own generation")
+    henry_hub_usd_per_mmbtu : gas price level today [USD/MMBtu]; on Monte Carlo paths the
+        fitted gas process starts from it (hashpivot.market.gas, docs/methodology.md)
     discount_rate : the plant's rate (annualised capital in sizing, its NPV) [fraction/year]
     """
 
