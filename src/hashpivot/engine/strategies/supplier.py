@@ -2,7 +2,8 @@
 
 The site's mining run, plus what the owned plant adds on the same Monte Carlo paths: every
 path-month is dispatched hour by hour by merit order (:mod:`hashpivot.power.generation.merit`,
-exact without a battery; a battery is left out of the Monte Carlo dispatch) on representative
+exact without a battery; with one, the daily greedy of
+:mod:`hashpivot.power.generation.storage`) on representative
 hours of that calendar month (:data:`DAYS_PER_MONTH` evenly spaced days of the site's price
 year, scaled to the month's hours). An hour's price is the path's monthly power level times the
 history's hourly shape; the gas price is the fitted gas process
@@ -29,6 +30,7 @@ from hashpivot.engine.strategies.context import revenue_per_site_mwh
 from hashpivot.market.gas import gas_paths
 from hashpivot.power.generation.merit import merit_dispatch
 from hashpivot.power.generation.specs import SitePlant
+from hashpivot.power.generation.storage import battery_dispatch
 from hashpivot.types import FloatArray
 from hashpivot.valuation.generation import site_surplus_usd
 
@@ -92,21 +94,26 @@ def _surplus(
 ) -> FloatArray:
     """The site's operating surplus over the hours given, per path [USD]."""
     g = plant.grid
-    d = merit_dispatch(
-        price_usd_per_mwh=price,
-        renewable_mw=ren,
-        gas_available_mw=0.0
+    kw: dict[str, Any] = {
+        "price_usd_per_mwh": price,
+        "renewable_mw": ren,
+        "gas_available_mw": 0.0
         if plant.gas is None
         else plant.gas.capacity_mw * plant.gas.availability_frac,
-        gas_cost_usd_per_mwh=gas_cost,
-        ai_load_mw=plant.ai_load_mw,
-        mining_mw=plant.mining_mw,
-        mining_value_usd_per_mwh=value,
-        import_limit_mw=g.import_limit_mw,
-        export_limit_mw=g.export_limit_mw,
-        import_adder_usd_per_mwh=g.import_adder_usd_per_mwh,
-        unserved_usd_per_mwh=plant.unserved_usd_per_mwh,
-    )
+        "gas_cost_usd_per_mwh": gas_cost,
+        "ai_load_mw": plant.ai_load_mw,
+        "mining_mw": plant.mining_mw,
+        "mining_value_usd_per_mwh": value,
+        "import_limit_mw": g.import_limit_mw,
+        "export_limit_mw": g.export_limit_mw,
+        "import_adder_usd_per_mwh": g.import_adder_usd_per_mwh,
+        "unserved_usd_per_mwh": plant.unserved_usd_per_mwh,
+    }
+    b = plant.battery
+    if b is not None and b.power_mw > 0 and b.energy_mwh > 0:
+        d = battery_dispatch(battery=b, **kw)
+    else:
+        d = merit_dispatch(**kw)
     return site_surplus_usd(
         d,
         price_usd_per_mwh=price,

@@ -1,0 +1,204 @@
+"""Vectorised battery dispatch for Monte Carlo paths: a daily greedy on the site's own marginal
+values, respecting power, energy, round-trip efficiency and the cycle limit, every array
+``(..., hours)``.
+
+1. Clear the site without the battery (:func:`~hashpivot.power.generation.merit.clear_steps`)
+   and twice more per hour: with P MW of free supply (what discharging a full hour is worth,
+   ``d_h`` per MWh: the costliest supply it displaces or the demand it newly serves) and with P
+   MW of extra demand (what charging a full hour costs, ``c_h`` per MWh: the cheapest supply
+   it calls or the least valuable demand it displaces).
+2. Per day (``hours_per_day`` from the first hour): pair the cheapest charge hours with the most
+   valuable discharge hours while ``d x round trip > c`` (a prefix of the pairs: ``d`` falls and
+   ``c`` rises along them), at most enough charge hours to fill the battery (E / (sqrt(eta) P))
+   and discharge hours to empty it within the day's cycle limit.
+3. Run the state of charge hour by hour (sqrt(eta) each way, as the LP's StorageUnit): charge
+   ``min(P, what the site can supply, room / sqrt(eta))``, discharge ``min(P, what the site can
+   absorb, SoC x sqrt(eta), the day's cycle budget)``; twice, the second pass starting from the
+   first's end state, so the horizon is (near) cyclic like the LP's.
+4. Clear again with those flows as a must-take supply and a must-serve demand: the hourly energy
+   balance holds exactly (property test), and the flows are within every limit.
+
+It is a heuristic: on the shared year it is checked against the PyPSA LP with the battery
+(tests/power/generation/test_storage.py; the gap is stated in docs/methodology.md).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from hashpivot.power.generation.merit import HourlyDispatch, Steps, clear_steps, site_steps
+from hashpivot.power.generation.specs import Battery
+from hashpivot.types import FloatArray
+
+__all__ = ["battery_dispatch"]
+
+#: a value above every cost and value of the site (a must-serve / must-take step) [USD/MWh]
+_MUST = 1e7
+
+
+def _welfare(steps: Steps) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Clear the steps: (value served - cost supplied per hour, supply taken, demand served)."""
+    s, c, d, v = steps
+    qs, qd = clear_steps(s, c, d, v)
+    return (qd * v).sum(axis=0) - (qs * c).sum(axis=0), qs, qd
+
+
+def _with(
+    steps: Steps,
+    *,
+    supply: tuple[FloatArray, float] | None = None,
+    demand: tuple[FloatArray, float] | None = None,
+) -> Steps:
+    """The steps plus one supply step (quantity, cost) and/or one demand step (quantity, value)."""
+    s, c, d, v = steps
+    shape = s.shape[1:]
+    if supply is not None:
+        s = np.concatenate([s, np.broadcast_to(supply[0], shape)[None]])
+        c = np.concatenate([c, np.full((1, *shape), supply[1])])
+    if demand is not None:
+        d = np.concatenate([d, np.broadcast_to(demand[0], shape)[None]])
+        v = np.concatenate([v, np.full((1, *shape), demand[1])])
+    return s, c, d, v
+
+
+def _daily_plan(
+    c: FloatArray, d: FloatArray, b: Battery, hours_per_day: int
+) -> tuple[FloatArray, FloatArray]:
+    """Planned charge and discharge [MW] ``(n, hours)`` from per-MWh costs and values of each
+    hour's M blocks of P / M MW ``(n, hours, M)``."""
+    n, hours, m = c.shape
+    days = -(-hours // hours_per_day)
+    pad = ((0, 0), (0, days * hours_per_day - hours), (0, 0))
+    units = hours_per_day * m
+    cc = np.pad(c, pad, constant_values=np.inf).reshape(n, days, units)
+    dd = np.pad(d, pad, constant_values=-np.inf).reshape(n, days, units)
+    rte = b.round_trip_efficiency_frac
+    sq = math.sqrt(rte)
+    c_order = np.argsort(cc, axis=-1, kind="stable")
+    d_order = np.argsort(-dd, axis=-1, kind="stable")
+    cs = np.take_along_axis(cc, c_order, -1)
+    ds = np.take_along_axis(dd, d_order, -1)
+    pairs = (ds * rte > cs).sum(axis=-1, keepdims=True)  # a prefix: ds falls, cs rises
+    # one battery-full a day: fill from empty, empty from full (within the day's cycle limit);
+    # planning more cycles without their order in the day captured less on the shared year
+    block = b.power_mw / m
+    fill = math.ceil(b.energy_mwh / (sq * block) - 1e-9)
+    empty = math.ceil(min(b.energy_mwh * sq, b.max_cycles_per_day * b.energy_mwh) / block - 1e-9)
+    rank = np.arange(units)
+    charge, discharge = np.zeros_like(cc, dtype=bool), np.zeros_like(dd, dtype=bool)
+    np.put_along_axis(charge, c_order, rank < np.minimum(pairs, fill), -1)
+    np.put_along_axis(discharge, d_order, rank < np.minimum(pairs, empty), -1)
+    shape = (n, days * hours_per_day, m)
+    mw_c = charge.reshape(shape)[:, :hours].sum(axis=-1) * block
+    mw_d = discharge.reshape(shape)[:, :hours].sum(axis=-1) * block
+    both = (mw_c > 0) & (mw_d > 0)
+    return np.where(both, 0.0, mw_c), np.where(both, 0.0, mw_d)
+
+
+def _run_soc(
+    plan: tuple[FloatArray, FloatArray],
+    room: tuple[FloatArray, FloatArray],
+    b: Battery,
+    hours_per_day: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Charge and discharge [MW] hour by hour from the plan, within every limit; two passes,
+    the second from the first's end state of charge."""
+    plan_c = np.minimum(plan[0], room[0])
+    plan_d = np.minimum(plan[1], room[1])
+    n, hours = plan_c.shape
+    sq = math.sqrt(b.round_trip_efficiency_frac)
+    budget = b.max_cycles_per_day * b.energy_mwh
+    ch, dis = np.zeros((n, hours)), np.zeros((n, hours))
+    soc = np.zeros(n)
+    for _ in range(2):
+        left = np.full(n, budget)
+        for t in range(hours):
+            if t % hours_per_day == 0:
+                left[:] = budget
+            c = np.clip(np.minimum(plan_c[:, t], (b.energy_mwh - soc) / sq), 0.0, None)
+            x = np.clip(np.minimum(np.minimum(plan_d[:, t], soc * sq), left), 0.0, None)
+            soc = soc + c * sq - x / sq
+            left -= x
+            ch[:, t], dis[:, t] = c, x
+    return ch, dis
+
+
+def _block_values(
+    steps: Steps, power_mw: float, blocks: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Per hour and block of P / M MW ``(..., hours, M)``: the cost per MWh of charging it and
+    the value per MWh of discharging it (increments of the site's welfare), and what the site
+    can supply to charging and absorb from discharging in the hour ``(..., hours)`` [MW]."""
+    shape = steps[0].shape[1:]
+    w0, _, _ = _welfare(steps)
+    block = power_mw / blocks
+    gain, cost = np.empty((*shape, blocks)), np.empty((*shape, blocks))
+    w_prev, c_prev, q_prev = w0, np.zeros(shape), np.zeros(shape)
+    take_d = take_c = np.zeros(shape)
+    for k in range(1, blocks + 1):
+        amount = np.full(shape, k * block)
+        w_d, qs, _ = _welfare(_with(steps, supply=(amount, 0.0)))
+        gain[..., k - 1] = (w_d - w_prev) / block
+        w_prev, take_d = w_d, qs[-1]
+        w_c, _, qd = _welfare(_with(steps, demand=(amount, _MUST)))
+        total = w0 - (w_c - _MUST * qd[-1])
+        step_q = qd[-1] - q_prev
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cost[..., k - 1] = np.where(step_q > 1e-9, (total - c_prev) / step_q, np.inf)
+        c_prev, q_prev, take_c = total, qd[-1], qd[-1]
+    return cost, gain, take_c, take_d
+
+
+def battery_dispatch(
+    *,
+    battery: Battery,
+    price_usd_per_mwh: FloatArray,
+    renewable_mw: FloatArray | float,
+    gas_available_mw: float,
+    gas_cost_usd_per_mwh: FloatArray | float,
+    ai_load_mw: float,
+    mining_mw: float,
+    mining_value_usd_per_mwh: FloatArray | float,
+    import_limit_mw: float,
+    export_limit_mw: float,
+    import_adder_usd_per_mwh: float = 0.0,
+    unserved_usd_per_mwh: float = 10_000.0,
+    hours_per_day: int = 24,
+    blocks: int = 2,
+) -> HourlyDispatch:
+    """The site dispatched with its battery (module docstring), arrays broadcast to the
+    price's shape ``(..., hours)``."""
+    p = np.asarray(price_usd_per_mwh, dtype=np.float64)
+    steps = site_steps(
+        price_usd_per_mwh=p,
+        renewable_mw=renewable_mw,
+        gas_available_mw=gas_available_mw,
+        gas_cost_usd_per_mwh=gas_cost_usd_per_mwh,
+        ai_load_mw=ai_load_mw,
+        mining_mw=mining_mw,
+        mining_value_usd_per_mwh=mining_value_usd_per_mwh,
+        import_limit_mw=import_limit_mw,
+        export_limit_mw=export_limit_mw,
+        import_adder_usd_per_mwh=import_adder_usd_per_mwh,
+        unserved_usd_per_mwh=unserved_usd_per_mwh,
+    )
+    cost, gain, take_c, take_d = _block_values(steps, battery.power_mw, blocks)
+    flat = (-1, p.shape[-1])
+    m = (-1, p.shape[-1], blocks)
+    plan = _daily_plan(cost.reshape(m), gain.reshape(m), battery, hours_per_day)
+    ch, dis = _run_soc(plan, (take_c.reshape(flat), take_d.reshape(flat)), battery, hours_per_day)
+    ch, dis = ch.reshape(p.shape), dis.reshape(p.shape)
+    _, qs, qd = _welfare(_with(steps, supply=(dis, -_MUST), demand=(ch, _MUST)))
+    return HourlyDispatch(
+        renewable_mw=qs[0],
+        gas_mw=qs[1],
+        import_mw=qs[2],
+        ai_served_mw=qd[0],
+        unserved_ai_mw=ai_load_mw - qd[0],
+        mining_mw=qd[1],
+        export_mw=qd[2],
+        charge_mw=qd[3],
+        discharge_mw=qs[3],
+    )
