@@ -150,7 +150,9 @@ def build_case(
         ppa_landlord_ai_mw=landlord_ai_mw,
         ppa_price_usd_per_mwh=None if doc.power.ppa is None else doc.power.ppa.price_usd_per_mwh,
         defaulted_tables=doc.defaulted_tables,
-        generation=None if doc.generation is None else doc.generation.supply_case(mining),
+        generation=None
+        if doc.generation is None
+        else doc.generation.supply_case(mining, Path(site_file).parent),
     )
 
 

@@ -68,7 +68,7 @@ def _template(case: CompareCase) -> SupplierTemplate:
     if plant.solar is not None:
         ren += plant.solar.capacity_mwac * solar_cf(plant.solar, idx)
     if plant.wind is not None:
-        ren += plant.wind.capacity_mw * wind_cf(plant.wind, len(idx))
+        ren += plant.wind.capacity_mw * wind_cf(plant.wind, len(idx), hours_utc=idx)
     shapes, rens = [], []
     for moy in range(1, 13):
         sel = np.flatnonzero(idx.month == moy)
