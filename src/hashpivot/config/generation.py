@@ -73,6 +73,7 @@ class SolarConfig(BaseModel):
     degradation_frac_per_year: float = field("generation.solar.degradation_frac_per_year")
     capex_usd_per_wac: float = field("generation.solar.capex_usd_per_wac")
     fom_usd_per_kw_year: float = field("generation.solar.fom_usd_per_kw_year")
+    single_axis_tracking: bool = field("generation.solar.single_axis_tracking")
     irradiance_file: str | None = field("generation.solar.irradiance_file")
 
 

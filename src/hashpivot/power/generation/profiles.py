@@ -100,9 +100,10 @@ def _solar_cf(
         cloudy = False
     else:
         sky = loc.get_clearsky(mid, model="ineichen")
+    tilt, azimuth = _orientation(plant, sun)
     poa = pvlib.irradiance.get_total_irradiance(
-        surface_tilt=abs(plant.latitude_deg),
-        surface_azimuth=180.0 if plant.latitude_deg >= 0 else 0.0,
+        surface_tilt=tilt,
+        surface_azimuth=azimuth,
         solar_zenith=sun["apparent_zenith"],
         solar_azimuth=sun["azimuth"],
         dni=sky["dni"],
@@ -116,6 +117,26 @@ def _solar_cf(
     dc_per_mwdc = pvlib.pvsystem.pvwatts_dc(poa, np.full_like(poa, 45.0), 1.0, -0.004)
     ac = np.asarray(dc_per_mwdc, dtype=np.float64) * plant.dc_ac_ratio * (1.0 - _SYSTEM_LOSS)
     return np.clip(ac, 0.0, 1.0)
+
+
+def _orientation(plant: SolarPlant, sun: pd.DataFrame) -> tuple[object, object]:
+    """Fixed: tilted at the latitude, facing the equator. Single-axis: a north-south axis,
+    +/-60 degrees, backtracking at a 0.35 ground coverage ratio (pvlib ``tracking.singleaxis``),
+    flat at night."""
+    import pvlib
+
+    if not plant.single_axis_tracking:
+        return abs(plant.latitude_deg), 180.0 if plant.latitude_deg >= 0 else 0.0
+    tr = pvlib.tracking.singleaxis(
+        sun["apparent_zenith"],
+        sun["azimuth"],
+        axis_tilt=0.0,
+        axis_azimuth=180.0,
+        max_angle=60.0,
+        backtrack=True,
+        gcr=0.35,
+    )
+    return tr["surface_tilt"].fillna(0.0), tr["surface_azimuth"].fillna(180.0)
 
 
 def _measured(

@@ -111,6 +111,7 @@ class SolarPlant:
     latitude_deg, longitude_deg : site [degrees]; tilt_deg defaults to the latitude
     capex_usd_per_wac, fom_usd_per_kw_year : costs
     irradiance : measured hourly GHI (or GHI/DNI/DHI) replacing clear sky x cloudiness
+    single_axis_tracking : modules on north-south single-axis trackers (else fixed tilt)
     """
 
     capacity_mwac: float
@@ -120,6 +121,7 @@ class SolarPlant:
     degradation_frac_per_year: float = 0.005
     capex_usd_per_wac: float = 1.2
     fom_usd_per_kw_year: float = 20.0
+    single_axis_tracking: bool = False
     irradiance: HourlyResource | None = None
 
     def __post_init__(self) -> None:
