@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from hashpivot.power.generation import (
     SitePlant,
     SolarPlant,
     balance_residual_mw,
+    merit_dispatch,
     operating_cost_usd,
 )
 from hashpivot.power.generation.lp import SiteInputs, solve_site
@@ -214,3 +216,22 @@ def test_battery_dispatch_against_the_lp_on_the_shared_year(shared_data: Path) -
     capture = (lp_none - cost) / (lp_none - lp)
     assert 0.75 <= capture <= 1.0 + 1e-6
     assert cost == pytest.approx(lp, rel=0.025)
+
+
+def test_a_battery_of_no_power_is_the_merit_order() -> None:
+    price = np.array([10.0, 50.0, 300.0])
+    kw: dict[str, Any] = {
+        "price_usd_per_mwh": price,
+        "renewable_mw": 20.0,
+        "gas_available_mw": 30.0,
+        "gas_cost_usd_per_mwh": 40.0,
+        "ai_load_mw": 25.0,
+        "mining_mw": 20.0,
+        "mining_value_usd_per_mwh": 60.0,
+        "import_limit_mw": 10.0,
+        "export_limit_mw": 10.0,
+    }
+    d = battery_dispatch(battery=Battery(power_mw=0.0, energy_mwh=0.0), **kw)
+    m = merit_dispatch(**kw)
+    for name in ("gas_mw", "import_mw", "mining_mw", "export_mw", "charge_mw"):
+        np.testing.assert_array_equal(getattr(d, name), getattr(m, name))

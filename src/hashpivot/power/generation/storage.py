@@ -3,14 +3,14 @@ values, respecting power, energy, round-trip efficiency and the cycle limit, eve
 ``(..., hours)``.
 
 1. Clear the site without the battery (:func:`~hashpivot.power.generation.merit.clear_steps`)
-   and twice more per hour: with P MW of free supply (what discharging a full hour is worth,
-   ``d_h`` per MWh: the costliest supply it displaces or the demand it newly serves) and with P
-   MW of extra demand (what charging a full hour costs, ``c_h`` per MWh: the cheapest supply
-   it calls or the least valuable demand it displaces).
-2. Per day (``hours_per_day`` from the first hour): pair the cheapest charge hours with the most
-   valuable discharge hours while ``d x round trip > c`` (a prefix of the pairs: ``d`` falls and
-   ``c`` rises along them), at most enough charge hours to fill the battery (E / (sqrt(eta) P))
-   and discharge hours to empty it within the day's cycle limit.
+   and again for each of the hour's ``blocks`` of P / blocks MW: with that much more free supply
+   (what discharging the block is worth per MWh, ``d``: the costliest supply it displaces or the
+   demand it newly serves) and with that much more must-serve demand (what charging it costs
+   per MWh, ``c``: the cheapest supply it calls or the least valuable demand it displaces).
+2. Per day (``hours_per_day`` from the first hour): pair the cheapest charge blocks with the
+   most valuable discharge blocks while ``d x round trip > c`` (a prefix of the pairs: ``d``
+   falls and ``c`` rises along them), at most enough charge blocks to fill the battery
+   (E / (sqrt(eta) P) hours) and discharge blocks to empty it within the day's cycle limit.
 3. Run the state of charge hour by hour (sqrt(eta) each way, as the LP's StorageUnit): charge
    ``min(P, what the site can supply, room / sqrt(eta))``, discharge ``min(P, what the site can
    absorb, SoC x sqrt(eta), the day's cycle budget)``; twice, the second pass starting from the
@@ -25,10 +25,17 @@ It is a heuristic: on the shared year it is checked against the PyPSA LP with th
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
-from hashpivot.power.generation.merit import HourlyDispatch, Steps, clear_steps, site_steps
+from hashpivot.power.generation.merit import (
+    HourlyDispatch,
+    Steps,
+    clear_steps,
+    merit_dispatch,
+    site_steps,
+)
 from hashpivot.power.generation.specs import Battery
 from hashpivot.types import FloatArray
 
@@ -169,21 +176,24 @@ def battery_dispatch(
     blocks: int = 2,
 ) -> HourlyDispatch:
     """The site dispatched with its battery (module docstring), arrays broadcast to the
-    price's shape ``(..., hours)``."""
+    price's shape ``(..., hours)``; a battery of no power or energy is the merit order."""
     p = np.asarray(price_usd_per_mwh, dtype=np.float64)
-    steps = site_steps(
-        price_usd_per_mwh=p,
-        renewable_mw=renewable_mw,
-        gas_available_mw=gas_available_mw,
-        gas_cost_usd_per_mwh=gas_cost_usd_per_mwh,
-        ai_load_mw=ai_load_mw,
-        mining_mw=mining_mw,
-        mining_value_usd_per_mwh=mining_value_usd_per_mwh,
-        import_limit_mw=import_limit_mw,
-        export_limit_mw=export_limit_mw,
-        import_adder_usd_per_mwh=import_adder_usd_per_mwh,
-        unserved_usd_per_mwh=unserved_usd_per_mwh,
-    )
+    site: dict[str, Any] = {
+        "price_usd_per_mwh": p,
+        "renewable_mw": renewable_mw,
+        "gas_available_mw": gas_available_mw,
+        "gas_cost_usd_per_mwh": gas_cost_usd_per_mwh,
+        "ai_load_mw": ai_load_mw,
+        "mining_mw": mining_mw,
+        "mining_value_usd_per_mwh": mining_value_usd_per_mwh,
+        "import_limit_mw": import_limit_mw,
+        "export_limit_mw": export_limit_mw,
+        "import_adder_usd_per_mwh": import_adder_usd_per_mwh,
+        "unserved_usd_per_mwh": unserved_usd_per_mwh,
+    }
+    if not (battery.power_mw > 0 and battery.energy_mwh > 0):
+        return merit_dispatch(**site)
+    steps = site_steps(**site)
     cost, gain, take_c, take_d = _block_values(steps, battery.power_mw, blocks)
     flat = (-1, p.shape[-1])
     m = (-1, p.shape[-1], blocks)
