@@ -115,7 +115,7 @@ def test_battery_dispatch_balances_every_hour_within_every_limit(
 ) -> None:
     """generation + import + discharge + unserved = AI + mining + export + charge every hour;
     charge and discharge within P, never both in one hour, the state of charge within [0, E],
-    each day's discharge within cycles x E."""
+    each day's discharge within cycles x E (days beginning at the boundary chosen)."""
     p = np.asarray(prices)
     sun = ren * np.abs(np.sin(np.arange(p.size) / 3.0))
     bat = Battery(
@@ -146,17 +146,24 @@ def test_battery_dispatch_balances_every_hour_within_every_limit(
     assert np.all(d.unserved_ai_mw >= -tol) and np.all(d.mining_mw <= mining + tol)
     for row in range(2):
         assert _soc_feasible(d.charge_mw[row], d.discharge_mw[row], bat)
-        for day in range(0, p.size, 24):
-            assert d.discharge_mw[row, day : day + 24].sum() <= cycles * bat.energy_mwh + tol
+        # days begin at one of the boundaries tried (every 3 hours from the first hour)
+        x = d.discharge_mw[row]
+        assert any(
+            all(
+                x[max(a, 0) : a + 24].sum() <= cycles * bat.energy_mwh + tol
+                for a in range(s - 24, p.size, 24)
+            )
+            for s in range(0, 24, 3)
+        )
 
 
 def test_battery_dispatch_against_the_lp_on_the_shared_year(shared_data: Path) -> None:
     """HB_WEST RT 2025 (8,590 hours), the example's plant (160 MW gas, 100 MWac solar on a
     fixed daily shape, 100 MW AI, 95 MW miners at $86/MWh, 50/100 MW import/export) with a
-    50 MW / 200 MWh battery at 86 %, one cycle a day. Measured: the greedy captures 80.3 % of
-    the LP's battery value ($2.09M of $2.60M a year) and the site's operating cost is 1.6 %
+    50 MW / 200 MWh battery at 86 %, one cycle a day. Measured: the greedy captures 90.5 % of
+    the LP's battery value ($2.36M of $2.60M a year) and the site's operating cost is 0.74 %
     above the LP's (the LP sees the whole year and budgets cycles over it, not per day).
-    Tolerance: capture in [0.75, 1] (the LP is the optimum), cost within 2.5 %."""
+    Tolerance: capture in [0.85, 1] (the LP is the optimum), cost within 1.5 %."""
     df = pd.read_csv(shared_data / "ercot_west_hourly.csv")
     df = df[(df.location == "HB_WEST") & (df.market == "RT")]
     keep = pd.DatetimeIndex(pd.to_datetime(df.timestamp_utc, utc=True)).year == 2025
@@ -214,8 +221,8 @@ def test_battery_dispatch_against_the_lp_on_the_shared_year(shared_data: Path) -
         )
     )
     capture = (lp_none - cost) / (lp_none - lp)
-    assert 0.75 <= capture <= 1.0 + 1e-6
-    assert cost == pytest.approx(lp, rel=0.025)
+    assert 0.85 <= capture <= 1.0 + 1e-6
+    assert cost == pytest.approx(lp, rel=0.015)
 
 
 def test_a_battery_of_no_power_is_the_merit_order() -> None:

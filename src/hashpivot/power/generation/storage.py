@@ -7,10 +7,14 @@ values, respecting power, energy, round-trip efficiency and the cycle limit, eve
    (what discharging the block is worth per MWh, ``d``: the costliest supply it displaces or the
    demand it newly serves) and with that much more must-serve demand (what charging it costs
    per MWh, ``c``: the cheapest supply it calls or the least valuable demand it displaces).
-2. Per day (``hours_per_day`` from the first hour): pair the cheapest charge blocks with the
+2. Per day: pair the cheapest charge blocks with the
    most valuable discharge blocks while ``d x round trip > c`` (a prefix of the pairs: ``d``
    falls and ``c`` rises along them), at most enough charge blocks to fill the battery
    (E / (sqrt(eta) P) hours) and discharge blocks to empty it within the day's cycle limit.
+   Days of ``hours_per_day`` begin at each boundary in ``day_starts`` in turn (every 3 hours);
+   each path keeps the one whose flows its block values rate highest (a day that begins before
+   the cheap hours and ends after the dear ones pairs them in order: in UTC on the ERCOT year
+   the best boundaries are near local midnight).
 3. Run the state of charge hour by hour (sqrt(eta) each way, as the LP's StorageUnit): charge
    ``min(P, what the site can supply, room / sqrt(eta))``, discharge ``min(P, what the site can
    absorb, SoC x sqrt(eta), the day's cycle budget)``; twice, the second pass starting from the
@@ -71,13 +75,14 @@ def _with(
 
 
 def _daily_plan(
-    c: FloatArray, d: FloatArray, b: Battery, hours_per_day: int
+    c: FloatArray, d: FloatArray, b: Battery, hours_per_day: int, day_start: int = 0
 ) -> tuple[FloatArray, FloatArray]:
     """Planned charge and discharge [MW] ``(n, hours)`` from per-MWh costs and values of each
     hour's M blocks of P / M MW ``(n, hours, M)``."""
     n, hours, m = c.shape
-    days = -(-hours // hours_per_day)
-    pad = ((0, 0), (0, days * hours_per_day - hours), (0, 0))
+    front = (hours_per_day - day_start) % hours_per_day  # days begin at hour day_start
+    days = -(-(hours + front) // hours_per_day)
+    pad = ((0, 0), (front, days * hours_per_day - hours - front), (0, 0))
     units = hours_per_day * m
     cc = np.pad(c, pad, constant_values=np.inf).reshape(n, days, units)
     dd = np.pad(d, pad, constant_values=-np.inf).reshape(n, days, units)
@@ -98,8 +103,8 @@ def _daily_plan(
     np.put_along_axis(charge, c_order, rank < np.minimum(pairs, fill), -1)
     np.put_along_axis(discharge, d_order, rank < np.minimum(pairs, empty), -1)
     shape = (n, days * hours_per_day, m)
-    mw_c = charge.reshape(shape)[:, :hours].sum(axis=-1) * block
-    mw_d = discharge.reshape(shape)[:, :hours].sum(axis=-1) * block
+    mw_c = charge.reshape(shape)[:, front : front + hours].sum(axis=-1) * block
+    mw_d = discharge.reshape(shape)[:, front : front + hours].sum(axis=-1) * block
     both = (mw_c > 0) & (mw_d > 0)
     return np.where(both, 0.0, mw_c), np.where(both, 0.0, mw_d)
 
@@ -109,6 +114,7 @@ def _run_soc(
     room: tuple[FloatArray, FloatArray],
     b: Battery,
     hours_per_day: int,
+    day_start: int = 0,
 ) -> tuple[FloatArray, FloatArray]:
     """Charge and discharge [MW] hour by hour from the plan, within every limit; two passes,
     the second from the first's end state of charge."""
@@ -122,7 +128,7 @@ def _run_soc(
     for _ in range(2):
         left = np.full(n, budget)
         for t in range(hours):
-            if t % hours_per_day == 0:
+            if t % hours_per_day == day_start:
                 left[:] = budget
             c = np.clip(np.minimum(plan_c[:, t], (b.energy_mwh - soc) / sq), 0.0, None)
             x = np.clip(np.minimum(np.minimum(plan_d[:, t], soc * sq), left), 0.0, None)
@@ -158,6 +164,39 @@ def _block_values(
     return cost, gain, take_c, take_d
 
 
+def _flow_value(flow: FloatArray, per_mwh: FloatArray, block: float) -> FloatArray:
+    """What a flow ``(n, hours)`` [MW] is worth at its blocks' per-MWh values ``(n, hours, M)``,
+    summed over hours ``(n,)`` (block 1 first)."""
+    lo = block * np.arange(per_mwh.shape[-1])
+    q = np.clip(flow[..., None] - lo, 0.0, block)
+    finite = np.where(np.isfinite(per_mwh), per_mwh, 0.0)  # no flow where a block is impossible
+    return np.asarray((q * finite).sum(axis=(-1, -2)))
+
+
+def _best_days(
+    values: tuple[FloatArray, FloatArray],
+    room: tuple[FloatArray, FloatArray],
+    b: Battery,
+    hours_per_day: int,
+    day_starts: tuple[int, ...],
+) -> tuple[FloatArray, FloatArray]:
+    """Plan and run the battery with each day boundary in ``day_starts``; keep, per path, the
+    flows its block values rate highest (the first boundary on ties)."""
+    cost, gain = values
+    block = b.power_mw / cost.shape[-1]
+    best_v = np.full(cost.shape[0], -np.inf)
+    ch = dis = np.zeros(cost.shape[:2])
+    for start in day_starts:
+        plan = _daily_plan(cost, gain, b, hours_per_day, start)
+        c, d = _run_soc(plan, room, b, hours_per_day, start)
+        v = _flow_value(d, gain, block) - _flow_value(c, cost, block)
+        better = v > best_v
+        best_v = np.where(better, v, best_v)
+        ch = np.where(better[:, None], c, ch)
+        dis = np.where(better[:, None], d, dis)
+    return ch, dis
+
+
 def battery_dispatch(
     *,
     battery: Battery,
@@ -174,6 +213,7 @@ def battery_dispatch(
     unserved_usd_per_mwh: float = 10_000.0,
     hours_per_day: int = 24,
     blocks: int = 2,
+    day_starts: tuple[int, ...] = (0, 3, 6, 9, 12, 15, 18, 21),
 ) -> HourlyDispatch:
     """The site dispatched with its battery (module docstring), arrays broadcast to the
     price's shape ``(..., hours)``; a battery of no power or energy is the merit order."""
@@ -197,8 +237,13 @@ def battery_dispatch(
     cost, gain, take_c, take_d = _block_values(steps, battery.power_mw, blocks)
     flat = (-1, p.shape[-1])
     m = (-1, p.shape[-1], blocks)
-    plan = _daily_plan(cost.reshape(m), gain.reshape(m), battery, hours_per_day)
-    ch, dis = _run_soc(plan, (take_c.reshape(flat), take_d.reshape(flat)), battery, hours_per_day)
+    ch, dis = _best_days(
+        (cost.reshape(m), gain.reshape(m)),
+        (take_c.reshape(flat), take_d.reshape(flat)),
+        battery,
+        hours_per_day,
+        day_starts,
+    )
     ch, dis = ch.reshape(p.shape), dis.reshape(p.shape)
     _, qs, qd = _welfare(_with(steps, supply=(dis, -_MUST), demand=(ch, _MUST)))
     return HourlyDispatch(
