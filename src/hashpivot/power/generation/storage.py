@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from hashpivot.power.generation._soc_kernel import run_soc
 from hashpivot.power.generation.merit import (
     HourlyDispatch,
     Steps,
@@ -117,24 +118,21 @@ def _run_soc(
     day_start: int = 0,
 ) -> tuple[FloatArray, FloatArray]:
     """Charge and discharge [MW] hour by hour from the plan, within every limit; two passes,
-    the second from the first's end state of charge."""
-    plan_c = np.minimum(plan[0], room[0])
-    plan_d = np.minimum(plan[1], room[1])
-    n, hours = plan_c.shape
-    sq = math.sqrt(b.round_trip_efficiency_frac)
-    budget = b.max_cycles_per_day * b.energy_mwh
-    ch, dis = np.zeros((n, hours)), np.zeros((n, hours))
-    soc = np.zeros(n)
-    for _ in range(2):
-        left = np.full(n, budget)
-        for t in range(hours):
-            if t % hours_per_day == day_start:
-                left[:] = budget
-            c = np.clip(np.minimum(plan_c[:, t], (b.energy_mwh - soc) / sq), 0.0, None)
-            x = np.clip(np.minimum(np.minimum(plan_d[:, t], soc * sq), left), 0.0, None)
-            soc = soc + c * sq - x / sq
-            left -= x
-            ch[:, t], dis[:, t] = c, x
+    the second from the first's end state of charge (compiled: ``_soc_kernel.run_soc``)."""
+    plan_c = np.ascontiguousarray(np.minimum(plan[0], room[0]))
+    plan_d = np.ascontiguousarray(np.minimum(plan[1], room[1]))
+    ch, dis = np.zeros(plan_c.shape), np.zeros(plan_c.shape)
+    run_soc(
+        plan_c,
+        plan_d,
+        float(b.energy_mwh),
+        math.sqrt(b.round_trip_efficiency_frac),
+        float(b.max_cycles_per_day * b.energy_mwh),
+        hours_per_day,
+        day_start,
+        ch,
+        dis,
+    )
     return ch, dis
 
 
