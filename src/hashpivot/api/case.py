@@ -179,7 +179,9 @@ def case_from_site(
         ppa_landlord_ai_mw=landlord_ai_mw,
         ppa_price_usd_per_mwh=None if doc.power.ppa is None else doc.power.ppa.price_usd_per_mwh,
         defaulted_tables=doc.defaulted_tables,
-        generation=None if doc.generation is None else doc.generation.supply_case(mining),
+        generation=None
+        if doc.generation is None
+        else doc.generation.supply_case(mining, Path(site_file).parent),
     )
     return _with_power_gap(case, doc.market.power_gap)
 

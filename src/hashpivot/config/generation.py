@@ -22,9 +22,13 @@ Defaults, bounds and sources: config/parameters.csv (docs/site-file.md).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict
 
+from hashpivot.config.generation_files import read_irradiance_file, read_wind_speed_file
 from hashpivot.config.parameters import field
+from hashpivot.config.power import expand_variables
 from hashpivot.mining.projection import MiningSite
 from hashpivot.power.generation.specs import (
     Battery,
@@ -69,6 +73,8 @@ class SolarConfig(BaseModel):
     degradation_frac_per_year: float = field("generation.solar.degradation_frac_per_year")
     capex_usd_per_wac: float = field("generation.solar.capex_usd_per_wac")
     fom_usd_per_kw_year: float = field("generation.solar.fom_usd_per_kw_year")
+    single_axis_tracking: bool = field("generation.solar.single_axis_tracking")
+    irradiance_file: str | None = field("generation.solar.irradiance_file")
 
 
 class WindConfig(BaseModel):
@@ -80,6 +86,7 @@ class WindConfig(BaseModel):
     weibull_c_m_s: float = field("generation.wind.weibull_c_m_s")
     capex_usd_per_kw: float = field("generation.wind.capex_usd_per_kw")
     fom_usd_per_kw_year: float = field("generation.wind.fom_usd_per_kw_year")
+    wind_speed_file: str | None = field("generation.wind.wind_speed_file")
 
 
 class BatteryConfig(BaseModel):
@@ -120,26 +127,49 @@ class GenerationConfig(BaseModel):
     battery: BatteryConfig | None = field("generation.battery")
     grid: GridConfig = GridConfig()
 
-    def plant(self, fleet_draw_mw: float) -> SitePlant:
-        """The core site plant (``fleet_draw_mw``: the miners at full run, where not given)."""
+    def plant(self, fleet_draw_mw: float, base_dir: str | Path | None = None) -> SitePlant:
+        """The core site plant (``fleet_draw_mw``: the miners at full run, where not given);
+        resource files are read from ``base_dir`` (the site file's folder) where relative."""
         return SitePlant(
             ai_load_mw=self.ai_load_mw,
             mining_mw=fleet_draw_mw if self.mining_mw is None else self.mining_mw,
             gas=None if self.gas is None else GasPlant(**self.gas.model_dump()),
-            solar=None if self.solar is None else SolarPlant(**self.solar.model_dump()),
-            wind=None if self.wind is None else WindPlant(**self.wind.model_dump()),
+            solar=None if self.solar is None else _solar(self.solar, base_dir),
+            wind=None if self.wind is None else _wind(self.wind, base_dir),
             battery=None if self.battery is None else Battery(**self.battery.model_dump()),
             grid=GridConnection(**self.grid.model_dump()),
             unserved_usd_per_mwh=self.unserved_usd_per_mwh,
             life_years=self.life_years,
         )
 
-    def supply_case(self, mining: MiningSite) -> SupplyCase:
+    def supply_case(self, mining: MiningSite, base_dir: str | Path | None = None) -> SupplyCase:
         """The engine's view: the plant (miners at the fleet's full-run site draw by default),
         the gas price level and the plant's discount rate."""
         draw_mw = mining.fleet.power_mw / (1.0 - mining.overhead_frac)
         return SupplyCase(
-            plant=self.plant(draw_mw),
+            plant=self.plant(draw_mw, base_dir),
             henry_hub_usd_per_mmbtu=self.henry_hub_usd_per_mmbtu,
             discount_rate=self.discount_rate,
         )
+
+
+def _path(text: str, field: str, base_dir: str | Path | None) -> Path:
+    """A resource file: variables expanded, relative to ``base_dir`` (as ``[power] source``)."""
+    p = Path(expand_variables(text, field=field))
+    return p if p.is_absolute() or base_dir is None else Path(base_dir) / p
+
+
+def _solar(c: SolarConfig, base_dir: str | Path | None) -> SolarPlant:
+    f = c.irradiance_file
+    res = None
+    if f is not None:
+        res = read_irradiance_file(_path(f, "generation.solar.irradiance_file", base_dir))
+    return SolarPlant(**c.model_dump(exclude={"irradiance_file"}), irradiance=res)
+
+
+def _wind(c: WindConfig, base_dir: str | Path | None) -> WindPlant:
+    f = c.wind_speed_file
+    res = None
+    if f is not None:
+        res = read_wind_speed_file(_path(f, "generation.wind.wind_speed_file", base_dir))
+    return WindPlant(**c.model_dump(exclude={"wind_speed_file"}), wind_speed=res)

@@ -2,13 +2,16 @@
 
 The site's mining run, plus what the owned plant adds on the same Monte Carlo paths: every
 path-month is dispatched hour by hour by merit order (:mod:`hashpivot.power.generation.merit`,
-exact without a battery; a battery is left out of the Monte Carlo dispatch) on representative
+exact without a battery; with one, the daily greedy of
+:mod:`hashpivot.power.generation.storage`) on representative
 hours of that calendar month (:data:`DAYS_PER_MONTH` evenly spaced days of the site's price
 year, scaled to the month's hours). An hour's price is the path's monthly power level times the
-history's hourly shape; the gas price is the ``[generation]`` Henry Hub level times the path's
-power level over its own mean (the issue's fallback to a fitted gas-power process:
-docs/methodology.md, "Own generation"). The plant's gain each month is the site's operating
-surplus with it less the grid-only site's (:func:`hashpivot.valuation.generation.site_surplus_usd`),
+history's hourly shape; the gas price is the fitted gas process
+(:func:`hashpivot.market.gas.gas_paths`: Henry Hub log mean-reverting from the ``[generation]``
+level, its shock correlated with the path's power shock; docs/methodology.md, "Own
+generation"), drawn only here, so a site without generation pays nothing for it. The plant's
+gain each month is the site's operating surplus with it less the grid-only site's
+(:func:`hashpivot.valuation.generation.site_surplus_usd`),
 from the month the gas plant is built, less fixed O&M; the capital is spent in the first month
 and the plant's straight-line remaining value is added at the horizon.
 """
@@ -24,8 +27,10 @@ from hashpivot.calendar import month_seconds
 from hashpivot.engine.case import CompareCase
 from hashpivot.engine.strategies.base import BatchContext, StrategyValue, scaled
 from hashpivot.engine.strategies.context import revenue_per_site_mwh
+from hashpivot.market.gas import gas_paths
 from hashpivot.power.generation.merit import merit_dispatch
 from hashpivot.power.generation.specs import SitePlant
+from hashpivot.power.generation.storage import battery_dispatch
 from hashpivot.types import FloatArray
 from hashpivot.valuation.generation import site_surplus_usd
 
@@ -63,7 +68,7 @@ def _template(case: CompareCase) -> SupplierTemplate:
     if plant.solar is not None:
         ren += plant.solar.capacity_mwac * solar_cf(plant.solar, idx)
     if plant.wind is not None:
-        ren += plant.wind.capacity_mw * wind_cf(plant.wind, len(idx))
+        ren += plant.wind.capacity_mw * wind_cf(plant.wind, len(idx), hours_utc=idx)
     shapes, rens = [], []
     for moy in range(1, 13):
         sel = np.flatnonzero(idx.month == moy)
@@ -89,21 +94,26 @@ def _surplus(
 ) -> FloatArray:
     """The site's operating surplus over the hours given, per path [USD]."""
     g = plant.grid
-    d = merit_dispatch(
-        price_usd_per_mwh=price,
-        renewable_mw=ren,
-        gas_available_mw=0.0
+    kw: dict[str, Any] = {
+        "price_usd_per_mwh": price,
+        "renewable_mw": ren,
+        "gas_available_mw": 0.0
         if plant.gas is None
         else plant.gas.capacity_mw * plant.gas.availability_frac,
-        gas_cost_usd_per_mwh=gas_cost,
-        ai_load_mw=plant.ai_load_mw,
-        mining_mw=plant.mining_mw,
-        mining_value_usd_per_mwh=value,
-        import_limit_mw=g.import_limit_mw,
-        export_limit_mw=g.export_limit_mw,
-        import_adder_usd_per_mwh=g.import_adder_usd_per_mwh,
-        unserved_usd_per_mwh=plant.unserved_usd_per_mwh,
-    )
+        "gas_cost_usd_per_mwh": gas_cost,
+        "ai_load_mw": plant.ai_load_mw,
+        "mining_mw": plant.mining_mw,
+        "mining_value_usd_per_mwh": value,
+        "import_limit_mw": g.import_limit_mw,
+        "export_limit_mw": g.export_limit_mw,
+        "import_adder_usd_per_mwh": g.import_adder_usd_per_mwh,
+        "unserved_usd_per_mwh": plant.unserved_usd_per_mwh,
+    }
+    b = plant.battery
+    if b is not None and b.power_mw > 0 and b.energy_mwh > 0:
+        d = battery_dispatch(battery=b, **kw)
+    else:
+        d = merit_dispatch(**kw)
     return site_surplus_usd(
         d,
         price_usd_per_mwh=price,
@@ -122,7 +132,9 @@ def plant_gain_usd(ctx: BatchContext, t: SupplierTemplate) -> FloatArray:
     grid_only = replace(plant, gas=None, solar=None, wind=None, battery=None)
     h, off = ctx.horizon, case.offset
     level = scaled(ctx.scen.power_price_usd_per_mwh[:, off : off + h], ctx.factors.power_price)
-    gas = sc.henry_hub_usd_per_mmbtu * level / level.mean(axis=1, keepdims=True)
+    gas = gas_paths(
+        sc.henry_hub_usd_per_mmbtu, ctx.scen.power_price_usd_per_mwh, case.market_params.power_price
+    )[:, off : off + h]
     value = revenue_per_site_mwh(ctx.mined)
     hours = month_seconds(case.start, h) / 3600.0
     gain = np.zeros((ctx.paths, h))

@@ -1,6 +1,7 @@
 """Own generation behind the meter: gas, solar (pvlib), wind, battery and the grid connection;
 the site as a PyPSA network solved by linopy on HiGHS (dispatch and sizing), and a vectorised
-merit-order dispatch for Monte Carlo paths (exact without a battery).
+merit-order dispatch for Monte Carlo paths (exact without a battery; with one, the daily greedy
+of :mod:`hashpivot.power.generation.storage`).
 
 pypsa, linopy, highspy and pvlib are the ``supply`` extra: imported only where used
 (:func:`require_supply` names the extra where it is missing).
@@ -15,6 +16,7 @@ from hashpivot.power.generation.specs import (
     Battery,
     GasPlant,
     GridConnection,
+    HourlyResource,
     SitePlant,
     SolarPlant,
     SupplyCase,
@@ -26,6 +28,7 @@ __all__ = [
     "GasPlant",
     "GridConnection",
     "HourlyDispatch",
+    "HourlyResource",
     "SitePlant",
     "SolarPlant",
     "SupplyCase",

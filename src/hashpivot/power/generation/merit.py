@@ -16,7 +16,13 @@ import numpy as np
 
 from hashpivot.types import FloatArray
 
-__all__ = ["HourlyDispatch", "clear_steps", "merit_dispatch", "operating_cost_usd"]
+__all__ = [
+    "HourlyDispatch",
+    "clear_steps",
+    "merit_dispatch",
+    "operating_cost_usd",
+    "site_steps",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,6 +103,38 @@ def _clear_flat(
     return out_s, out_d
 
 
+Steps = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+
+
+def site_steps(
+    *,
+    price_usd_per_mwh: FloatArray,
+    renewable_mw: FloatArray | float,
+    gas_available_mw: float,
+    gas_cost_usd_per_mwh: FloatArray | float,
+    ai_load_mw: float,
+    mining_mw: float,
+    mining_value_usd_per_mwh: FloatArray | float,
+    import_limit_mw: float,
+    export_limit_mw: float,
+    import_adder_usd_per_mwh: float = 0.0,
+    unserved_usd_per_mwh: float = 10_000.0,
+) -> Steps:
+    """The site's step market ``(supply MW, cost, demand MW, value)``, each ``(3, ...)``:
+    supply renewables (0), gas, import (price + adder); demand AI (value of lost load), miners
+    (their value), export (price); every array broadcast to the price's shape."""
+    p = np.asarray(price_usd_per_mwh, dtype=np.float64)
+
+    def b(x: FloatArray | float) -> FloatArray:
+        return np.broadcast_to(np.asarray(x, dtype=np.float64), p.shape)
+
+    supply = np.stack([b(renewable_mw), b(gas_available_mw), b(import_limit_mw)])
+    cost = np.stack([b(0.0), b(gas_cost_usd_per_mwh), p + import_adder_usd_per_mwh])
+    demand = np.stack([b(ai_load_mw), b(mining_mw), b(export_limit_mw)])
+    value = np.stack([b(unserved_usd_per_mwh), b(mining_value_usd_per_mwh), p])
+    return supply, cost, demand, value
+
+
 def merit_dispatch(
     *,
     price_usd_per_mwh: FloatArray,
@@ -114,15 +152,21 @@ def merit_dispatch(
     """Merit-order dispatch of the site (no battery), every array broadcast to the price's
     shape ``(..., hours)``."""
     p = np.asarray(price_usd_per_mwh, dtype=np.float64)
-
-    def b(x: FloatArray | float) -> FloatArray:
-        return np.broadcast_to(np.asarray(x, dtype=np.float64), p.shape)
-
-    supply = np.stack([b(renewable_mw), b(gas_available_mw), b(import_limit_mw)])
-    cost = np.stack([b(0.0), b(gas_cost_usd_per_mwh), p + import_adder_usd_per_mwh])
-    demand = np.stack([b(ai_load_mw), b(mining_mw), b(export_limit_mw)])
-    value = np.stack([b(unserved_usd_per_mwh), b(mining_value_usd_per_mwh), p])
-    s, d = clear_steps(supply, cost, demand, value)
+    s, d = clear_steps(
+        *site_steps(
+            price_usd_per_mwh=p,
+            renewable_mw=renewable_mw,
+            gas_available_mw=gas_available_mw,
+            gas_cost_usd_per_mwh=gas_cost_usd_per_mwh,
+            ai_load_mw=ai_load_mw,
+            mining_mw=mining_mw,
+            mining_value_usd_per_mwh=mining_value_usd_per_mwh,
+            import_limit_mw=import_limit_mw,
+            export_limit_mw=export_limit_mw,
+            import_adder_usd_per_mwh=import_adder_usd_per_mwh,
+            unserved_usd_per_mwh=unserved_usd_per_mwh,
+        )
+    )
     zero = np.zeros(p.shape)
     return HourlyDispatch(
         renewable_mw=s[0],

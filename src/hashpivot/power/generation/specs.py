@@ -9,9 +9,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hashpivot.errors import InputError
+import numpy as np
+import numpy.typing as npt
 
-__all__ = ["Battery", "GasPlant", "GridConnection", "SitePlant", "SolarPlant", "WindPlant"]
+from hashpivot.errors import InputError
+from hashpivot.types import FloatArray
+
+__all__ = [
+    "Battery",
+    "GasPlant",
+    "GridConnection",
+    "HourlyResource",
+    "SitePlant",
+    "SolarPlant",
+    "WindPlant",
+]
+
+
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
+class HourlyResource:
+    """A measured hourly resource series (irradiance or wind speed) from a file.
+
+    hours_utc : hour starts, UTC, strictly increasing (datetime64[s])
+    columns : the series by name (``ghi_w_m2``, ``dni_w_m2``, ``dhi_w_m2``; ``wind_speed_m_s``)
+    source : the file it came from (for messages)
+    """
+
+    hours_utc: npt.NDArray[np.datetime64]
+    columns: dict[str, FloatArray]
+    source: str
 
 
 def _nonneg(name: str, value: float, unit: str) -> None:
@@ -84,6 +110,8 @@ class SolarPlant:
     capacity_mwac, dc_ac_ratio : inverter MW and DC/AC ratio; degradation_frac_per_year
     latitude_deg, longitude_deg : site [degrees]; tilt_deg defaults to the latitude
     capex_usd_per_wac, fom_usd_per_kw_year : costs
+    irradiance : measured hourly GHI (or GHI/DNI/DHI) replacing clear sky x cloudiness
+    single_axis_tracking : modules on north-south single-axis trackers (else fixed tilt)
     """
 
     capacity_mwac: float
@@ -93,6 +121,8 @@ class SolarPlant:
     degradation_frac_per_year: float = 0.005
     capex_usd_per_wac: float = 1.2
     fom_usd_per_kw_year: float = 20.0
+    single_axis_tracking: bool = False
+    irradiance: HourlyResource | None = None
 
     def __post_init__(self) -> None:
         _nonneg("generation.solar.capacity_mwac", self.capacity_mwac, "MWac")
@@ -112,6 +142,7 @@ class WindPlant:
 
     capacity_mw : nameplate [MW]; weibull_k, weibull_c_m_s : shape and scale of hub-height
     wind speed [-, m/s]; capex_usd_per_kw, fom_usd_per_kw_year : costs
+    wind_speed : measured hourly hub-height speeds replacing the Weibull series
     """
 
     capacity_mw: float
@@ -119,6 +150,7 @@ class WindPlant:
     weibull_c_m_s: float = 8.5
     capex_usd_per_kw: float = 1_500.0
     fom_usd_per_kw_year: float = 40.0
+    wind_speed: HourlyResource | None = None
 
     def __post_init__(self) -> None:
         _nonneg("generation.wind.capacity_mw", self.capacity_mw, "MW")
@@ -236,8 +268,8 @@ class SupplyCase:
     """Own generation as the engine sees it: the plant, the gas price level and the plant's
     discount rate (the ``[generation]`` table of a site file).
 
-    henry_hub_usd_per_mmbtu : gas price level [USD/MMBtu]; on Monte Carlo paths it moves with
-        the power path's month over its mean (docs/methodology.md, "Own generation")
+    henry_hub_usd_per_mmbtu : gas price level today [USD/MMBtu]; on Monte Carlo paths the
+        fitted gas process starts from it (hashpivot.market.gas, docs/methodology.md)
     discount_rate : the plant's rate (annualised capital in sizing, its NPV) [fraction/year]
     """
 

@@ -44,7 +44,11 @@ def site_inputs(
     p = np.asarray(price_usd_per_mwh, dtype=np.float64)
     n = p.shape[-1]
     sol = solar_cf(plant.solar, hours_utc, seed=seed) if plant.solar is not None else np.zeros(n)
-    wnd = wind_cf(plant.wind, n, seed=seed) if plant.wind is not None else np.zeros(n)
+    wnd = (
+        wind_cf(plant.wind, n, seed=seed, hours_utc=hours_utc)
+        if plant.wind is not None
+        else np.zeros(n)
+    )
     return SiteInputs(
         price_usd_per_mwh=p,
         gas_usd_per_mmbtu=np.broadcast_to(np.asarray(gas_usd_per_mmbtu, dtype=np.float64), (n,)),
