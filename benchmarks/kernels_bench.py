@@ -11,6 +11,9 @@ the best of ``--repeat`` runs after one warm-up call (so compile time is exclude
 - dispatch: run shares under run constraints (min run 4 h, min down 2 h, ramp 0.5/h) over a
   year of hours for paths / 10 paths: ``dispatch_run_frac`` (the kernel) against the interval
   loop it replaced (numpy across paths, ``tests/dispatch_reference.py``).
+- soc: the battery greedy's state-of-charge run (``power/generation/_soc_kernel.run_soc``)
+  over a year of hours for paths / 10 paths against the numpy recursion across paths it
+  replaced (``tests/soc_reference.py``).
 - policy: :func:`hashpivot.engine.switching.apply_policy` (``COMPILED`` True against False) on
   a Longstaff-Schwartz policy fitted to 180 monthly dates with a 2-variable state.
 - switch: ``strategies.lease._switch_compiled`` against the numpy arithmetic of
@@ -178,6 +181,29 @@ def bench_switch(paths: int, months: int, repeat: int) -> tuple[float, float]:
     return _best(lambda: _switch_numpy(d), repeat), _best(kernel, repeat)
 
 
+def bench_soc(paths: int, months: int, repeat: int) -> tuple[float, float]:
+    """The battery's state of charge hour by hour over a year for ``paths // 10`` paths: the
+    numpy recursion across paths (``tests/soc_reference.py``) against the kernel."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from hashpivot.power.generation.specs import Battery
+    from hashpivot.power.generation.storage import _run_soc
+    from soc_reference import soc_reference
+
+    rng = np.random.default_rng(2026)
+    n = max(1, paths // 10)
+    b = Battery(power_mw=50.0, energy_mwh=200.0, round_trip_efficiency_frac=0.86)
+    plan_c = np.where(rng.uniform(size=(n, 8760)) < 0.3, 50.0, 0.0)
+    plan_d = np.where((plan_c == 0.0) & (rng.uniform(size=(n, 8760)) < 0.3), 50.0, 0.0)
+    room = (np.full((n, 8760), 60.0), np.full((n, 8760), 60.0))
+    want = soc_reference(plan_c, plan_d, b, 24, 0)
+    got = _run_soc((plan_c, plan_d), room, b, 24, 0)
+    assert np.allclose(want[0], got[0]) and np.allclose(want[1], got[1])
+    return (
+        _best(lambda: soc_reference(plan_c, plan_d, b, 24, 0), repeat),
+        _best(lambda: _run_soc((plan_c, plan_d), room, b, 24, 0), repeat),
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--paths", type=int, default=5000)
@@ -190,6 +216,7 @@ def main() -> None:
     for name, fn in (
         ("chain", bench_chain),
         ("dispatch", bench_dispatch),
+        ("soc", bench_soc),
         ("policy", bench_policy),
         ("switch", bench_switch),
     ):

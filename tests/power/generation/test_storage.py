@@ -26,6 +26,7 @@ from hashpivot.power.generation import (
 )
 from hashpivot.power.generation.lp import SiteInputs, solve_site
 from hashpivot.power.generation.storage import _run_soc, battery_dispatch
+from soc_reference import soc_reference
 
 VOLL = 5_000.0
 
@@ -244,28 +245,6 @@ def test_a_battery_of_no_power_is_the_merit_order() -> None:
         np.testing.assert_array_equal(getattr(d, name), getattr(m, name))
 
 
-def _soc_reference(
-    plan_c: np.ndarray, plan_d: np.ndarray, b: Battery, hours_per_day: int, day_start: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The numpy recursion the compiled kernel replaced, across paths hour by hour."""
-    n, hours = plan_c.shape
-    sq = math.sqrt(b.round_trip_efficiency_frac)
-    budget = b.max_cycles_per_day * b.energy_mwh
-    ch, dis = np.zeros((n, hours)), np.zeros((n, hours))
-    soc = np.zeros(n)
-    for _ in range(2):
-        left = np.full(n, budget)
-        for t in range(hours):
-            if t % hours_per_day == day_start:
-                left[:] = budget
-            c = np.clip(np.minimum(plan_c[:, t], (b.energy_mwh - soc) / sq), 0.0, None)
-            x = np.clip(np.minimum(np.minimum(plan_d[:, t], soc * sq), left), 0.0, None)
-            soc = soc + c * sq - x / sq
-            left -= x
-            ch[:, t], dis[:, t] = c, x
-    return ch, dis
-
-
 @settings(max_examples=30)
 @given(seed=st.integers(0, 10_000), start=st.integers(0, 23), cycles=st.floats(0.1, 3.0))
 def test_the_compiled_state_of_charge_equals_the_numpy_recursion(
@@ -276,7 +255,7 @@ def test_the_compiled_state_of_charge_equals_the_numpy_recursion(
     plan_c = rng.choice([0.0, 5.0, 10.0], (3, 72)) * rng.uniform(0.0, 1.0, (3, 72)).round()
     plan_d = np.where(plan_c > 0, 0.0, rng.choice([0.0, 5.0, 10.0], (3, 72)))
     room = (np.full((3, 72), 8.0), np.full((3, 72), 9.0))
-    want = _soc_reference(np.minimum(plan_c, 8.0), np.minimum(plan_d, 9.0), b, 24, start)
+    want = soc_reference(np.minimum(plan_c, 8.0), np.minimum(plan_d, 9.0), b, 24, start)
     got = _run_soc((plan_c, plan_d), room, b, 24, start)
     np.testing.assert_allclose(got[0], want[0], atol=1e-12)
     np.testing.assert_allclose(got[1], want[1], atol=1e-12)
