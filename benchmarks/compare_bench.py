@@ -41,11 +41,17 @@ SITE = Path(__file__).resolve().parents[1] / "examples/sites/permian-west-100mw-
 
 
 def rng_floor_seconds(
-    paths: int, months: int, seed: int, tails: PriceTails = PriceTails.NORMAL
+    paths: int,
+    months: int,
+    seed: int,
+    tails: PriceTails = PriceTails.NORMAL,
+    parameter_draws: bool = False,
 ) -> float:
     """Draw the random numbers the market model draws, in blocks of BLOCK_PATHS, fresh arrays
     per block: 6 x paths x months normals, plus (Student-t BTC tails) one gamma variate per
-    path-month (market.shocks.student_t_shocks) or (Merton) one Poisson and one normal."""
+    path-month (market.shocks.student_t_shocks) or (Merton) one Poisson and one normal, plus
+    (hashrate parameter uncertainty) one uniform and two normals per path
+    (market.parameter_draws)."""
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
     left = paths
@@ -57,6 +63,9 @@ def rng_floor_seconds(
         elif tails is PriceTails.MERTON:
             rng.poisson(0.1, size=(months, n))
             rng.standard_normal((months, n))
+        if parameter_draws:
+            rng.random(n)
+            rng.standard_normal((2, n))
         left -= n
     return time.perf_counter() - t0
 
@@ -102,7 +111,10 @@ def main() -> None:
     market_months = case.market_months + 1
     drawn = a.paths + (TRAIN_PATHS if case.lease is not None else 0)
     floor_normals = rng_floor_seconds(drawn, market_months, 2)
-    floor = rng_floor_seconds(drawn, market_months, 2, case.market_params.btc.tails)
+    hr = case.market_params.hashrate
+    floor = rng_floor_seconds(
+        drawn, market_months, 2, case.market_params.btc.tails, hr.has_parameter_uncertainty
+    )
     ref = reference_seconds_per_path(case, a.reference_paths)
     out = {
         "paths": a.paths,

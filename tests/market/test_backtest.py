@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -87,3 +88,27 @@ def test_backtest_momentum_flag_reaches_the_model(
     assert result["hashrate_momentum"] is True
     (origin,) = result["origins"]
     assert origin["origin"] == "2022-12"
+
+
+def test_the_band_terms_widen_an_origins_bands_and_keep_its_median(shared_data: Path) -> None:
+    """2022-12 origin, month 12, conditional on BTC (docs/methodology.md table): the fit's
+    residual autocorrelation 0.40 alone takes a 12-month sum's variance up ~2x, and the
+    parameter draws add more, so log(P90/P10) grows from 0.53 (308-523 EH/s) to about 0.92
+    (250-628 EH/s) while the P50 stays at ~400 EH/s."""
+    from hashpivot.api.backtest import _history
+    from hashpivot.api.calibration import fleet_efficiency_fit
+    from hashpivot.market.backtest import forecast_origin
+
+    daily, _ = _history(shared_data)
+    origin = date(2022, 12, 31)
+    trend = fleet_efficiency_fit(origin).log_trend_per_year
+    kw: dict[str, Any] = dict(
+        horizon_months=12, paths=2000, seed=2026, fleet_efficiency_log_trend_per_year=trend
+    )
+    new = forecast_origin(daily, origin, **kw).bands_hashrate["conditional"][:, 11]
+    old = forecast_origin(
+        daily, origin, parameter_uncertainty=False, shock_persistence=False, **kw
+    ).bands_hashrate["conditional"][:, 11]
+    assert math.log(old[2] / old[0]) == pytest.approx(0.53, abs=0.03)
+    assert math.log(new[2] / new[0]) == pytest.approx(0.92, abs=0.05)
+    assert new[1] == pytest.approx(old[1], rel=0.03)

@@ -34,6 +34,7 @@ from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
 from hashpivot.market.calibrate import MarketCalibration, MonthlySeries, calibrate_market
 from hashpivot.market.fitting import Estimate
+from hashpivot.market.parameter_draws import draw_hashrate_parameters
 from hashpivot.market.params import DEFAULT_PARAMS, MarketParams
 from hashpivot.market.simulate import log_fee_share_paths, log_hashrate_paths, simulate
 from hashpivot.market.state import StartState, subsidy_schedule_btc_per_block
@@ -70,9 +71,16 @@ class OriginForecast:
     fit: MarketCalibration
 
 
-def _params_at(fit: MarketCalibration, btc_expected_growth_per_year: float) -> MarketParams:
-    """The default market with the origin's fitted BTC vol, hashrate response, fee share and
-    their correlations; the BTC drift by the expected-growth rule."""
+def _params_at(
+    fit: MarketCalibration,
+    btc_expected_growth_per_year: float,
+    *,
+    parameter_uncertainty: bool = True,
+    shock_persistence: bool = True,
+) -> MarketParams:
+    """The default market with the origin's fitted BTC vol, hashrate response (its standard
+    errors and residual autocorrelation as asked), fee share and their correlations; the BTC
+    drift by the expected-growth rule."""
     b, h, f = fit.btc_price, fit.hashrate, fit.fee_share
     vol = b.vol_per_year.value
     btc = replace(
@@ -88,7 +96,9 @@ def _params_at(fit: MarketCalibration, btc_expected_growth_per_year: float) -> M
     return replace(
         DEFAULT_PARAMS,
         btc=btc,
-        hashrate=h.to_params(),
+        hashrate=h.to_params(
+            parameter_uncertainty=parameter_uncertainty, shock_persistence=shock_persistence
+        ),
         fee_share=fee,
         correlation=tuple(tuple(r) for r in corr),
     )
@@ -140,7 +150,8 @@ def _conditional(
     z = rng.standard_normal((2, months - 1, paths))
     logit_fee = log_fee_share_paths(params, start, months, paths, z[0])
     log_price = np.repeat(log_price_mean_usd[:, None], paths, axis=1)
-    log_hr = log_hashrate_paths(params, start, log_price, logit_fee, subsidy, z[1])
+    draws = draw_hashrate_parameters(params.hashrate, paths, rng)
+    log_hr = log_hashrate_paths(params, start, log_price, logit_fee, subsidy, z[1], draws)
     revenue = pr.BLOCKS_PER_DAY * subsidy[:, None] * (1.0 + np.exp(logit_fee)) / pr.PH_PER_EH
     hashprice = revenue * np.exp(log_price - log_hr)
     return np.exp(log_hr).T, hashprice.T
@@ -157,10 +168,14 @@ def forecast_origin(
     btc_expected_growth_per_year: float = 0.10,
     since: date = date(2017, 1, 1),
     momentum: bool = False,
+    parameter_uncertainty: bool = True,
+    shock_persistence: bool = True,
 ) -> OriginForecast:
     """Fit up to ``origin`` (inclusive), forecast ``horizon_months`` from the origin's month;
     ``momentum``: the hashrate model with the ASIC-pipeline term (fitted where the window
-    allows, :data:`hashpivot.market.calibrate.MIN_MONTHS_FOR_MOMENTUM`)."""
+    allows, :data:`hashpivot.market.calibrate.MIN_MONTHS_FOR_MOMENTUM`);
+    ``parameter_uncertainty`` / ``shock_persistence``: the hashrate parameters drawn per path
+    from their standard errors / the AR(1) shock (:meth:`HashrateFit.to_params`)."""
     fit = calibrate_market(
         history.dates,
         history.btc_price_usd,
@@ -177,7 +192,12 @@ def forecast_origin(
     if k >= ms.month.size or ms.month[k] != np.datetime64(origin, "M"):
         raise InputError("origin", origin, "a month inside the history")
     end = min(k + horizon_months, ms.month.size - 1)
-    params = _params_at(fit, btc_expected_growth_per_year)
+    params = _params_at(
+        fit,
+        btc_expected_growth_per_year,
+        parameter_uncertainty=parameter_uncertainty,
+        shock_persistence=shock_persistence,
+    )
     start = _start_at(ms, k, _height_at(history, origin))
     rng = np.random.default_rng(np.random.SeedSequence([seed, origin.year, origin.month]))
     n = horizon_months + 1
@@ -278,8 +298,11 @@ def walk_forward(
     fleet_efficiency_trend: Callable[[date], Estimate],
     horizons_months: tuple[int, ...] = (12, 24),
     momentum: bool = False,
+    parameter_uncertainty: bool = True,
+    shock_persistence: bool = True,
 ) -> tuple[list[OriginForecast], list[Score]]:
-    """Forecast from every origin at the longest horizon; score each mode at each horizon."""
+    """Forecast from every origin at the longest horizon; score each mode at each horizon
+    (the options as :func:`forecast_origin`)."""
     if not origins:
         raise InputError("origins", origins, "at least one year-end")
     longest = max(horizons_months)
@@ -292,6 +315,8 @@ def walk_forward(
             seed=seed,
             fleet_efficiency_log_trend_per_year=fleet_efficiency_trend(o),
             momentum=momentum,
+            parameter_uncertainty=parameter_uncertainty,
+            shock_persistence=shock_persistence,
         )
         for o in origins
     ]

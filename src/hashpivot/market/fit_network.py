@@ -3,7 +3,7 @@ term and the ASIC-pipeline momentum term) and AR(1) mean reversion of a transfor
 (fee share). See docs/methodology.md."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -56,15 +56,33 @@ class HashrateFit:
     fleet_efficiency_log_trend_per_year: Estimate = NO_TREND
     growth_momentum: Estimate = NO_TREND
 
-    def to_params(self, *, months_after_window: float = 0.0) -> HashrateParams:
+    @property
+    def residual_autocorrelation(self) -> float:
+        """Lag-1 autocorrelation of the residuals [-] (0 with fewer than 3)."""
+        e = self.residuals
+        if e.size < 3:
+            return 0.0
+        d = e - e.mean()
+        return float(np.dot(d[1:], d[:-1]) / np.dot(d, d))
+
+    def to_params(
+        self,
+        *,
+        months_after_window: float = 0.0,
+        parameter_uncertainty: bool = True,
+        shock_persistence: bool = True,
+    ) -> HashrateParams:
         """Process parameters; the equilibrium hashprice is carried ``months_after_window``
-        months past the last month of the window along its trend."""
+        months past the last month of the window along its trend. ``parameter_uncertainty``:
+        the standard errors of ``alpha``, ``log(equilibrium)`` (``se(eq) / eq``, delta
+        method) and the trend go along (drawn per path); ``shock_persistence``: the shock is
+        AR(1) with the residuals' lag-1 autocorrelation."""
         d = self.equilibrium_hashprice_log_trend_per_year.value
         e = self.fleet_efficiency_log_trend_per_year.value
         eq = self.equilibrium_hashprice_usd_per_ph_day.value * math.exp(
             d * months_after_window / 12
         )
-        return HashrateParams(
+        params = HashrateParams(
             gap_speed_per_month=self.gap_speed_per_month.value,
             hashprice_change_response=self.hashprice_change_response.value,
             equilibrium_hashprice_usd_per_ph_day=eq,
@@ -72,6 +90,18 @@ class HashrateFit:
             vol_per_year=self.vol_per_year.value,
             fleet_efficiency_log_trend_per_year=e,
             growth_momentum=self.growth_momentum.value,
+            shock_persistence=self.residual_autocorrelation if shock_persistence else 0.0,
+        )
+        if not parameter_uncertainty:
+            return params
+        eq_e = self.equilibrium_hashprice_usd_per_ph_day
+        return replace(
+            params,
+            gap_speed_std_error_per_month=self.gap_speed_per_month.std_error,
+            equilibrium_hashprice_log_std_error=eq_e.std_error / eq_e.value,
+            hashcost_log_trend_std_error_per_year=(
+                self.equilibrium_hashprice_log_trend_per_year.std_error
+            ),
         )
 
 

@@ -79,7 +79,8 @@ class MarketParams:
             )
 
     def with_zero_volatility(self) -> MarketParams:
-        """The same market with every volatility and jump set to zero (deterministic paths).
+        """The same market with every volatility and jump set to zero and the hashrate
+        parameters taken as known (deterministic paths).
 
         The BTC log drift gains back ``sigma^2 / 2``, so the deterministic path follows the
         *mean* of the stochastic one (with normal shocks): the projection the Monte Carlo
@@ -94,7 +95,7 @@ class MarketParams:
                 vol_per_year=0.0,
                 jump_intensity_per_year=0.0,
             ),
-            hashrate=replace(self.hashrate, vol_per_year=0.0),
+            hashrate=replace(self.hashrate.point_estimates(), vol_per_year=0.0),
             fee_share=replace(self.fee_share, vol_per_year=0.0),
             rent=replace(self.rent, vol_per_year=0.0),
             gpu_rate=replace(self.gpu_rate, vol_per_year=0.0),
@@ -131,7 +132,10 @@ class MarketParams:
 #   dates of the 30 ASIC models of config/catalogue/asic.csv released by 2025-08);
 #   hashrate with the equilibrium hashprice moving with hashcost along that trend:
 #   alpha 0.0578 ± 0.012/month, beta 0.078 ± 0.035, equilibrium hashprice
-#   $25.6 ± 6.3/PH/day in 2025-08, vol 0.258/yr (the free-trend fit: trend -0.093 ± 0.098/yr);
+#   $25.6 ± 6.3/PH/day in 2025-08 (log SE 0.245), vol 0.258/yr, residual lag-1
+#   autocorrelation 0.364 (the AR(1) shock), the free-trend fit: trend -0.093 ± 0.098/yr;
+#   the SEs of alpha, log equilibrium and the trend are drawn once per path (walk-forward
+#   coverage, docs/methodology.md);
 #   fee share logit mean -3.46 (3.05%), kappa 2.19 ± 0.82/yr, vol 1.97/yr;
 #   residual correlations (monthly-average returns) btc-hashrate 0.23, btc-fee 0.35,
 #   hashrate-fee -0.06.
@@ -153,6 +157,10 @@ DEFAULT_PARAMS = MarketParams(
         equilibrium_hashprice_log_trend_per_year=0.0,
         vol_per_year=0.258,
         fleet_efficiency_log_trend_per_year=-0.2094,
+        shock_persistence=0.364,
+        gap_speed_std_error_per_month=0.012,
+        equilibrium_hashprice_log_std_error=0.245,
+        hashcost_log_trend_std_error_per_year=0.012,
     ),
     fee_share=MeanRevertingParams(
         long_run_level=0.0305,

@@ -11,6 +11,7 @@ from scipy import special
 
 from hashpivot.errors import InputError
 from hashpivot.market import processes as pr
+from hashpivot.market.parameter_draws import HashrateDraws, draw_hashrate_parameters
 from hashpivot.market.params import MarketParams
 from hashpivot.market.processes import (
     FACTORS,
@@ -61,7 +62,10 @@ def simulate(
     correlation sub-matrix, runs each process's monthly recursion with numpy ops across the
     block's paths (:mod:`hashpivot.market.processes`), and writes the block's rows of the
     outputs. Student-t tails add one gamma draw, Merton jumps one Poisson and one normal draw
-    per path-month. The result depends only on ``rng``'s state, ``paths`` and the inputs.
+    per path-month. With hashrate parameter standard errors, each path draws its own
+    hashrate parameters once, from a stream of the generator's SeedSequence of its own
+    (:func:`hashpivot.market.parameter_draws.draw_hashrate_parameters`; the shocks unchanged).
+    The result depends only on ``rng``'s state and seed, ``paths`` and the inputs.
 
     rent_anchor_usd_per_kw_month : optional long-run rent path ``(months,)`` (e.g. from a
         power-gap model) that replaces ``params.rent``'s level and trend; or one per path
@@ -91,12 +95,14 @@ def simulate(
     own = None
     if params.rent_loading < 1.0:
         own = rent_own_generator(rng, params.rent_own_stream)
+    draws = draw_hashrate_parameters(params.hashrate, paths, rng)
     for p0 in range(0, paths, BLOCK_PATHS):
         p1 = min(p0 + BLOCK_PATHS, paths)
         mean = rent_mean if rent_mean.ndim == 1 else rent_mean[p0:p1].T  # month-major
         block = _simulate_block(
-            params, start, months, p1 - p0, rng, active, cholesky, subsidy, mean, own
-        )
+            params, start, months, p1 - p0, rng, active, cholesky, subsidy, mean, own,
+            None if draws is None else draws.rows(p0, p1),
+        )  # fmt: skip
         for name, month_major in block.items():
             out[name][p0:p1] = month_major.T
     return MarketScenarios(start=start.as_of, subsidy_btc_per_block=subsidy, **out)
@@ -143,6 +149,7 @@ def _simulate_block(
     subsidy: FloatArray,
     rent_mean: FloatArray,
     own: np.random.Generator | None = None,
+    draws: HashrateDraws | None = None,
 ) -> dict[str, FloatArray]:
     """One block of paths, every array month-major ``(months, paths)``; ``own``: the rent
     index's own shocks (a rent loading < 1), drawn after the block's market draws."""
@@ -162,7 +169,7 @@ def _simulate_block(
     )
     logit_fee = log_fee_share_paths(params, start, months, paths, shocks.get(Factor.FEE_SHARE))
     log_hr = log_hashrate_paths(
-        params, start, log_price, logit_fee, subsidy, shocks.get(Factor.HASHRATE)
+        params, start, log_price, logit_fee, subsidy, shocks.get(Factor.HASHRATE), draws
     )
     out = _levels(params, start, months, paths, shocks, rent_mean)
     # fees = subsidy x f / (1 - f) = subsidy x exp(logit f)
@@ -199,9 +206,11 @@ def log_hashrate_paths(
     logit_fee: FloatArray,
     subsidy: FloatArray,
     shocks: FloatArray | None,
+    draws: HashrateDraws | None = None,
 ) -> FloatArray:
     """Log hashrate, month-major ``(months, paths)``, of the error-correction model driven by
-    the log BTC price and logit fee share paths (month-major) and the subsidy ``(months,)``.
+    the log BTC price and logit fee share paths (month-major) and the subsidy ``(months,)``;
+    ``draws``: per-path ``alpha``, equilibrium level and trend (parameter uncertainty).
 
     Revenue ``r = log(0.144 x subsidy / (1 - f) x price)`` with ``1 / (1 - f) = 1 + e^logit f``;
     the equilibrium hashprice follows hashcost: ``log eq + (e + d) t``
@@ -212,17 +221,22 @@ def log_hashrate_paths(
     log_rev += log_price
     log_rev += np.log(pr.BLOCKS_PER_DAY / pr.PH_PER_EH * subsidy)[:, None]
     h = params.hashrate
+    xbar = _trend(h.equilibrium_hashprice_usd_per_ph_day, h.hashcost_log_trend_per_year, months)
+    alpha: float | FloatArray = h.gap_speed_per_month
+    if draws is not None:
+        xbar, alpha = draws.log_equilibrium(xbar), draws.gap_speed_per_month
     return pr.hashrate_ecm_paths(
         math.log(start.network_hashrate_eh_s),
         log_rev,
-        _trend(h.equilibrium_hashprice_usd_per_ph_day, h.hashcost_log_trend_per_year, months),
-        h.gap_speed_per_month,
+        xbar,
+        alpha,
         h.hashprice_change_response,
         h.vol_per_year / SQRT12,
         shocks,
         start.hashprice_log_change_prev_month,
         growth_momentum=h.growth_momentum,
         log_growth_trailing_per_month=start.hashrate_log_growth_trailing_per_month,
+        shock_persistence=h.shock_persistence,
     )
 
 
