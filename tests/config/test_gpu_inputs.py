@@ -98,3 +98,19 @@ def test_rows_cite_the_gpu_bought_not_the_newest_row(tmp_path: Path) -> None:
     assert model != "VR200"
     assert rows["IT power per GPU"]["source"].startswith(f"catalogue gpu.csv ({model}):")
     assert "Vera Rubin" not in rows["IT power per GPU"]["source"]
+
+
+def test_catalogue_labels_the_performance_basis_and_prices_b200_on_contract() -> None:
+    cat = {s.model.value: s for s in load_gpu_catalogue(0.0).values()}
+    assert all(s.performance_basis for s in cat.values())
+    # NVIDIA's 3.3x (Vera Rubin NVL144 vs GB300 NVL72) is FP4 inference / FP8 training
+    vr = cat["VR200"]
+    assert vr.relative_performance == pytest.approx(3.3 * 2.528, abs=0.01)
+    assert "NOT dense BF16" in vr.performance_basis and "FP4" in vr.performance_basis
+    assert cat["H100"].performance_basis.startswith("dense BF16")
+    # B200 on the contract basis of H100 / GB200: on-demand $5.00 less the 20-40% reserved
+    # discount (midpoint 30%) = $3.50, not the $5.00 on-demand list
+    b200 = cat["B200"]
+    assert b200.rate_usd_per_gpu_hour == pytest.approx(5.00 * (1 - 0.30))
+    assert "on-demand" not in b200.rate_basis.split("(")[0] and "contract" in b200.rate_basis
+    assert "lyceum.technology" in b200.source and "inworld.ai" in b200.source

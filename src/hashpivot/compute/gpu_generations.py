@@ -87,7 +87,9 @@ class GpuSpec:
     rate_decay_frac_per_year : yearly decline of rate and price with age [fraction/year]
     rate_floor_usd_per_gpu_hour : the market rate never falls below this [USD/GPU-hour]
     release : first month the generation can be bought (None: undated)
-    relative_performance : throughput relative to the H100 [-] (dense BF16 where published)
+    relative_performance : throughput relative to the H100 [-] on ``performance_basis``
+    performance_basis : what the ratio compares (dense BF16 where published; VR200's is
+        NVIDIA's low-precision system claim, labelled so)
     label : the name shown (``VR200+1`` for a generation beyond the catalogue)
     """
 
@@ -101,6 +103,7 @@ class GpuSpec:
     source: str = ""
     release: date | None = None
     relative_performance: float = 1.0
+    performance_basis: str = ""
     capex_date: date | None = None
     rate_date: date | None = None
     label: str = ""

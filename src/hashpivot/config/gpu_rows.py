@@ -56,7 +56,8 @@ def _catalogue_rows(spec: GpuSpec, first: Purchase | None, start: date) -> list[
             f"${capex:,.0f}{when}{capped}; "
             + _quoted(f"catalogue ${bought.capex_usd_per_gpu:,.0f}", bought.capex_date)
             + f"; ${usd_per_performance(capex, bought.relative_performance):,.0f} per "
-            f"H100-equivalent (x{bought.relative_performance:.2f})",
+            f"H100-equivalent (x{bought.relative_performance:.2f}"
+            + (f", {bought.performance_basis})" if bought.performance_basis else ")"),
             "capex_usd_per_gpu",
             cat,
         ),
@@ -124,8 +125,9 @@ def _credit_row(case: GpuCloudCase) -> _Row:
     return (
         "contracted flows discounted at",
         f"{t.contract_discount_rate_per_year:.2%}/yr = risk-free {rf:.2%} + "
-        f"counterparty spread {spread[0]:.2%}{rating}; merchant revenue, opex, capex and "
-        f"terminal value at {site_rate:.2%}/yr",
+        f"counterparty spread {spread[0]:.2%}{rating}, on the contract's net flows (its "
+        f"revenue less the opex and capex serving it); the merchant share and the terminal "
+        f"value at {site_rate:.2%}/yr",
         "counterparty_rating",
         f"spread: {spread[1]}; risk-free: {rf_source}",
     )
