@@ -188,7 +188,8 @@ def test_gpu_cloud_matches_the_standalone_command_on_the_deterministic_path(case
 @pytest.mark.parametrize("gpu_file", ["h100-merchant.toml", "iren-microsoft.toml"])
 def test_gpu_flows_are_affine_in_the_market_rate(case, gpu_file: str) -> None:  # type: ignore[no-untyped-def]
     """The engine values the GPU cloud as fixed + per_rate x rate: check it against the
-    builder on a random rate path, for a merchant and a contracted (IREN-Microsoft) cloud."""
+    builder on a random rate path, for a merchant and a contracted (IREN-Microsoft) cloud, over
+    72 months (the contract ends inside the horizon)."""
     from hashpivot.api.compare import build_case as _build
     from hashpivot.compute.gpu_cloud import gpu_cloud_cash_flows
     from hashpivot.config.site import load_gpu_cloud_file
@@ -196,7 +197,7 @@ def test_gpu_flows_are_affine_in_the_market_rate(case, gpu_file: str) -> None:  
 
     gc = load_gpu_cloud_file(REPO / "examples/gpu" / gpu_file)
     c = replace(
-        _build(SITE, months=48),
+        _build(SITE, months=72),
         gpu=GpuOption(
             terms=gc.terms,
             conversion=gc.conversion,
@@ -205,9 +206,9 @@ def test_gpu_flows_are_affine_in_the_market_rate(case, gpu_file: str) -> None:  
     )
     t = gpu_template(c)
     assert t is not None and t.affine
-    x = 2.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, (3, 48)))
+    x = 2.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, (3, 72)))
     full = gpu_cloud_cash_flows(
-        gc.terms, gc.conversion, start=c.mining.start, months=48, gpu_rate_usd_per_gpu_hour=x
+        gc.terms, gc.conversion, start=c.mining.start, months=72, gpu_rate_usd_per_gpu_hour=x
     ).net_usd
     np.testing.assert_allclose(
         t.fixed_usd + t.per_rate_usd * x, full, rtol=1e-9, atol=1e-6 * np.abs(full).max()

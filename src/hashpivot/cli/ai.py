@@ -27,6 +27,7 @@ _LABELS: list[tuple[str, str, str]] = [
     # key, label, format
     ("npv_usd", "NPV (unlevered, incl. exit)", "usd"),
     ("project_npv_usd", "Project NPV on its own (its term, cap-rate exit)", "usd"),
+    ("npv_all_at_site_rate_usd", "  NPV with every flow at the site rate", "usd"),
     ("irr", "IRR (unlevered, annual)", "pct"),
     ("noi_usd_per_year", "NOI / EBITDA, first full year", "usd"),
     ("capex_usd", "Owner capex", "usd"),

@@ -56,6 +56,7 @@ from hashpivot.compute.gpu_generations import (
 )
 from hashpivot.compute.gpu_terms import GpuCloudTerms
 from hashpivot.compute.shell import lease_cash_flows
+from hashpivot.errors import InputError
 from hashpivot.types import CashFlows
 
 FloatArray = NDArray[np.float64]
@@ -64,6 +65,8 @@ __all__ = [
     "GpuCloudTerms",
     "GpuModel",
     "GpuSpec",
+    "check_contract_in_horizon",
+    "contracted_cost_share",
     "gpu_cloud_cash_flows",
     "gpus_per_it_mw",
     "market_rate_curve",
@@ -84,11 +87,31 @@ def _market_rate(
     return np.broadcast_to(curve, (paths, months)).copy()
 
 
+def check_contract_in_horizon(terms: GpuCloudTerms, conv: Conversion, months: int) -> None:
+    """Raise :class:`InputError` (``gpu_cloud.contract_years``) when a take-or-pay contract
+    (``contract_months`` from its phase's delivery) ends after the horizon ``months``: its
+    prepayment would be credited against the in-horizon hours only and the years past the
+    horizon valued at nothing (docs/methodology.md, "GPU cloud": the contract must end inside
+    the horizon; lengthen the horizon or shorten the contract)."""
+    if terms.contracted_share_frac <= 0 or terms.contract_months <= 0:
+        return
+    last = max((p.delivery_month for p in conv.phases), default=0)
+    if last + terms.contract_months > months:
+        room = max(months - last, 0)
+        raise InputError(
+            "gpu_cloud.contract_years",
+            terms.contract_months / 12.0,
+            f"a contract that ends inside the {months}-month horizon: at most {room / 12:g} "
+            f"years from the last delivery (month {last}), or a horizon of at least "
+            f"{last + terms.contract_months} months",
+        )
+
+
 def _contract_value_usd(terms: GpuCloudTerms, fleet: Fleet, hours_all: FloatArray) -> float:
     """Value of the take-or-pay contracts [USD]: each phase's first-purchase GPUs x the
     contracted share x the contract's hours x rate (each contract runs ``contract_months``
     from its phase's delivery; ``hours_all`` [h] covers every month up to the last
-    contract's end)."""
+    contract's end, inside the horizon: :func:`check_contract_in_horizon`)."""
     contract_value = 0.0
     for p in fleet.first_purchases:
         first = max(p.month, 0)
@@ -111,6 +134,27 @@ def _with_prepayment(
         revenue_usd = revenue_usd - prepay_usd * contracted_hours / contracted_hours.sum()
         revenue_usd[:, 0] += prepay_usd
     return revenue_usd
+
+
+def contracted_cost_share(terms: GpuCloudTerms, conv: Conversion, fleet: Fleet) -> FloatArray:
+    """Share of each month's opex and capex that serves the take-or-pay contract [fraction],
+    ``(months,)``: the contracted GPUs over the installed ones (at most 1) while a contract
+    runs, ``contracted_share_frac`` before any GPU is installed (the works that build the
+    contracted capacity), 0 after the last contract ends. The contract's net flows (its
+    revenue less this share of opex and capex) are what the counterparty's credit backs
+    (valuation/gpu_credit.py)."""
+    months = fleet.gpus.shape[0]
+    if terms.contracted_share_frac <= 0 or terms.contract_months <= 0:
+        return np.zeros(months)
+    end = max((p.delivery_month for p in conv.phases), default=0) + terms.contract_months
+    contracted = fleet.contract_gpus * terms.contracted_share_frac
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(
+            fleet.gpus > 0,
+            np.minimum(contracted / np.maximum(fleet.gpus, 1e-300), 1.0),
+            terms.contracted_share_frac,
+        )
+    return np.asarray(np.where(np.arange(months) < end, share, 0.0), dtype=np.float64)
 
 
 def _opex_usd(
@@ -191,25 +235,28 @@ def gpu_cloud_cash_flows(
 
     Returns :class:`~hashpivot.types.CashFlows`; ``extras`` holds ``gpus`` (installed,
     ``(months,)``), ``contracted_gpus``, ``contracted_revenue_usd`` (the take-or-pay revenue,
-    prepayment included, ``(paths, months)``), ``ebitda_accrual_usd`` (EBITDA with the
+    prepayment included, ``(paths, months)``), ``contracted_cost_share`` (the share of opex
+    and capex serving the contract, ``(months,)``: :func:`contracted_cost_share`),
+    ``contracted_net_usd`` (that revenue less that share of opex and capex, ``(paths,
+    months)``), ``ebitda_accrual_usd`` (EBITDA with the
     prepaid revenue recognised when earned), ``market_rate_usd_per_gpu_hour``,
     ``gpu_purchase_usd`` and ``gpu_sale_usd`` ``(months,)``, ``contract_value_usd``,
     ``gpu_capex_usd`` (the first purchases), ``hall_terminal_value_usd`` and
     ``gpu_terminal_value_usd`` (``(1,)``).
     """
+    check_contract_in_horizon(terms, conv, months)
     paths = paths_of(gpu_rate_usd_per_gpu_hour, power_price_usd_per_mwh)
-    last_contract_month = max((p.delivery_month for p in conv.phases), default=0)
-    hours_all = month_hours(start, max(months, last_contract_month + terms.contract_months))
-    hours = hours_all[:months]
-
+    hours = month_hours(start, months)  # every contract ends inside the horizon (checked)
     fleet = build_fleet(terms, conv, start, months)
-    contract_value = _contract_value_usd(terms, fleet, hours_all)
+    contract_value = _contract_value_usd(terms, fleet, hours)
     contracted = fleet.contract_gpus * terms.contracted_share_frac
     market = _market_rate(fleet, gpu_rate_usd_per_gpu_hour, paths)
     take_or_pay = np.broadcast_to(
         contracted * hours * terms.contract_rate_usd_per_gpu_hour, (paths, months)
     ).copy()
-    merchant = (fleet.gpus - contracted) * hours * terms.utilisation_frac * market
+    # after a refresh inside the contract the contract's GPU-hours come first (served by the
+    # new generation); the merchant GPUs are the rest
+    merchant = np.maximum(fleet.gpus - contracted, 0.0) * hours * terms.utilisation_frac * market
     contract_cash = _with_prepayment(
         take_or_pay, terms.prepayment_frac * contract_value, contracted * hours
     )
@@ -218,12 +265,11 @@ def gpu_cloud_cash_flows(
 
     facility_per_mw = conv.shell_capex_usd_per_it_mw + conv.fitout_capex_usd_per_it_mw
     facility = capex_schedule_usd(conv.phases, facility_per_mw, conv.construction_months, months)
-    gpu_capex = fleet.purchase_usd + fleet.sale_usd
-    capex = np.broadcast_to(facility + gpu_capex, (paths, months)).copy()
-
+    capex = np.broadcast_to(facility + fleet.purchase_usd + fleet.sale_usd, (paths, months)).copy()
     hall_usd = _hall_value_usd(terms, conv, start, months, facility_per_mw)
     tv = np.full(paths, fleet.book_usd + hall_usd)
     first_capex = sum(p.gpus * p.capex_usd_per_gpu for p in fleet.first_purchases)
+    share = contracted_cost_share(terms, conv, fleet)
     return CashFlows(
         start=start,
         revenue_usd=np.asarray(merchant + contract_cash, dtype=np.float64),
@@ -234,6 +280,8 @@ def gpu_cloud_cash_flows(
             "gpus": fleet.gpus,
             "contracted_gpus": contracted,
             "contracted_revenue_usd": contract_cash,
+            "contracted_cost_share": share,
+            "contracted_net_usd": contract_cash + share[None, :] * (opex + capex),
             "ebitda_accrual_usd": merchant + take_or_pay + opex,
             "market_rate_usd_per_gpu_hour": market,
             "gpu_purchase_usd": fleet.purchase_usd,

@@ -53,7 +53,9 @@ class Fleet:
 
     gpus, it_kw : GPUs installed [-] and their IT power [kW]
     capex_installed_usd : what the installed GPUs cost [USD] (maintenance base)
-    contract_gpus : GPUs of phases still inside their contract months [-]
+    contract_gpus : GPUs under contract [-]: each phase's first-purchase count for its contract
+        months from its delivery, whatever a refresh inside the contract installs (the
+        take-or-pay contract sells those GPU-hours for its whole term)
     curve_rate_x_gpus : sum of GPUs x their market-curve rate [USD/hour]
     purchase_usd : GPU purchases [USD], negative; sale_usd : old GPUs sold at book [USD]
     purchases : every purchase, in phase then time order
@@ -122,14 +124,21 @@ def _empty(months: int) -> Fleet:
     )
 
 
-def _add_cycle(fl: Fleet, p: Purchase, end: int, delivery: int, contract_months: int) -> None:
+def _add_contract(fl: Fleet, first: Purchase, delivery: int, contract_months: int) -> None:
+    """Add the contract of a phase to ``fl``: its first purchase's GPUs from its delivery for
+    ``contract_months`` [months] (a refresh inside the term does not shrink the contract)."""
+    m = np.arange(fl.gpus.shape[0])
+    on = (m >= max(delivery, 0)) & (m - delivery < contract_months)
+    fl.contract_gpus += np.where(on, first.gpus, 0.0)
+
+
+def _add_cycle(fl: Fleet, p: Purchase, end: int) -> None:
     """Add purchase ``p``'s GPUs to ``fl`` from its month to ``end`` (exclusive)."""
     m = np.arange(fl.gpus.shape[0])
     on = (m >= max(p.month, 0)) & (m < end)
     fl.gpus += np.where(on, p.gpus, 0.0)
     fl.it_kw += np.where(on, p.gpus * p.spec.it_kw_per_gpu, 0.0)
     fl.capex_installed_usd += np.where(on, p.gpus * p.capex_usd_per_gpu, 0.0)
-    fl.contract_gpus += np.where(on & (m - delivery < contract_months), p.gpus, 0.0)
     curve = market_rate_curve(
         replace(p.spec, rate_usd_per_gpu_hour=p.rate_usd_per_gpu_hour), m - p.month
     )
@@ -151,13 +160,14 @@ def build_fleet(terms: GpuCloudTerms, conv: Conversion, start: date, months: int
         for i, s in enumerate(starts):
             p = purchase_at(terms, ph.it_mw, s, add_months(start, s), first=i == 0)
             end = starts[i + 1] if i + 1 < len(starts) else months
-            _add_cycle(fl, p, end, ph.delivery_month, terms.contract_months)
+            _add_cycle(fl, p, end)
             if prev is not None:  # the old GPUs are sold at book when replaced
                 basis = prev.gpus * prev.capex_usd_per_gpu
                 fl.sale_usd[s] += book_value_usd(basis, s - prev.month, life, res)
             fl.purchases.append(p)
             if i == 0:
                 fl.first_purchases.append(p)
+                _add_contract(fl, p, ph.delivery_month, terms.contract_months)
             prev = p
         if prev is not None and months - prev.month > 0:
             basis = prev.gpus * prev.capex_usd_per_gpu

@@ -12,11 +12,19 @@ performance relative to the H100, its IT power per GPU, its all-in capex per GPU
   19.4%``), never below the row's floor; its price falls at the same rate (a GPU's price follows
   what it earns). ``price(t) = price(t_quote) x (1 - decay) ** (months(t_quote -> t) / 12)``.
 - **Frontier.** What a buyer gets at a date: the newest generation released by then.
+- **No purchase before a release.** A GPU bought before its generation's release month (a
+  site starting before it) is priced at its release (capex and rate aged back to the release,
+  not further): the quoted figures are not extrapolated backwards into years when the
+  generation did not exist (a 2010 start would otherwise buy an A100 at ~$224k).
 - **Beyond the catalogue** a new generation arrives every ``generation_years`` after the newest
   row and costs and rents at its launch what the newest row did at its own launch (per GPU and
   per kW: the catalogue shows capex per kW flat across generations, H100 $50k / 1.28 kW =
   $39k/kW, GB300 $73k / 1.88 kW = $39k/kW), while its performance grows by the catalogue's
   fitted growth per generation, so the price per unit of performance falls by that factor.
+  The performance growth stops ``MAX_EXTRAPOLATED_YEARS`` (10) after the newest row: a growth
+  fitted on six years of releases is not carried further (a 2090 purchase would otherwise be
+  ~2e15 H100-equivalents); later generations keep the launch capex and rate per GPU and the
+  performance of the 10-year generation.
 
 Sources: config/catalogue/gpu.csv (each row's ``source``); docs/methodology.md, "GPU
 generations".
@@ -36,7 +44,11 @@ from hashpivot.calendar import months_between
 
 FloatArray = NDArray[np.float64]
 
+#: Years past the catalogue's newest release the generations are extrapolated [years]
+MAX_EXTRAPOLATED_YEARS = 10.0
+
 __all__ = [
+    "MAX_EXTRAPOLATED_YEARS",
     "GpuModel",
     "GpuSpec",
     "add_months",
@@ -75,7 +87,9 @@ class GpuSpec:
     rate_decay_frac_per_year : yearly decline of rate and price with age [fraction/year]
     rate_floor_usd_per_gpu_hour : the market rate never falls below this [USD/GPU-hour]
     release : first month the generation can be bought (None: undated)
-    relative_performance : throughput relative to the H100 [-] (dense BF16 where published)
+    relative_performance : throughput relative to the H100 [-] on ``performance_basis``
+    performance_basis : what the ratio compares (dense BF16 where published; VR200's is
+        NVIDIA's low-precision system claim, labelled so)
     label : the name shown (``VR200+1`` for a generation beyond the catalogue)
     """
 
@@ -89,6 +103,7 @@ class GpuSpec:
     source: str = ""
     release: date | None = None
     relative_performance: float = 1.0
+    performance_basis: str = ""
     capex_date: date | None = None
     rate_date: date | None = None
     label: str = ""
@@ -118,19 +133,29 @@ def _aged(value: float, decay_frac_per_year: float, quoted: date | None, when: d
     return float(value * (1.0 - decay_frac_per_year) ** (months_between(quoted, when) / 12.0))
 
 
+def _not_before_release(spec: GpuSpec, when: date) -> date:
+    """``when``, or ``spec``'s release month when ``when`` is earlier (no GPU is bought, nor
+    priced, before its release)."""
+    return when if spec.release is None or when >= spec.release else spec.release
+
+
 def capex_at_usd_per_gpu(spec: GpuSpec, when: date) -> float:
     """All-in price of one GPU of ``spec`` bought in ``when``'s month [USD]: the quoted capex
-    aged at the generation decay from ``capex_date`` (no floor).
+    aged at the generation decay from ``capex_date`` (no floor); before the release, the
+    price at the release.
 
     Example: H100 $50,000 quoted 2025-10, decay 19.4%/yr, bought 2028-01 (27 months later):
     ``50,000 x 0.806 ** 2.25 = $30,807``.
     """
+    when = _not_before_release(spec, when)
     return _aged(spec.capex_usd_per_gpu, spec.rate_decay_frac_per_year, spec.capex_date, when)
 
 
 def rate_at_usd_per_gpu_hour(spec: GpuSpec, when: date) -> float:
     """Market rate of a ``spec`` GPU in ``when``'s month [USD/GPU-hour], before the floor: the
-    quoted rate aged at the generation decay from ``rate_date``."""
+    quoted rate aged at the generation decay from ``rate_date`` (before the release, the rate
+    at the release)."""
+    when = _not_before_release(spec, when)
     return _aged(spec.rate_usd_per_gpu_hour, spec.rate_decay_frac_per_year, spec.rate_date, when)
 
 
@@ -180,7 +205,9 @@ def frontier_generation(
     oldest row before any release); ``n = floor(months since the newest release / (12 x
     generation_years))`` generations past the newest row, that row's launch figures (capex and
     rate aged back to its release) with performance x growth ** n, released ``n`` generations
-    later, labelled ``NEWEST+n``. Raises ValueError on a catalogue without release months."""
+    later, labelled ``NEWEST+n``; the performance growth counts at most
+    ``MAX_EXTRAPOLATED_YEARS / generation_years`` generations. Raises ValueError on a
+    catalogue without release months."""
     rows = _dated(catalogue)
     if not rows:
         raise ValueError("no dated generation in the catalogue")
@@ -188,6 +215,7 @@ def frontier_generation(
     newest = rows[-1]
     assert newest.release is not None
     step = max(round(12 * generation_years), 1)
+    n_max = max(int(MAX_EXTRAPOLATED_YEARS * 12) // step, 1)
     n = months_between(newest.release, when) // step
     if n < 1:
         return released[-1] if released else rows[0]
@@ -198,11 +226,17 @@ def frontier_generation(
         newest,
         label=f"{newest.model.value}+{n}",
         release=release,
-        relative_performance=newest.relative_performance * growth**n,
+        relative_performance=newest.relative_performance * growth ** min(n, n_max),
         capex_usd_per_gpu=capex_at_usd_per_gpu(newest, launch),
         capex_date=release,
         rate_usd_per_gpu_hour=rate_at_usd_per_gpu_hour(newest, launch),
         rate_date=release,
         source=f"{n} generation(s) past {newest.model.value}: its launch capex and rate, "
-        f"performance x {growth:.2f} per generation (docs/methodology.md, GPU generations)",
+        f"performance x {growth:.2f} per generation (docs/methodology.md, GPU generations)"
+        + (
+            f"; performance capped at {n_max} generations' growth: the fitted growth is not "
+            f"extrapolated more than {MAX_EXTRAPOLATED_YEARS:g} years past {newest.model.value}"
+            if n > n_max
+            else ""
+        ),
     )

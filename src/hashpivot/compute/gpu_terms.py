@@ -25,7 +25,8 @@ class GpuCloudTerms:
     contract_rate_usd_per_gpu_hour : contract price [USD/GPU-hour]
     contract_months : contract length from each phase's delivery [months]
     prepayment_frac : share of the contract value prepaid at signing [fraction]
-    contract_discount_rate_per_year : rate the contracted take-or-pay revenue is discounted at
+    contract_discount_rate_per_year : rate the contract's net flows (take-or-pay revenue less
+        the opex and capex serving it) are discounted at
         (risk-free + the counterparty's credit spread) [1/year]; None: the valuation rate
     utilisation_frac : billed share of the uncontracted GPU-hours [fraction]
     power_load_frac : average IT draw / IT nameplate [fraction]

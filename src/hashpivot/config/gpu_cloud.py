@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict
 
 from hashpivot.compute.conversion import Conversion
 from hashpivot.compute.gpu_cloud import GpuCloudTerms, GpuModel, GpuSpec
+from hashpivot.compute.gpu_fleet import purchase_at
+from hashpivot.compute.gpu_generations import add_months
 from hashpivot.config.conversion import ConversionConfig
 from hashpivot.config.errors import first_input_error
 from hashpivot.config.gpu_catalogue import (
@@ -222,6 +224,7 @@ def build_gpu_case(
         months = site.horizon_months
     else:
         months = conv.full_delivery_month + max(terms.contract_months, 60)
+    _check_gpus_fit(terms, conv, site, g, src)
     assumptions = ValuationAssumptions(
         discount_rate_per_year=rate,
         basis=g.basis,
@@ -243,6 +246,43 @@ def build_gpu_case(
     )
 
 
+def _check_gpus_fit(
+    terms: GpuCloudTerms, conv: Conversion, site: SiteInfo, g: GpuCloudConfig, src: str
+) -> None:
+    """Raise :class:`InputError` when a phase's IT power holds no whole GPU of its first
+    purchase (``floor(IT MW x 1000 / kW per GPU) = 0``: a cloud without GPUs)."""
+    for ph in conv.phases:
+        when = add_months(site.start, ph.delivery_month)
+        bought = purchase_at(terms, ph.it_mw, ph.delivery_month, when, first=True)
+        spec = bought.spec
+        if bought.gpus < 1.0:
+            name, value = (
+                ("gpu_cloud.it_mw", g.it_mw)
+                if g.it_mw is not None
+                else ("site.capacity_mw", site.capacity_mw)
+            )
+            raise InputError(
+                name,
+                value,
+                f"enough power for at least one GPU per phase: {spec.it_kw_per_gpu:g} kW of IT "
+                f"per {spec.name} (a phase here has {ph.it_mw * 1000:.3g} kW of IT)",
+                source=src,
+            )
+
+
+def _check_contract(g: GpuCloudConfig, src: str) -> None:
+    """Raise :class:`InputError` for a contracted share without a contract length."""
+    if g.contracted_share_frac > 0 and round(12 * g.contract_years) <= 0:
+        raise InputError(
+            "gpu_cloud.contract_years",
+            g.contract_years,
+            "at least one month (1/12 year) when contracted_share_frac > 0 "
+            f"(here {g.contracted_share_frac:g}); or contracted_share_frac = 0 for a merchant "
+            "cloud",
+            source=src,
+        )
+
+
 def _gpu_terms(
     g: GpuCloudConfig,
     market: MarketTable | None,
@@ -253,6 +293,7 @@ def _gpu_terms(
 ) -> GpuCloudTerms:
     """The domain terms of ``g``: the first GPU, the catalogue the refreshes buy from (decaying
     at the market's GPU-rate decay), the contract and its discount rate, the business."""
+    _check_contract(g, src)
     if g.gpu_model is GpuModel.CURRENT:
         for name in _OVERRIDES:
             if getattr(g, name) is not None:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from hashpivot.compute.gpu_fleet import Fleet, Purchase, build_fleet
-from hashpivot.compute.gpu_generations import GpuSpec, usd_per_performance
+from hashpivot.compute.gpu_generations import GpuSpec, add_months, usd_per_performance
 from hashpivot.compute.gpu_terms import GpuCloudTerms
 from hashpivot.config.lease_rows import defaulted_rows
 from hashpivot.config.parameters import parameter
@@ -24,23 +24,40 @@ def _quoted(value: str, when: date | None) -> str:
     return value if when is None else f"{value} quoted {when:%Y-%m}"
 
 
-def _catalogue_rows(spec: GpuSpec, first: Purchase | None) -> list[_Row]:
+def _before_release(bought: GpuSpec, first: Purchase | None, start: date) -> str:
+    """A note when the first purchase falls before its generation's release (capped: priced
+    at the release, compute/gpu_generations.py), else ''."""
+    if first is None or bought.release is None:
+        return ""
+    if add_months(start, first.month) >= bought.release:
+        return ""
+    return (
+        f" (a purchase before the {bought.name} release is priced at its {bought.release:%Y-%m}"
+        " release: figures are not extrapolated to before a GPU existed)"
+    )
+
+
+def _catalogue_rows(spec: GpuSpec, first: Purchase | None, start: date) -> list[_Row]:
     """Rows of the GPU's catalogue figures: generation, kW per GPU, capex per GPU at the
-    first purchase, market rate then, price per unit of performance."""
-    cat = f"catalogue gpu.csv ({spec.model.value}): {spec.source}"
+    first purchase, market rate then, price per unit of performance; each cites the source of
+    the GPU actually bought (with ``gpu_model = "current"``, the generation current at the
+    first purchase, not the newest row)."""
     bought = first.spec if first is not None else spec
+    cat = f"catalogue gpu.csv ({bought.name}): {bought.source}"
     capex = first.capex_usd_per_gpu if first is not None else spec.capex_usd_per_gpu
     rate = first.rate_usd_per_gpu_hour if first is not None else spec.rate_usd_per_gpu_hour
     when = "" if first is None else f" (month {first.month})"
+    capped = _before_release(bought, first, start)
     return [
         ("GPU model", bought.name, "gpu_model", "-"),
         ("IT power per GPU", f"{bought.it_kw_per_gpu:g} kW", "it_kw_per_gpu", cat),
         (
             "capex per GPU (all-in) at purchase",
-            f"${capex:,.0f}{when}; "
+            f"${capex:,.0f}{when}{capped}; "
             + _quoted(f"catalogue ${bought.capex_usd_per_gpu:,.0f}", bought.capex_date)
             + f"; ${usd_per_performance(capex, bought.relative_performance):,.0f} per "
-            f"H100-equivalent (x{bought.relative_performance:.2f})",
+            f"H100-equivalent (x{bought.relative_performance:.2f}"
+            + (f", {bought.performance_basis})" if bought.performance_basis else ")"),
             "capex_usd_per_gpu",
             cat,
         ),
@@ -108,8 +125,9 @@ def _credit_row(case: GpuCloudCase) -> _Row:
     return (
         "contracted flows discounted at",
         f"{t.contract_discount_rate_per_year:.2%}/yr = risk-free {rf:.2%} + "
-        f"counterparty spread {spread[0]:.2%}{rating}; merchant revenue, opex, capex and "
-        f"terminal value at {site_rate:.2%}/yr",
+        f"counterparty spread {spread[0]:.2%}{rating}, on the contract's net flows (its "
+        f"revenue less the opex and capex serving it); the merchant share and the terminal "
+        f"value at {site_rate:.2%}/yr",
         "counterparty_rating",
         f"spread: {spread[1]}; risk-free: {rf_source}",
     )
@@ -182,7 +200,7 @@ def gpu_assumption_rows(case: GpuCloudCase) -> list[dict[str, str]]:
     fleet = build_fleet(t, case.conversion, case.start, case.months)
     first = fleet.first_purchases[0] if fleet.first_purchases else None
     rows = [
-        *_catalogue_rows(t.gpu, first),
+        *_catalogue_rows(t.gpu, first, case.start),
         *_business_rows(t),
         _refresh_row(t, fleet),
         _credit_row(case),

@@ -137,6 +137,8 @@ class ProjectValuation:
         with debt) [USD]
     it_mw, gross_mw : the MW the per-W figures use (scalars)
     npv_decomposition_usd : :func:`npv_decomposition_usd` of the unlevered flows
+    npv_all_at_site_rate_usd : a GPU cloud's NPV with every flow (the contracted share's too)
+        at the valuation rate [USD] (valuation/gpu_credit.py); None otherwise
     """
 
     basis: PowerBasis
@@ -163,6 +165,7 @@ class ProjectValuation:
     dscr_ok: NDArray[np.bool_] | None = None
     cash_flows: CashFlows | None = None
     npv_decomposition_usd: dict[str, FloatArray] | None = None
+    npv_all_at_site_rate_usd: FloatArray | None = None
 
     @property
     def basis_mw(self) -> float:
@@ -374,7 +377,8 @@ def value_gpu_cloud(
 ) -> ProjectValuation:
     """Value a GPU cloud on the converted site (DCF; terminal = GPUs at book + the hall at its
     leased value, see compute); the contracted take-or-pay revenue at
-    ``terms.contract_discount_rate_per_year`` (valuation/gpu_credit.py)."""
+    ``terms.contract_discount_rate_per_year`` (valuation/gpu_credit.py), net of the share
+    of opex and capex that serves it."""
     cf = gpu_cloud_cash_flows(
         terms,
         conv,
@@ -399,6 +403,7 @@ def value_gpu_cloud(
     return with_contract_credit(
         v,
         cf.extras["contracted_revenue_usd"],
+        cf.extras["contracted_cost_share"],
         a.discount_rate_per_year,
         terms.contract_discount_rate_per_year,
     )
@@ -443,6 +448,8 @@ def headline(v: ProjectValuation, path: int = 0) -> dict[str, object]:
     }
     if v.npv_decomposition_usd is not None:
         out["npv_decomposition_usd"] = {k: f(x) for k, x in v.npv_decomposition_usd.items()}
+    if v.npv_all_at_site_rate_usd is not None:
+        out["npv_all_at_site_rate_usd"] = f(v.npv_all_at_site_rate_usd)
     if v.levered_npv_usd is not None:
         out["levered"] = {
             "npv_usd": f(v.levered_npv_usd),

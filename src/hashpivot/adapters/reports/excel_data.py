@@ -76,6 +76,8 @@ class ModelData:
     fixed_power : the site pays one fixed price (a named input drives the power cost)
     contract_power : the power cost is a take-or-pay payment, not energy x price (values)
     gpu_net_usd, gpu_mining_share : the GPU cloud's own flows (values) and mining share
+    gpu_contracted_net_usd : the contracted share's net flows (values, in ``gpu_net_usd``),
+        discounted at ``gpu_contract_rate_per_year`` (None: the GPU rate)
     npv_usd : the engine's NPV per strategy (switch: its best fixed month)
     best_month : the switch's best fixed month (H: never); scenario : the scenario's name
     """
@@ -100,6 +102,8 @@ class ModelData:
     gpu_net_usd: FloatArray | None
     gpu_mining_share: FloatArray | None
     gpu_discount_rate_per_year: float
+    gpu_contracted_net_usd: FloatArray | None
+    gpu_contract_rate_per_year: float | None
     npv_usd: dict[str, float]
     best_month: int | None
     scenario: str
@@ -161,7 +165,9 @@ def model_data(case: CompareCase, scenario: str | None = None) -> ModelData:
         mine_part = mined.cash_flows.net_usd[0] * gpu_share
         gpu_net = v.net_usd[StrategyName.GPU_CLOUD][0] - mine_part
     hp = mined.hashprice_usd_per_ph_day[0]
-    ctx = batch_context(case, run.scenarios, exact_power=True, prepared=prepare(case))
+    prepared = prepare(case)
+    ctx = batch_context(case, run.scenarios, exact_power=True, prepared=prepared)
+    gt = prepared.get(StrategyName.GPU_CLOUD.value)
     return ModelData(
         months=[f"{d:%Y-%m}" for d in month_starts(site.start, h)],
         btc_price_usd=mined.btc_price_usd[0].copy(),
@@ -190,6 +196,10 @@ def model_data(case: CompareCase, scenario: str | None = None) -> ModelData:
         gpu_net_usd=gpu_net,
         gpu_mining_share=gpu_share,
         gpu_discount_rate_per_year=case.gpu.discount_rate_per_year if case.gpu else 0.0,
+        gpu_contracted_net_usd=None if gt is None else np.asarray(gt.contracted_usd[:h]),
+        gpu_contract_rate_per_year=(
+            case.gpu.terms.contract_discount_rate_per_year if case.gpu else None
+        ),
         npv_usd=npv,
         best_month=None if sw is None else sw.best_month,
         scenario=run.scenario,

@@ -270,6 +270,19 @@ def _ai_inputs(case: CompareCase, data: ModelData) -> list[Input]:
                 kind="pct",
             )
         )
+        rows.append(
+            Input(
+                "gpu_contract_rate",
+                "GPU contract discount rate (contracted share's net flows)",
+                data.gpu_contract_rate_per_year
+                if data.gpu_contract_rate_per_year is not None
+                else data.gpu_discount_rate_per_year,
+                "fraction/year",
+                "risk-free + the counterparty's credit spread (site file [gpu_cloud]); "
+                "without a counterparty credit, the GPU cloud discount rate",
+                kind="pct",
+            )
+        )
     return rows
 
 

@@ -255,13 +255,16 @@ GPU_COLUMNS = (
     ("Discount factor (site rate)", "factor"),
     ("Present value (USD)", "usd"),
     ("Net cash flow (USD)", "usd"),
+    ("Contracted share's net flows (USD, values, in B)", "usd"),
+    ("Discount factor (contract rate)", "factor"),
 )
 
 
 GPU_HEAD = Head(
     "GPU cloud: convert now and sell GPU compute",
     "Values: the GPU cloud's own flows (GPU capex, the catalogue's age curve of rates, "
-    "utilisation; the ASIC sale). Formulas: the mining share, discounting, NPV, IRR.",
+    "utilisation; the ASIC sale; the contracted share's net flows). Formulas: the mining "
+    "share, discounting (the contracted share at the contract rate), NPV, IRR.",
 )
 
 
@@ -272,8 +275,13 @@ def write_gpu(wb: Any, fmt: Formats, data: ModelData) -> Results | None:
         return None
     h = data.horizon
     net, share = data.gpu_net_usd, data.gpu_mining_share
+    contracted = data.gpu_contracted_net_usd
+    if contracted is None:
+        contracted = np.zeros(h)
 
     def row(t: int) -> list[Cell]:
+        # PV = GPU net x GPU factor + mining x site factor, the contracted share's net flows
+        # moved from the GPU rate to the contract rate (valuation/gpu_credit.py)
         n = TABLE_ROW0 + t + 1
         return [
             float(net[t]),
@@ -281,8 +289,10 @@ def write_gpu(wb: Any, fmt: Formats, data: ModelData) -> Results | None:
             f"={mine_cell(MINE_NET, t)}*C{n}",
             f"=(1+gpu_discount_rate)^(-{t + 1}/12)",
             site_df(t),
-            f"=B{n}*E{n}+D{n}*F{n}",
+            f"=B{n}*E{n}+D{n}*F{n}+I{n}*(J{n}-E{n})",
             f"=B{n}+D{n}",
+            float(contracted[t]),
+            f"=(1+gpu_contract_rate)^(-{t + 1}/12)",
         ]
 
     npv = (f"=SUM({data_range(6, h)})", data.npv_usd["gpu_cloud"])

@@ -1,5 +1,6 @@
 """``gpu_cloud``: convert now and sell GPU compute (generation curves x market deviation; the
-contracted take-or-pay revenue discounted at risk-free + the counterparty's spread)."""
+contracted share's net flows - take-or-pay revenue less the opex and capex serving it -
+discounted at risk-free + the counterparty's spread, valuation/gpu_credit.py)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class GpuTemplate:
     fixed_usd: FloatArray  # (H,)
     per_rate_usd: FloatArray  # (H,) USD per (USD/GPU-hour)
     curve_usd_per_gpu_hour: FloatArray  # (1, H) the generations' rate by age since purchase
-    contracted_usd: FloatArray  # (H,) take-or-pay revenue (prepayment included), in the net
+    contracted_usd: FloatArray  # (H,) the contracted share's net flows, in the net: take-or-pay
+    # revenue (prepayment included) less the share of opex and capex serving the contract
     affine: bool
 
 
@@ -58,7 +60,7 @@ def gpu_template(case: CompareCase) -> GpuTemplate | None:
         fixed_usd=fixed,
         per_rate_usd=per_rate,
         curve_usd_per_gpu_hour=curve,
-        contracted_usd=np.asarray(base["contracted_revenue_usd"])[0],
+        contracted_usd=np.asarray(base["contracted_net_usd"])[0],
         affine=affine,
     )
 
@@ -124,7 +126,7 @@ class GpuCloud:
         disc_g = (1.0 + r_gpu) ** -t
         npv = (gnet * disc_g).sum(axis=1) + (gmine * ctx.disc[:, 1:]).sum(axis=1)
         r_contract = g.terms.contract_discount_rate_per_year
-        if r_contract is not None:  # the take-or-pay revenue at the counterparty's credit
+        if r_contract is not None:  # the contract's net flows at the counterparty's credit
             disc_c = (1.0 + col(monthly_rate(r_contract + ctx.rate_shift))) ** -t
             npv = npv + (gt.contracted_usd[None, :] * (disc_c - disc_g)).sum(axis=1)
         cash_mine = (
