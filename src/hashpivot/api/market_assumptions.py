@@ -166,7 +166,36 @@ def _hashrate_rows(c: _Ctx) -> list[Row]:
                 "fitted on the ASIC catalogue's release dates",
             ),
         ),
+        _hashrate_uncertainty_row(c),
     ]
+
+
+def _hashrate_uncertainty_row(c: _Ctx) -> Row:
+    """The hashrate fit's parameter uncertainty and shock persistence. A standard error the
+    file does not set stays the fit's, also around a point estimate the file overrides."""
+    h, dh = c.p.hashrate, c.d.hashrate
+    se_a, se_eq, se_t = h.parameter_std_errors
+    text = (
+        f"each path draws alpha (SE {se_a:g}/month), log equilibrium hashprice (SE {se_eq:g}) "
+        f"and hashcost trend (SE {se_t:g}/yr) once"
+        if h.has_parameter_uncertainty
+        else "off: the hashrate parameters taken as known"
+    )
+    estimates = ("gap_speed_per_month", "equilibrium_hashprice_usd_per_ph_day")
+    trends = ("equilibrium_hashprice_log_trend_per_year", "fleet_efficiency_log_trend_per_year")
+    moved = [n for n in (*estimates, *trends) if getattr(h, n) != getattr(dh, n)]
+    if moved and h.parameter_std_errors == dh.parameter_std_errors:
+        text += "; the fit's standard errors kept around the site file's point estimates"
+    text += f"; monthly shock AR(1), persistence {h.shock_persistence:g}"
+    return (
+        "hashrate parameter uncertainty",
+        text,
+        _src(
+            (h.parameter_std_errors, h.shock_persistence),
+            (dh.parameter_std_errors, dh.shock_persistence),
+            "error-correction " + _FIT + "; J/TH trend SE: ASIC catalogue (docs/methodology.md)",
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from hashpivot.api.case import build_case
 from hashpivot.engine.case import CompareCase
+from hashpivot.engine.strategies.supplier import site_gas_process
 from hashpivot.errors import InputError
+from hashpivot.market.gas import zero_shock_gas_path
 from hashpivot.power.generation import (
     SitePlant,
     SupplyCase,
@@ -41,8 +44,26 @@ def _hourly_prices(case: CompareCase) -> tuple[FloatArray, pd.DatetimeIndex, str
     return prices, pd.DatetimeIndex(hourly.index), ph.label
 
 
+def _month_index(idx: pd.DatetimeIndex) -> npt.NDArray[np.int64]:
+    """Each hour's month counted from the first hour's month (0, 1, ...)."""
+    first = idx[0]
+    return np.asarray((idx.year - first.year) * 12 + (idx.month - first.month), dtype=np.int64)
+
+
+def year_gas_usd_per_mmbtu(supply: SupplyCase, idx: pd.DatetimeIndex) -> FloatArray:
+    """Henry Hub for each hour of the price year [USD/MMBtu]: the site's gas process on its
+    zero-shock path from today's level (:func:`hashpivot.market.gas.zero_shock_gas_path`),
+    the year's first month taken as month 0."""
+    month = _month_index(idx)
+    path = zero_shock_gas_path(
+        supply.henry_hub_usd_per_mmbtu, int(month.max()) + 1, site_gas_process(supply)
+    )
+    return np.asarray(path[month])
+
+
 def site_year(case: CompareCase) -> tuple[SupplyCase, SiteInputs, str]:
-    """The supply case and the hourly inputs of its price year (gas flat at the level)."""
+    """The supply case and the hourly inputs of its price year (gas on the gas process's
+    zero-shock path over the year's months: :func:`year_gas_usd_per_mmbtu`)."""
     supply = case.generation
     if supply is None:
         raise InputError("generation", None, "a [generation] table in the site file")
@@ -59,7 +80,7 @@ def site_year(case: CompareCase) -> tuple[SupplyCase, SiteInputs, str]:
         supply.plant,
         price,
         idx,
-        gas_usd_per_mmbtu=supply.henry_hub_usd_per_mmbtu,
+        gas_usd_per_mmbtu=year_gas_usd_per_mmbtu(supply, idx),
         mining_value=float(value),
     )
     return supply, x, label
@@ -69,8 +90,19 @@ def _grid_only(plant: SitePlant) -> SitePlant:
     return replace(plant, gas=None, solar=None, wind=None, battery=None)
 
 
-def _gas_cost(plant: SitePlant, gas_usd_per_mmbtu: float) -> float:
-    return 0.0 if plant.gas is None else plant.gas.marginal_cost_usd_per_mwh(gas_usd_per_mmbtu)
+def _gas_cost(plant: SitePlant, gas_usd_per_mmbtu: FloatArray) -> FloatArray:
+    """The gas plant's marginal cost each hour [USD/MWh] (linear in Henry Hub)."""
+    if plant.gas is None:
+        return np.zeros_like(gas_usd_per_mmbtu)
+    g = plant.gas
+    return g.marginal_cost_usd_per_mwh(0.0) + g.heat_rate_mmbtu_per_mwh * gas_usd_per_mmbtu
+
+
+def _mean_gas_cost(cost: FloatArray, gas_mw: FloatArray) -> float:
+    """The gas cost weighted by the gas dispatched (its plain mean where none is) [USD/MWh]:
+    the one cost that gives the year's gas bill."""
+    burned = float(np.sum(gas_mw))
+    return float(np.sum(cost * gas_mw) / burned) if burned > 0 else float(np.mean(cost))
 
 
 def _site_value(supply: SupplyCase, plant: SitePlant, x: SiteInputs, d: Any) -> float:
@@ -93,7 +125,7 @@ def _site_value(supply: SupplyCase, plant: SitePlant, x: SiteInputs, d: Any) -> 
         import_adder_usd_per_mwh=g.import_adder_usd_per_mwh,
         unserved_usd_per_mwh=base.unserved_usd_per_mwh,
     )
-    cg = _gas_cost(plant, supply.henry_hub_usd_per_mmbtu)
+    cg = _gas_cost(plant, x.gas_usd_per_mmbtu)
     gain = 0.0
     for disp, cost, sign in ((d, cg, 1.0), (bd, 0.0, -1.0)):
         gain += sign * float(
@@ -139,7 +171,7 @@ def supply_report(site_file: str | Path, *, size: bool = False) -> dict[str, Any
         heat_rate_mmbtu_per_mwh=0.0 if g is None else g.heat_rate_mmbtu_per_mwh,
         emission_factor_tco2_per_mmbtu=0.0 if g is None else g.emission_factor_tco2_per_mmbtu,
     )
-    cg = _gas_cost(plant, supply.henry_hub_usd_per_mmbtu)
+    cg = _mean_gas_cost(_gas_cost(plant, x.gas_usd_per_mmbtu), sol.dispatch.gas_mw)
     val = plant_valuation(
         plant,
         sol.dispatch,
@@ -152,11 +184,23 @@ def supply_report(site_file: str | Path, *, size: bool = False) -> dict[str, Any
     out["site_npv_gain_usd"] = _site_value(supply, plant, x, sol.dispatch)
     out["mining_value_usd_per_mwh"] = float(np.mean(x.mining_value_usd_per_mwh))
     out["gas_cost_usd_per_mwh"] = cg
+    out["gas_price"] = _gas_text(supply, x.gas_usd_per_mmbtu)
     out["solve_s"] = sol.solve_s
     out["capacities_mw"] = {k: round(v, 3) for k, v in sol.capacities_mw.items()}
     if "battery" in sol.capacities_mw:
         out["battery_energy_mwh"] = sol.battery_energy_mwh
     return out
+
+
+def _gas_text(supply: SupplyCase, hourly: FloatArray) -> str:
+    """The assumption behind the year's gas price, stated in the report."""
+    g = site_gas_process(supply)
+    return (
+        f"Henry Hub on the gas process's zero-shock path over the year's months: "
+        f"${supply.henry_hub_usd_per_mmbtu:.2f} reverting to ${g.long_run_usd_per_mmbtu:.2f}"
+        f"/MMBtu at {g.reversion_per_year:g}/yr (log), ${float(hourly[-1]):.2f} in the last "
+        "month; the plant's later years repeat this year"
+    )
 
 
 def _solar_part(d: Any, x: SiteInputs, plant: SitePlant) -> FloatArray:

@@ -29,6 +29,7 @@ _ROWS = (
     ("solar_lcoe_usd_per_mwh", "solar LCOE [$/MWh]"),
     ("site_npv_gain_usd", "plant NPV as part of the site [USD]"),
     ("solve_s", "LP solve [s]"),
+    ("gas_price", "gas price (assumption)"),
 )
 
 

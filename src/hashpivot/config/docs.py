@@ -117,6 +117,8 @@ _COMMENTED = {"market.btc_log_drift_per_year"}
 
 def _toml_value(p: Parameter) -> str:
     d = p.default
+    if isinstance(d, bool):
+        return "true" if d else "false"
     if isinstance(d, str):
         return f'"{d}"'
     return f"{d:g}" if isinstance(d, float) else str(d)

@@ -5,6 +5,7 @@ Example (West Texas, gas + solar, a 100 MW AI tenant, the miners soaking up the 
     [generation]
     ai_load_mw = 100.0
     henry_hub_usd_per_mmbtu = 3.52
+    henry_hub_long_run_usd_per_mmbtu = 3.5   # the gas process: the fit's where unset
 
     [generation.gas]
     capacity_mw = 160.0
@@ -118,6 +119,11 @@ class GenerationConfig(BaseModel):
     ai_load_mw: float = field("generation.ai_load_mw")
     mining_mw: float | None = field("generation.mining_mw")
     henry_hub_usd_per_mmbtu: float = field("generation.henry_hub_usd_per_mmbtu")
+    # the gas process: defaults the fit's (market.gas.DEFAULT_GAS; tests/market/test_gas_keys)
+    henry_hub_long_run_usd_per_mmbtu: float = field("generation.henry_hub_long_run_usd_per_mmbtu")
+    henry_hub_reversion_per_year: float = field("generation.henry_hub_reversion_per_year")
+    henry_hub_vol_per_year: float = field("generation.henry_hub_vol_per_year")
+    henry_hub_power_corr: float = field("generation.henry_hub_power_corr")
     unserved_usd_per_mwh: float = field("generation.unserved_usd_per_mwh")
     life_years: int = field("generation.life_years")
     discount_rate: float = field("generation.discount_rate")
@@ -150,6 +156,10 @@ class GenerationConfig(BaseModel):
             plant=self.plant(draw_mw, base_dir),
             henry_hub_usd_per_mmbtu=self.henry_hub_usd_per_mmbtu,
             discount_rate=self.discount_rate,
+            gas_long_run_usd_per_mmbtu=self.henry_hub_long_run_usd_per_mmbtu,
+            gas_reversion_per_year=self.henry_hub_reversion_per_year,
+            gas_vol_per_year=self.henry_hub_vol_per_year,
+            gas_power_corr=self.henry_hub_power_corr,
         )
 
 

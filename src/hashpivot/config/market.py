@@ -13,6 +13,9 @@ its source in docs/methodology.md). Keys name the process and the parameter with
     btc_jump_mean_log = -0.15
     btc_jump_vol_log = 0.20
     rent_long_run_usd_per_kw_month = 180
+    hashrate_gap_speed_per_month = 0.07   # the fit's standard errors stay unless set:
+    hashrate_parameter_uncertainty = true # false: the hashrate parameters taken as known
+    hashrate_shock_persistence = 0.0      # 0: independent monthly hashrate shocks
 
     [market.correlation]
     "btc_price:hashrate" = 0.2            # any pair of btc_price, hashrate, fee_share, rent,
@@ -83,6 +86,12 @@ class MarketTable(BaseModel):
     hashrate_vol_per_year: float | None = _o("hashrate_vol_per_year")
     fleet_efficiency_trend_per_year: float | None = _o("fleet_efficiency_trend_per_year")
     hashrate_growth_momentum: float | None = _o("hashrate_growth_momentum")
+    hashrate_shock_persistence: float | None = _o("hashrate_shock_persistence")
+    # the hashrate fit's parameter uncertainty (one draw per path; market.parameter_draws)
+    hashrate_parameter_uncertainty: bool | None = _o("hashrate_parameter_uncertainty")
+    hashrate_gap_speed_se_per_month: float | None = _o("hashrate_gap_speed_se_per_month")
+    equilibrium_hashprice_log_se: float | None = _o("equilibrium_hashprice_log_se")
+    hashcost_trend_se_per_year: float | None = _o("hashcost_trend_se_per_year")
     # fee share of block revenue
     fee_share_frac: float | None = _o("fee_share_frac")
     fee_share_long_run_frac: float | None = _o("fee_share_long_run_frac")
@@ -251,39 +260,58 @@ def _btc_growth(t: MarketTable, basis: DriftBasis, spot_usd: float) -> float:
     return DEFAULT_BTC_EXPECTED_GROWTH_PER_YEAR if g is None else g
 
 
+def _set(default: float, value: float | None) -> float:
+    return default if value is None else value
+
+
+#: the standard-error keys and the HashrateParams fields they set
+_SE_KEYS = (
+    ("hashrate_gap_speed_se_per_month", "gap_speed_std_error_per_month"),
+    ("equilibrium_hashprice_log_se", "equilibrium_hashprice_log_std_error"),
+    ("hashcost_trend_se_per_year", "hashcost_log_trend_std_error_per_year"),
+)
+
+
+def _std_errors(t: MarketTable, h: HashrateParams) -> dict[str, float]:
+    """The standard errors of ``alpha``, ``log(equilibrium)`` and the hashcost trend.
+
+    A key sets its own; an unset one keeps the fit's, also where the file overrides the point
+    estimate (the fit's sampling uncertainty around the site's estimate: stated in the
+    assumptions). ``hashrate_parameter_uncertainty = false`` takes the parameters as known
+    (all 0); a standard error > 0 beside it is refused, never ignored."""
+    off = t.hashrate_parameter_uncertainty is False
+    out: dict[str, float] = {}
+    for key, attr in _SE_KEYS:
+        value: float | None = getattr(t, key)
+        if off and value is not None and value > 0:
+            raise InputError(
+                f"market.{key}", value, "0 or unset with hashrate_parameter_uncertainty = false"
+            )
+        out[attr] = 0.0 if off else _set(getattr(h, attr), value)
+    return out
+
+
 def _hashrate_params(t: MarketTable, h: HashrateParams) -> HashrateParams:
-    """The hashrate process with the table's overrides."""
+    """The hashrate process with the table's overrides (standard errors: :func:`_std_errors`)."""
     return replace(
         h,
-        gap_speed_per_month=(
-            h.gap_speed_per_month
-            if t.hashrate_gap_speed_per_month is None
-            else t.hashrate_gap_speed_per_month
+        gap_speed_per_month=_set(h.gap_speed_per_month, t.hashrate_gap_speed_per_month),
+        hashprice_change_response=_set(
+            h.hashprice_change_response, t.hashrate_hashprice_change_response
         ),
-        hashprice_change_response=(
-            h.hashprice_change_response
-            if t.hashrate_hashprice_change_response is None
-            else t.hashrate_hashprice_change_response
+        equilibrium_hashprice_usd_per_ph_day=_set(
+            h.equilibrium_hashprice_usd_per_ph_day, t.equilibrium_hashprice_usd_per_ph_day
         ),
-        equilibrium_hashprice_usd_per_ph_day=(
-            h.equilibrium_hashprice_usd_per_ph_day
-            if t.equilibrium_hashprice_usd_per_ph_day is None
-            else t.equilibrium_hashprice_usd_per_ph_day
+        equilibrium_hashprice_log_trend_per_year=_set(
+            h.equilibrium_hashprice_log_trend_per_year, t.equilibrium_hashprice_trend_per_year
         ),
-        equilibrium_hashprice_log_trend_per_year=(
-            h.equilibrium_hashprice_log_trend_per_year
-            if t.equilibrium_hashprice_trend_per_year is None
-            else t.equilibrium_hashprice_trend_per_year
+        vol_per_year=_set(h.vol_per_year, t.hashrate_vol_per_year),
+        fleet_efficiency_log_trend_per_year=_set(
+            h.fleet_efficiency_log_trend_per_year, t.fleet_efficiency_trend_per_year
         ),
-        vol_per_year=h.vol_per_year if t.hashrate_vol_per_year is None else t.hashrate_vol_per_year,
-        fleet_efficiency_log_trend_per_year=(
-            h.fleet_efficiency_log_trend_per_year
-            if t.fleet_efficiency_trend_per_year is None
-            else t.fleet_efficiency_trend_per_year
-        ),
-        growth_momentum=(
-            h.growth_momentum if t.hashrate_growth_momentum is None else t.hashrate_growth_momentum
-        ),
+        growth_momentum=_set(h.growth_momentum, t.hashrate_growth_momentum),
+        shock_persistence=_set(h.shock_persistence, t.hashrate_shock_persistence),
+        **_std_errors(t, h),
     )
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -43,9 +43,11 @@ __all__ = [
     "GasProcess",
     "fit_gas_process",
     "gas_paths",
+    "gas_process",
     "idiosyncratic_normals",
     "monthly_means",
     "power_shocks",
+    "zero_shock_gas_path",
 ]
 
 SQRT12 = math.sqrt(MONTHS_PER_YEAR)
@@ -90,6 +92,37 @@ DEFAULT_GAS = GasProcess(
     vol_per_year=0.565,
     power_corr=0.571,
 )
+
+
+def gas_process(
+    *,
+    long_run_usd_per_mmbtu: float | None = None,
+    reversion_per_year: float | None = None,
+    vol_per_year: float | None = None,
+    power_corr: float | None = None,
+    base: GasProcess = DEFAULT_GAS,
+) -> GasProcess:
+    """``base`` (the fit) with the given parameters replaced (None keeps the fit's)."""
+    given = {
+        "long_run_usd_per_mmbtu": long_run_usd_per_mmbtu,
+        "reversion_per_year": reversion_per_year,
+        "vol_per_year": vol_per_year,
+        "power_corr": power_corr,
+    }
+    return replace(base, **{k: v for k, v in given.items() if v is not None})
+
+
+def zero_shock_gas_path(
+    start_usd_per_mmbtu: float, months: int, gas: GasProcess = DEFAULT_GAS
+) -> FloatArray:
+    """Henry Hub on the zero-shock path, months ``0..months - 1`` [USD/MMBtu]: the recursion
+    of :func:`gas_paths` without shocks, ``log S_m = log L + (log S_0 - log L) phi^m`` with
+    ``phi = exp(-kappa / 12)``, i.e. ``S_t = L (S_0 / L)^(e^(-kappa t))`` at ``t = m / 12``."""
+    if not start_usd_per_mmbtu > 0:
+        raise InputError("generation.henry_hub_usd_per_mmbtu", start_usd_per_mmbtu, "> 0")
+    log_l = math.log(gas.long_run_usd_per_mmbtu)
+    decay = gas.persistence_per_month ** np.arange(months)
+    return np.asarray(np.exp(log_l + (math.log(start_usd_per_mmbtu) - log_l) * decay))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,7 +8,8 @@ hours of that calendar month (:data:`DAYS_PER_MONTH` evenly spaced days of the s
 year, scaled to the month's hours). An hour's price is the path's monthly power level times the
 history's hourly shape; the gas price is the fitted gas process
 (:func:`hashpivot.market.gas.gas_paths`: Henry Hub log mean-reverting from the ``[generation]``
-level, its shock correlated with the path's power shock; docs/methodology.md, "Own
+level, its shock correlated with the path's power shock, its parameters the fit's or the
+``[generation]`` overrides: :func:`site_gas_process`; docs/methodology.md, "Own
 generation"), drawn only here, so a site without generation pays nothing for it. The plant's
 gain each month is the site's operating surplus with it less the grid-only site's
 (:func:`hashpivot.valuation.generation.site_surplus_usd`),
@@ -27,17 +28,28 @@ from hashpivot.calendar import month_seconds
 from hashpivot.engine.case import CompareCase
 from hashpivot.engine.strategies.base import BatchContext, StrategyValue, scaled
 from hashpivot.engine.strategies.context import revenue_per_site_mwh
-from hashpivot.market.gas import gas_paths
+from hashpivot.market.gas import GasProcess, gas_paths, gas_process
 from hashpivot.power.generation.merit import merit_dispatch
-from hashpivot.power.generation.specs import SitePlant
+from hashpivot.power.generation.specs import SitePlant, SupplyCase
 from hashpivot.power.generation.storage import battery_dispatch
 from hashpivot.types import FloatArray
 from hashpivot.valuation.generation import site_surplus_usd
 
-__all__ = ["DAYS_PER_MONTH", "Supplier", "SupplierTemplate"]
+__all__ = ["DAYS_PER_MONTH", "Supplier", "SupplierTemplate", "site_gas_process"]
 
 #: representative days per calendar month in the Monte Carlo dispatch
 DAYS_PER_MONTH = 4
+
+
+def site_gas_process(sc: SupplyCase) -> GasProcess:
+    """The site's gas process: the fit (:data:`hashpivot.market.gas.DEFAULT_GAS`) with the
+    ``[generation]`` overrides of its long-run level, reversion, vol and power correlation."""
+    return gas_process(
+        long_run_usd_per_mmbtu=sc.gas_long_run_usd_per_mmbtu,
+        reversion_per_year=sc.gas_reversion_per_year,
+        vol_per_year=sc.gas_vol_per_year,
+        power_corr=sc.gas_power_corr,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -133,7 +145,10 @@ def plant_gain_usd(ctx: BatchContext, t: SupplierTemplate) -> FloatArray:
     h, off = ctx.horizon, case.offset
     level = scaled(ctx.scen.power_price_usd_per_mwh[:, off : off + h], ctx.factors.power_price)
     gas = gas_paths(
-        sc.henry_hub_usd_per_mmbtu, ctx.scen.power_price_usd_per_mwh, case.market_params.power_price
+        sc.henry_hub_usd_per_mmbtu,
+        ctx.scen.power_price_usd_per_mwh,
+        case.market_params.power_price,
+        site_gas_process(sc),
     )[:, off : off + h]
     value = revenue_per_site_mwh(ctx.mined)
     hours = month_seconds(case.start, h) / 3600.0

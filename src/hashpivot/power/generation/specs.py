@@ -271,8 +271,15 @@ class SupplyCase:
     henry_hub_usd_per_mmbtu : gas price level today [USD/MMBtu]; on Monte Carlo paths the
         fitted gas process starts from it (hashpivot.market.gas, docs/methodology.md)
     discount_rate : the plant's rate (annualised capital in sizing, its NPV) [fraction/year]
+    gas_long_run_usd_per_mmbtu, gas_reversion_per_year, gas_vol_per_year, gas_power_corr :
+        the site's overrides of the fitted gas process (None: the fit's; ``[generation]``
+        henry_hub_long_run_usd_per_mmbtu, _reversion_per_year, _vol_per_year, _power_corr)
     """
 
     plant: SitePlant
     henry_hub_usd_per_mmbtu: float = 3.52
     discount_rate: float = 0.08
+    gas_long_run_usd_per_mmbtu: float | None = None
+    gas_reversion_per_year: float | None = None
+    gas_vol_per_year: float | None = None
+    gas_power_corr: float | None = None
