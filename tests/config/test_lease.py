@@ -79,7 +79,9 @@ def test_a_market_override_of_the_index_moves_a_market_rent_not_a_signed_one(
     case = build_case(signed, months=24)
     assert case.lease is not None and case.lease.rent is not None
     assert case.lease.terms.rent_usd_per_kw_month == 82.0
-    assert case.lease.rent.spread_usd_per_kw_month == pytest.approx(82.0 - 150.0)
+    # the contract less the index expected at the site's first month: $150 today, reverting
+    # towards the AI-hall long-run level, so between $128.63 and $150
+    assert 82.0 - 150.0 < case.lease.rent.spread_usd_per_kw_month < 82.0 - 128.63
     market = tmp_path / "m.toml"
     market.write_text(
         _site(tmp_path, 'rent_basis = "market"', drop="rent_usd_per_kw_month").read_text()

@@ -7,8 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from hashpivot.api.compare import build_case
+from hashpivot.engine.deterministic import deterministic_scenarios
 from hashpivot.engine.strategies import CompareCase, evaluate_batch, prepare
 from hashpivot.engine.strategies.base import Factors
 from hashpivot.engine.strategies.context import site_rent_paths
@@ -40,9 +42,13 @@ def test_the_permian_lease_is_a_signed_ai_hall_rent_below_its_index() -> None:
     assert case.lease is not None and case.lease.rent is not None
     link = case.lease.rent
     assert (link.product.value, link.basis.value) == ("ai_hall", "signed")
-    # the contract $82 less the AI-hall index today (median of the deal table, ~$128.63)
-    assert link.spread_usd_per_kw_month == 82.0 - link.index_today_usd_per_kw_month
+    # the contract $82 less the AI-hall index (median of the deal table, ~$128.63 today)
+    # expected at the site's first month: the base scenario's rent path there (zero shocks)
     assert case.start_state.rent_usd_per_kw_month == link.index_today_usd_per_kw_month
+    base = deterministic_scenarios(case)
+    expected = base.rent_usd_per_kw_month[0, case.offset]
+    assert link.spread_usd_per_kw_month == pytest.approx(82.0 - expected, rel=1e-12)
+    assert 128.63 < expected < 128.64 * 1.03  # 13 months of a 3%/yr trend at most
 
 
 def test_a_signed_leases_cash_flows_do_not_move_when_the_index_is_shocked() -> None:
@@ -55,10 +61,11 @@ def test_a_signed_leases_cash_flows_do_not_move_when_the_index_is_shocked() -> N
     # its month-0 rent is the contract on every path, whatever the index did before
     site, mult = site_rent_paths(case, scen, Factors())
     assert np.all(site[:, 0] == 82.0) and np.all(mult[:, 0] == 1.0)
-    # a conversion later signs at the index then + the spread implied at the start
+    # a conversion later signs at the index then + the spread implied today (82 - index today)
     off = case.offset
     idx = scen.rent_usd_per_kw_month[:, off : off + 37]
-    np.testing.assert_allclose(site, idx - idx[:, :1] + 82.0)
+    spread = case.lease.rent.spread_usd_per_kw_month  # type: ignore[union-attr]
+    np.testing.assert_allclose(site[:, 1:], idx[:, 1:] + spread)
 
 
 def test_a_market_leases_rent_moves_one_for_one_plus_its_spread() -> None:

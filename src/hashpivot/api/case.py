@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from hashpivot.compute.conversion import Conversion, FleetDisposition
 from hashpivot.config.market import apply_market_table
 from hashpivot.config.power import PowerConfig
@@ -19,8 +21,14 @@ from hashpivot.engine.strategies import (
     SaleTerms,
 )
 from hashpivot.errors import InputError
-from hashpivot.market.rent_products import RentProduct, for_product
-from hashpivot.market.scenarios import DEFAULT_PARAMS, MarketParams, StartState, carry_forward
+from hashpivot.market.rent_products import RentBasis, RentProduct, for_product
+from hashpivot.market.scenarios import (
+    DEFAULT_PARAMS,
+    MarketParams,
+    StartState,
+    carry_forward,
+    simulate,
+)
 from hashpivot.market.snapshot import SNAPSHOT, MarketSnapshot
 from hashpivot.mining.projection import MiningSite
 from hashpivot.power.curtailment import CurtailmentCurve, curtailment_curve
@@ -183,7 +191,32 @@ def case_from_site(
         if doc.generation is None
         else doc.generation.supply_case(mining, Path(site_file).parent),
     )
-    return _with_power_gap(case, doc.market.power_gap)
+    return signed_at_site_start(_with_power_gap(case, doc.market.power_gap))
+
+
+def signed_at_site_start(case: CompareCase) -> CompareCase:
+    """A signed lease's spread to its index, measured where the contract's year-1 rent
+    applies: the contract less the index expected at the site's first month (the rent
+    process without shocks), one figure for every path. A conversion in a later month signs
+    at that month's index + this spread, so on the expected path signing a month later moves
+    the rent by the index's month, not by its drift between today and the site's start."""
+    lease = case.lease
+    if lease is None or lease.rent is None or lease.rent.basis is not RentBasis.SIGNED:
+        return case
+    if case.offset < 0:  # a start before the snapshot: refused where the engine checks it
+        return case
+    quiet = simulate(
+        case.market_params.with_zero_volatility(),
+        case.start_state,
+        case.offset + 2,
+        1,
+        np.random.default_rng(0),
+    )
+    expected = float(quiet.rent_usd_per_kw_month[0, case.offset])
+    spread = lease.terms.rent_usd_per_kw_month - expected
+    return replace(
+        case, lease=replace(lease, rent=replace(lease.rent, spread_usd_per_kw_month=spread))
+    )
 
 
 def _with_power_gap(case: CompareCase, mode: str | None) -> CompareCase:
@@ -194,7 +227,7 @@ def _with_power_gap(case: CompareCase, mode: str | None) -> CompareCase:
         return case
     from hashpivot.api.power_gap import apply_power_gap
 
-    return apply_power_gap(case, per_path=mode == "per_path")
+    return replace(apply_power_gap(case, per_path=mode == "per_path"), power_gap_mode=mode)
 
 
 def _power_history(power: PowerConfig, base_dir: Path) -> PowerHistory:

@@ -287,9 +287,15 @@ def _rent_rows(case: CompareCase, lease_src: str) -> list[tuple[str, str, str]]:
     rent = case.lease.terms.rent_usd_per_kw_month
     spread = link.spread_usd_per_kw_month
     name = INDEX_NAMES[link.product]
+    at = rent - spread  # the index the spread is measured against
+    where = (
+        "today"
+        if link.basis.value == "market"
+        else f"expected at the site's first month (${idx:.2f} today)"
+    )
     value = (
-        f"{link.product.value}, {link.basis.value} basis: ${rent:.2f} = {name} ${idx:.2f} "
-        f"today {spread:+.2f} spread; a conversion decided later signs at that month's "
+        f"{link.product.value}, {link.basis.value} basis: ${rent:.2f} = {name} ${at:.2f} "
+        f"{where} {spread:+.2f} spread; a conversion decided later signs at that month's "
         f"index {spread:+.2f}"
         + ("" if link.basis.value == "market" else " (the signed rent itself stays fixed)")
     )
@@ -309,8 +315,15 @@ def _rent_rows(case: CompareCase, lease_src: str) -> list[tuple[str, str, str]]:
         ("lease rent index", value, src),
         ("rent indices", indices, "market/rent_products.py; docs/methodology.md Rent markets"),
     ]
-    if "power_gap" in case.market_keys:
-        how = "each path on its own draw of the gap" if case.rent_anchor_draw else "one level"
+    if case.power_gap_mode == "off" and "power_gap" in case.market_keys:
+        rows.append(("power gap", "off: the rent index's long-run level is its own", _GAP_SRC))
+    elif case.power_gap_mode != "off":
+        how = (
+            "each path on its own lognormal draw of the gap around the default"
+            if case.rent_anchor_draw
+            else "one level; the default gap (Morgan Stanley 2028) is the index's reference, "
+            "so at the default inputs the level is unchanged"
+        )
         rows.append(
             (
                 "power gap",
@@ -319,6 +332,9 @@ def _rent_rows(case: CompareCase, lease_src: str) -> list[tuple[str, str, str]]:
             )
         )
     return rows
+
+
+_GAP_SRC = "site file [market] power_gap; Morgan Stanley power gap (market-facts.md)"
 
 
 def _ai_path_rows(case: CompareCase) -> list[tuple[str, str, str]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 from typing import Any
 
@@ -139,8 +140,6 @@ def _one_date(rules: list[BoundaryRule], rent: RentTerms | None) -> dict[str, An
         idx = rent.note(mid) if rent is not None and on_index else ""
         out["text"] = f"convert when {name} {_verb(op)} {_amount(mid, var)}{idx}{whatever}"
         return out
-    ordered = sorted(numeric, key=lambda r: r.given_low)
-    rising = ordered[-1].threshold >= ordered[0].threshold
     out.update(kind="range", threshold=mid, low=min(thr), high=max(thr))
     idx = ""
     if rent is not None and on_index:
@@ -148,9 +147,23 @@ def _one_date(rules: list[BoundaryRule], rent: RentTerms | None) -> dict[str, An
         idx += f"{_amount(rent.index(max(thr)), '')})"
     out["text"] = (
         f"convert when {name} {_verb(op)} {_amount(min(thr), '')} to {_amount(max(thr), var)}"
-        f"{idx} ({'higher' if rising else 'lower'} when {numeric[0].given} is higher)"
+        f"{idx}{_direction(numeric)}"
     )
     return out
+
+
+def _direction(numeric: list[BoundaryRule]) -> str:
+    """ " (higher when hashprice is higher)" where the bins' thresholds move one way, step by
+    step, and each step is beyond :data:`AGREE_REL` of the median; else nothing (a direction
+    read off the first and last bins of a wobble would be noise stated as a finding)."""
+    ordered = [r.threshold for r in sorted(numeric, key=lambda r: r.given_low)]
+    steps = [b - a for a, b in pairwise(ordered)]
+    tol = AGREE_REL * abs(median(ordered))
+    if steps and all(s > tol for s in steps):
+        return f" (higher when {numeric[0].given} is higher)"
+    if steps and all(s < -tol for s in steps):
+        return f" (lower when {numeric[0].given} is higher)"
+    return ""
 
 
 def merge_rules(

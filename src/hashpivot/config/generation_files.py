@@ -78,7 +78,7 @@ def _number(text: str, field: str, name: str, source: str) -> float:
 def _read(path: str | Path, field: str, headers: tuple[tuple[str, ...], ...]) -> HourlyResource:
     source = str(path)
     text = read_text(path, field=field, max_bytes=MAX_RESOURCE_BYTES, kind="CSV file")
-    rows = csv.reader(text.splitlines())
+    rows = csv.reader(text.removeprefix("\ufeff").splitlines())  # Excel's UTF-8 BOM
     head = tuple(h.strip() for h in next(rows, []))
     if head not in headers:
         allowed = " or ".join(",".join(h) for h in headers)

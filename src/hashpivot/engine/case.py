@@ -150,6 +150,8 @@ class CompareCase:
     generation: SupplyCase | None = None
     # per-path rent anchors drawn in each chunk (market.power_gap.GapRentDraw), None: off
     rent_anchor_draw: Any = None
+    # [market] power_gap as the site file set it: "off", "mean" or "per_path"
+    power_gap_mode: str = "off"
 
     @property
     def start(self) -> date:

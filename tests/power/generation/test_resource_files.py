@@ -168,3 +168,12 @@ def test_reads_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         read_wind_speed_file(tmp_path / "absent.csv")
     with pytest.raises(InputError, match="not a folder"):
         read_irradiance_file(tmp_path)
+
+
+def test_an_excel_utf8_file_with_a_byte_order_mark_reads(tmp_path: Path) -> None:
+    plain = _wind_file(tmp_path, np.full(48, 7.5))
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    a, b = read_wind_speed_file(plain), read_wind_speed_file(bom)
+    np.testing.assert_array_equal(a.columns["wind_speed_m_s"], b.columns["wind_speed_m_s"])
+    np.testing.assert_array_equal(a.hours_utc, b.hours_utc)

@@ -70,7 +70,8 @@ class ModelData:
     hours : hours in each month; power_price_usd_per_mwh : price paid per MWh drawn
     power_cost_usd : the engine's power cost (a take-or-pay contract is not energy x price)
     other_revenue_usd : power sold back, contract settlement; fleet_capex_usd : ASIC purchases
-    rent_mult, fleet_mult : (H + 1,) at each month's start: market rent over today's, the
+    rent_mult, land_mult, fleet_mult : (H + 1,) at each month's start: the site's rent at
+    signing over the lease template's, the rent index over today's (the land's value), the
     fleet's value over its value at the ASIC price
     mine_net_usd : the engine's mining net flows (a check on the formulas)
     fixed_power : the site pays one fixed price (a named input drives the power cost)
@@ -94,6 +95,7 @@ class ModelData:
     other_revenue_usd: FloatArray
     fleet_capex_usd: FloatArray
     rent_mult: FloatArray
+    land_mult: FloatArray
     fleet_mult: FloatArray
     mine_net_usd: FloatArray
     fixed_power: bool
@@ -181,6 +183,7 @@ def model_data(case: CompareCase, scenario: str | None = None) -> ModelData:
         other_revenue_usd=mined.cash_flows.revenue_usd[0] - sold,
         fleet_capex_usd=mined.cash_flows.capex_usd[0].copy(),
         rent_mult=ctx.rent_mult[0].copy(),
+        land_mult=ctx.land_mult[0].copy(),
         fleet_mult=ctx.fleet_mult[0].copy(),
         mine_net_usd=mined.cash_flows.net_usd[0].copy(),
         fixed_power=case.power_history is None

@@ -46,7 +46,8 @@ MARKET_COLUMNS = (
     ("Other revenue: power sold back, contract settlement (USD)", "other_revenue_usd", "usd"),
     ("Fleet purchases (USD)", "fleet_capex_usd", "usd"),
     ("Power cost, engine (USD)", "power_cost_usd", "usd"),
-    ("Rent multiplier at month start (x today)", "rent_mult", "factor"),
+    ("Site rent at signing over the lease's (x)", "rent_mult", "factor"),
+    ("Land value multiplier: rent index over today's (x)", "land_mult", "factor"),
     ("Fleet value multiplier at month start (x at ASIC price)", "fleet_mult", "factor"),
 )
 
@@ -151,7 +152,7 @@ def _mine_row(data: ModelData, t: int) -> list[Cell]:
     cost = f"={m('power_cost_usd')}" if data.contract_power else f"=E{r + 1}*F{r + 1}"
     residual = (
         "=(sale_price_usd_per_mw*capacity_mw*"
-        f"{market_cell('rent_mult', h)}+fleet_value_usd*{market_cell('fleet_mult', h)})"
+        f"{market_cell('land_mult', h)}+fleet_value_usd*{market_cell('fleet_mult', h)})"
         "*(1-sale_cost_frac)"
         if t == h - 1
         else "=0"
@@ -236,7 +237,7 @@ def write_sell(wb: Any, fmt: Formats, data: ModelData) -> Results:
     ws.write_formula(
         8,
         1,
-        f"=(sale_price_usd_per_mw*capacity_mw*INDEX({market_range('rent_mult', h)},B7+1)"
+        f"=(sale_price_usd_per_mw*capacity_mw*INDEX({market_range('land_mult', h)},B7+1)"
         f"+fleet_value_usd*INDEX({market_range('fleet_mult', h)},B7+1))*(1-sale_cost_frac)",
         fmt.num("usd"),
     )

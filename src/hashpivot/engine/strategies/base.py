@@ -112,7 +112,10 @@ class BatchContext:
     r_m : site monthly rate ``(paths or 1, 1)``
     mined : the mining run (keep mining, the whole site); mine_net : its net flows ``(n, H)``
     cum_mine : cumulative PV of mining ``(n, H + 1)`` (column m: months before m)
-    rent_mult : market rent at month m over today's ``(n, H + 1)`` (x the rent factor)
+    rent_mult : the rent this site would sign at month m over the lease template's
+        ``(n, H + 1)`` (x the rent factor)
+    land_mult : the product's rent index at month m over today's ``(n, H + 1)`` (x the rent
+        factor): what the powered land's value moves with
     fleet_mult : the fleet's value at month m over its value at the ASIC price ``(n, H + 1)``
     residual_usd : the site sold at month m: powered land + ASICs, less costs ``(n, H + 1)``
     monthly_power : exact dispatch of a deterministic path (None in Monte Carlo)
@@ -132,6 +135,7 @@ class BatchContext:
     mine_net: FloatArray
     cum_mine: FloatArray
     rent_mult: FloatArray
+    land_mult: FloatArray
     fleet_mult: FloatArray
     residual_usd: FloatArray
     monthly_power: MonthlyPower | None = None

@@ -221,22 +221,36 @@ def site_rent_paths(
     "Rent markets"). A signed rent's spread is the contract less the path's index at the
     site's first month (its month-0 rent is the contract whatever the index); a market
     rent's is the stated one. The multiplier is that rent over the template's (x the rent
-    factor); without a rent link, the index over today's."""
-    off, h = case.offset, case.horizon
-    index = scen.rent_usd_per_kw_month[:, off : off + h + 1]
-    if index.shape[1] < h + 1:  # the market ends at the horizon: hold the last rent
-        index = np.concatenate([index, index[:, -1:]], axis=1)
+    factor); without a rent link, the index over today's.
+
+    A signed contract holds at the site's first month on every path; a later conversion signs
+    at that month's index + the spread implied today (contract - today's index), one figure
+    for every path, the one the outputs print."""
+    index = _site_index(case, scen)
     link = None if case.lease is None else case.lease.rent
     if link is None:
         return index, scaled(index / scen.rent_usd_per_kw_month[:, :1], f.rent)
     contract = case.lease.terms.rent_usd_per_kw_month  # type: ignore[union-attr]
-    spread = (
-        contract - index[:, :1]  # the contract holds at the site's first month
-        if link.basis is RentBasis.SIGNED
-        else link.spread_usd_per_kw_month
-    )
-    site = np.maximum(index + spread, 0.0)
+    site = np.maximum(index + link.spread_usd_per_kw_month, 0.0)
+    if link.basis is RentBasis.SIGNED:
+        site[:, 0] = contract
     return site, scaled(site / contract, f.rent)
+
+
+def _site_index(case: CompareCase, scen: MarketScenarios) -> FloatArray:
+    """The product's rent index at the site's months 0..H ``(n, H + 1)`` [USD/kW-month]."""
+    off, h = case.offset, case.horizon
+    index = scen.rent_usd_per_kw_month[:, off : off + h + 1]
+    if index.shape[1] < h + 1:  # the market ends at the horizon: hold the last rent
+        index = np.concatenate([index, index[:, -1:]], axis=1)
+    return np.asarray(index)
+
+
+def land_multiplier(case: CompareCase, scen: MarketScenarios, f: Factors) -> FloatArray:
+    """What the powered land's value moves with ``(n, H + 1)``: the product's rent index over
+    today's (x the rent factor). Not the site's rent over its contract: a cheap lease would
+    multiply every index move (a spread near -index sends the ratio to infinity)."""
+    return scaled(_site_index(case, scen) / scen.rent_usd_per_kw_month[:, :1], f.rent)
 
 
 def batch_context(
@@ -285,7 +299,8 @@ def batch_context(
     hp_ratio = hp[:, np.minimum(np.arange(h + 1), h - 1)] / case.asic_price_hashprice_usd_per_ph_day
     th = site.fleet_hashrate_th_s(h + 1)
     fleet_mult = th[None, :] / th[0] * hp_ratio  # fleet value at m / at the ASIC price
-    land_usd = sale.price_usd_per_mw * site.capacity_mw * rent_mult
+    land_mult = land_multiplier(case, scen, f)
+    land_usd = sale.price_usd_per_mw * site.capacity_mw * land_mult
     residual_usd = (land_usd + site.fleet_capex_usd * fleet_mult) * (1.0 - sale.cost_frac)
     return BatchContext(
         case=case,
@@ -299,6 +314,7 @@ def batch_context(
         mine_net=mine_net,
         cum_mine=cum_mine,
         rent_mult=rent_mult,
+        land_mult=land_mult,
         fleet_mult=fleet_mult,
         residual_usd=residual_usd,
         monthly_power=mp,
