@@ -13,6 +13,7 @@ import numpy as np
 from hashpivot.api.answer import readable_tornado
 from hashpivot.api.case import build_case
 from hashpivot.api.market_assumptions import market_assumptions
+from hashpivot.api.supplier_rows import supplier_rows
 from hashpivot.api.switch_rules import RentTerms, boundary_points, merge_rules, thresholds
 from hashpivot.calendar import month_starts
 from hashpivot.config.site import DEFAULT_TABLE_SOURCES
@@ -429,4 +430,5 @@ def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
         ),
     ]
     rows += _ai_path_rows(case)
+    rows += supplier_rows(case)
     return rows
