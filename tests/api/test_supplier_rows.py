@@ -34,3 +34,17 @@ def test_the_sites_own_gas_keys_are_named_as_its_own(tmp_path: Path) -> None:
 def test_a_site_without_generation_has_no_supplier_rows() -> None:
     rows = [n for n, _, _ in assumptions(build_case(SITES / "permian-west-100mw-s21.toml"))]
     assert "gas price (supplier)" not in rows
+
+
+def test_the_supplier_can_be_the_strategy_explained() -> None:
+    import pytest
+
+    from hashpivot.api.compare import sensitivity
+    from hashpivot.errors import InputError
+
+    case = build_case(SUPPLIER, months=24)
+    out = sensitivity(case, "supplier")
+    assert out["strategy"] == "supplier" and out["tornado"]
+    with pytest.raises(InputError) as e:
+        sensitivity(case, "bogus")
+    assert e.value.field == "--sensitivity"

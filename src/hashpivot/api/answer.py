@@ -182,7 +182,7 @@ def mining_answer(summary: dict[str, Any]) -> str:
     be = summary.get("breakeven_hashprice_usd_per_ph_day")
     rests = (
         f"it rests on hashprice staying above {per_unit(be, 'PH/day')} "
-        f"(today {per_unit(hp, 'PH/day')})"
+        f"({per_unit(hp, 'PH/day')} at the site's start)"
         if is_number(be)
         else "no hashprice covers its costs"
     )

@@ -20,6 +20,7 @@ from hashpivot.config.site import DEFAULT_TABLE_SOURCES
 from hashpivot.engine.deterministic import deterministic_case
 from hashpivot.engine.strategies import CompareCase
 from hashpivot.engine.summary import PERCENTILES, Comparison
+from hashpivot.errors import InputError
 from hashpivot.market.deterministic import describe_path, hashrate_growth_text
 from hashpivot.market.discounting import discounting
 from hashpivot.market.rent_products import PRODUCTS
@@ -193,12 +194,12 @@ def sensitivity(case: CompareCase, strategy: str) -> dict[str, Any]:
     """Tornado and Sobol indices of one strategy's NPV (engine.site_sensitivity)."""
     from hashpivot.engine.deterministic import scenario_of
     from hashpivot.engine.site_sensitivity import SENSITIVITY_RANGES, base_label, site_sensitivity
-    from hashpivot.engine.strategies import StrategyName
 
-    name = StrategyName(strategy)
-    tor, sob = site_sensitivity(case, name)
+    if strategy not in case.strategies:  # any registered strategy the site has (supplier too)
+        raise InputError("--sensitivity", strategy, "one of " + ", ".join(case.strategies))
+    tor, sob = site_sensitivity(case, strategy)
     out: dict[str, Any] = {
-        "strategy": name.value,
+        "strategy": strategy,
         "base_output_usd": tor.base_output,
         "base_label": base_label(case),
         "scenario": scenario_of(case, None).value,
@@ -412,7 +413,8 @@ def assumptions(case: CompareCase) -> list[tuple[str, str, str]]:
         ),
         (
             "site value (sale, horizon)",
-            f"powered land ${case.sale.price_usd_per_mw / 1e6:.2f}M/MW x rent multiplier + ASICs "
+            f"powered land ${case.sale.price_usd_per_mw / 1e6:.2f}M/MW x rent index / today's"
+            " + ASICs "
             f"(TH/s left x ${m.asic_price_usd_per_th:g}/TH x hashprice / today's), less "
             f"{case.sale.cost_frac:.0%}; sale after {case.sale.months_to_close} months",
             "B. Riley powered land $0.4-0.55M/MW (market-facts.md); site file [mining], [compare]",

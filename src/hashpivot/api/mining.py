@@ -100,8 +100,8 @@ def run_mining(
         "residual_value_usd": residual,
         "residual_value_pv_usd": residual * disc_h,
         "npv_basis": "operating cash flows to the horizon + the site's value then (powered land "
-        "at the market rent multiplier + ASICs at their then value, less sale costs), as every "
-        "strategy of `hashpivot compare`",
+        "moving with its product's rent index + ASICs at their then value, less sale costs), "
+        "as every strategy of `hashpivot compare`",
         "ebitda_total_usd": float(val.ebitda_total_usd[0]),
         "btc_mined_total": float(val.btc_mined_total[0]),
         "breakeven_power_usd_per_mwh": _first(val.breakeven_power_usd_per_mwh),

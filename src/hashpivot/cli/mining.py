@@ -80,7 +80,7 @@ def _render_report(report: MiningReport, con: Console | None = None) -> None:
     head.add_row(
         "Breakeven hashprice",
         _or_none(s["breakeven_hashprice_usd_per_ph_day"], "${:,.2f}/PH/day"),
-        f"hashprice now ${s['hashprice_start_usd_per_ph_day']:,.2f}",
+        f"hashprice at the start ${s['hashprice_start_usd_per_ph_day']:,.2f}",
     )
     if s.get("breakeven_note"):
         head.add_row("Breakevens", "none", safe(s["breakeven_note"]))

@@ -187,6 +187,11 @@ def _financing_rows(a: ValuationAssumptions) -> list[dict[str, str]]:
     return out
 
 
+def _usd(x: float) -> str:
+    """A signed dollar amount: -$46.63, +$5.00."""
+    return f"{'-' if x < 0 else '+'}${abs(x):,.2f}"
+
+
 def _rent_index_rows(case: LeaseCase) -> list[_Row]:
     """Rows of the rent against its product's index (docs/methodology.md "Rent markets")."""
     r = case.rent
@@ -199,8 +204,13 @@ def _rent_index_rows(case: LeaseCase) -> list[_Row]:
         ),
         (
             "rent basis",
-            f"{r.basis.value}, spread {r.spread_usd_per_kw_month:+,.2f}/kW-month over the index"
-            + (" (implied)" if r.basis.value == "signed" else ""),
+            f"{r.basis.value}, spread {_usd(r.spread_usd_per_kw_month)}/kW-month over the index"
+            + (
+                " today (implied: contract - index today; on a site, compare measures it "
+                "against the index expected at the site's first month)"
+                if r.basis.value == "signed"
+                else ""
+            ),
             "rent_basis",
             "default: signed",
         ),

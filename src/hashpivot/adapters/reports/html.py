@@ -39,10 +39,10 @@ tr.winner td{background:#dff0d8;font-weight:bold} .muted{color:#666}
 """
 
 _COLUMNS = (
-    ("npv_mean_usd", "NPV mean [$M]"),
-    ("npv_p10_usd", "NPV P10 [$M]"),
-    ("npv_p50_usd", "NPV P50 [$M]"),
-    ("npv_p90_usd", "NPV P90 [$M]"),
+    ("npv_mean_usd", "NPV mean"),
+    ("npv_p10_usd", "NPV P10"),
+    ("npv_p50_usd", "NPV P50"),
+    ("npv_p90_usd", "NPV P90"),
     ("prob_best", "P(best) [% of paths]"),
     ("prob_loss", "P(loss) [% of paths]"),
     ("irr_p50", "IRR P50 [%/yr]"),

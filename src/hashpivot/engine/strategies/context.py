@@ -218,14 +218,13 @@ def site_rent_paths(
 ) -> tuple[FloatArray, FloatArray]:
     """The rent this site would sign at each month m = 0..H [USD/IT kW-month] and the lease
     template's multiplier ``(n, H + 1)``: its product's index + spread (docs/methodology.md
-    "Rent markets"). A signed rent's spread is the contract less the path's index at the
-    site's first month (its month-0 rent is the contract whatever the index); a market
-    rent's is the stated one. The multiplier is that rent over the template's (x the rent
-    factor); without a rent link, the index over today's.
-
-    A signed contract holds at the site's first month on every path; a later conversion signs
-    at that month's index + the spread implied today (contract - today's index), one figure
-    for every path, the one the outputs print."""
+    "Rent markets"). A signed contract holds at the site's first month on every path (its
+    month-0 rent is the contract whatever the index); a later conversion signs at that
+    month's index + the link's spread: for a signed rent, the contract less the index
+    expected at the site's first month (:func:`hashpivot.api.case.signed_at_site_start`), one
+    figure for every path, the one the outputs print; for a market rent, the stated one. The
+    multiplier is that rent over the template's (x the rent factor); without a rent link, the
+    index over today's."""
     index = _site_index(case, scen)
     link = None if case.lease is None else case.lease.rent
     if link is None:

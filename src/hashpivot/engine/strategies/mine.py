@@ -1,5 +1,5 @@
 """``mine``: keep mining to the horizon; then the site is worth what it would fetch sold
-(powered land at the month's market rent multiplier, ASICs at their then value)."""
+(powered land moving with its product's rent index, ASICs at their then value)."""
 
 from __future__ import annotations
 
