@@ -7,12 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from hashpivot.power.generation import (
     GasPlant,
-    GridConnection,
     SitePlant,
     SolarPlant,
     balance_residual_mw,
@@ -20,6 +18,7 @@ from hashpivot.power.generation import (
     operating_cost_usd,
 )
 from hashpivot.power.generation.lp import SiteInputs, solve_site
+from supply_year import shared_year_case
 
 RATE, LIFE = 0.08, 20
 # capital recovery factor r / (1 - (1 + r)^-n) at 8 %, 20 years = 0.101852...
@@ -89,62 +88,21 @@ def test_sizing_equals_a_brute_force_grid_search() -> None:
     assert sol.capacities_mw["solar"] == pytest.approx(best[2], abs=1e-4)
 
 
-def _shared_year(shared: Path) -> tuple[np.ndarray, pd.DatetimeIndex]:
-    df = pd.read_csv(shared / "ercot_west_hourly.csv")
-    df = df[(df.location == "HB_WEST") & (df.market == "RT")]
-    ts = pd.DatetimeIndex(pd.to_datetime(df.timestamp_utc, utc=True))
-    keep = ts.year == 2025
-    return df.price_usd_per_mwh.to_numpy()[keep], ts[keep]
-
-
 def test_merit_order_matches_the_lp_on_the_shared_year(shared_data: Path) -> None:
     """No battery: the merit order is the LP's optimum hour by hour. Tolerance: the total
     cost to 1e-6 relative (solver tolerance) and the balance to 1e-6 MW every hour."""
-    price, _ = _shared_year(shared_data)
-    hours = price.size
-    rng = np.random.default_rng(7)
-    cf = np.clip(np.sin((np.arange(hours) % 24 - 6) * np.pi / 12.0), 0.0, None)
-    cf = cf * rng.uniform(0.6, 1.0, hours)
-    plant = SitePlant(
-        ai_load_mw=100.0,
-        mining_mw=95.0,
-        gas=GasPlant(capacity_mw=160.0, basis_usd_per_mmbtu=-1.0),
-        solar=SolarPlant(capacity_mwac=100.0),
-        grid=GridConnection(
-            import_limit_mw=50.0, export_limit_mw=100.0, import_adder_usd_per_mwh=6.0
-        ),
-    )
-    x = SiteInputs(
-        price_usd_per_mwh=price,
-        gas_usd_per_mmbtu=np.full(hours, 3.52),
-        solar_cf=cf,
-        wind_cf=np.zeros(hours),
-        mining_value_usd_per_mwh=86.0,
-    )
-    sol = solve_site(plant, x)
-    assert plant.gas is not None
-    cg = plant.gas.marginal_cost_usd_per_mwh(3.52)
-    d = merit_dispatch(
-        price_usd_per_mwh=price,
-        renewable_mw=100.0 * cf,
-        gas_available_mw=160.0 * plant.gas.availability_frac,
-        gas_cost_usd_per_mwh=cg,
-        ai_load_mw=100.0,
-        mining_mw=95.0,
-        mining_value_usd_per_mwh=86.0,
-        import_limit_mw=50.0,
-        export_limit_mw=100.0,
-        import_adder_usd_per_mwh=6.0,
-        unserved_usd_per_mwh=plant.unserved_usd_per_mwh,
-    )
-    kw = {"price_usd_per_mwh": price, "mining_value_usd_per_mwh": 86.0}
+    case = shared_year_case(shared_data)
+    plant, kw = case.plant, case.dispatch_kw()
+    sol = solve_site(plant, case.inputs)
+    d = merit_dispatch(**kw)
     merit_cost = float(
         operating_cost_usd(
             d,
-            gas_cost_usd_per_mwh=cg,
-            import_adder_usd_per_mwh=6.0,
-            unserved_usd_per_mwh=plant.unserved_usd_per_mwh,
-            **kw,
+            price_usd_per_mwh=kw["price_usd_per_mwh"],
+            gas_cost_usd_per_mwh=kw["gas_cost_usd_per_mwh"],
+            mining_value_usd_per_mwh=kw["mining_value_usd_per_mwh"],
+            import_adder_usd_per_mwh=kw["import_adder_usd_per_mwh"],
+            unserved_usd_per_mwh=kw["unserved_usd_per_mwh"],
         )
     )
     assert merit_cost == pytest.approx(sol.objective_usd, rel=1e-6)

@@ -9,17 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hashpivot.power.generation import (
     Battery,
-    GasPlant,
     GridConnection,
     SitePlant,
-    SolarPlant,
     balance_residual_mw,
     merit_dispatch,
     operating_cost_usd,
@@ -27,6 +24,7 @@ from hashpivot.power.generation import (
 from hashpivot.power.generation.lp import SiteInputs, solve_site
 from hashpivot.power.generation.storage import _run_soc, battery_dispatch
 from soc_reference import soc_reference
+from supply_year import shared_year_case
 
 VOLL = 5_000.0
 
@@ -165,60 +163,22 @@ def test_battery_dispatch_against_the_lp_on_the_shared_year(shared_data: Path) -
     the LP's battery value ($2.36M of $2.60M a year) and the site's operating cost is 0.74 %
     above the LP's (the LP sees the whole year and budgets cycles over it, not per day).
     Tolerance: capture in [0.85, 1] (the LP is the optimum), cost within 1.5 %."""
-    df = pd.read_csv(shared_data / "ercot_west_hourly.csv")
-    df = df[(df.location == "HB_WEST") & (df.market == "RT")]
-    keep = pd.DatetimeIndex(pd.to_datetime(df.timestamp_utc, utc=True)).year == 2025
-    price = df.price_usd_per_mwh.to_numpy()[keep]
-    hours = price.size
-    rng = np.random.default_rng(7)
-    cf = np.clip(np.sin((np.arange(hours) % 24 - 6) * np.pi / 12.0), 0.0, None)
-    cf = cf * rng.uniform(0.6, 1.0, hours)
     bat = Battery(power_mw=50.0, energy_mwh=200.0, round_trip_efficiency_frac=0.86)
-    gas = GasPlant(capacity_mw=160.0, basis_usd_per_mmbtu=-1.0)
-    plant = SitePlant(
-        ai_load_mw=100.0,
-        mining_mw=95.0,
-        gas=gas,
-        solar=SolarPlant(capacity_mwac=100.0),
-        battery=bat,
-        grid=GridConnection(
-            import_limit_mw=50.0, export_limit_mw=100.0, import_adder_usd_per_mwh=6.0
-        ),
-    )
-    x = SiteInputs(
-        price_usd_per_mwh=price,
-        gas_usd_per_mmbtu=np.full(hours, 3.52),
-        solar_cf=cf,
-        wind_cf=np.zeros(hours),
-        mining_value_usd_per_mwh=86.0,
-    )
+    case = shared_year_case(shared_data, battery=bat)
+    plant, x, kw = case.plant, case.inputs, case.dispatch_kw()
     lp = solve_site(plant, x).objective_usd
     lp_none = solve_site(replace(plant, battery=None), x).objective_usd
-    cg = gas.marginal_cost_usd_per_mwh(3.52)
-    d = battery_dispatch(
-        battery=bat,
-        price_usd_per_mwh=price,
-        renewable_mw=100.0 * cf,
-        gas_available_mw=160.0 * gas.availability_frac,
-        gas_cost_usd_per_mwh=cg,
-        ai_load_mw=100.0,
-        mining_mw=95.0,
-        mining_value_usd_per_mwh=86.0,
-        import_limit_mw=50.0,
-        export_limit_mw=100.0,
-        import_adder_usd_per_mwh=6.0,
-        unserved_usd_per_mwh=plant.unserved_usd_per_mwh,
-    )
+    d = battery_dispatch(battery=bat, **kw)
     np.testing.assert_allclose(balance_residual_mw(d, 100.0), 0.0, atol=1e-6)
     assert _soc_feasible(d.charge_mw, d.discharge_mw, bat)
     cost = float(
         operating_cost_usd(
             d,
-            price_usd_per_mwh=price,
-            gas_cost_usd_per_mwh=cg,
-            mining_value_usd_per_mwh=86.0,
-            import_adder_usd_per_mwh=6.0,
-            unserved_usd_per_mwh=plant.unserved_usd_per_mwh,
+            price_usd_per_mwh=kw["price_usd_per_mwh"],
+            gas_cost_usd_per_mwh=kw["gas_cost_usd_per_mwh"],
+            mining_value_usd_per_mwh=kw["mining_value_usd_per_mwh"],
+            import_adder_usd_per_mwh=kw["import_adder_usd_per_mwh"],
+            unserved_usd_per_mwh=kw["unserved_usd_per_mwh"],
         )
     )
     capture = (lp_none - cost) / (lp_none - lp)
